@@ -1,0 +1,24 @@
+import { startWranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
+import { benchHealth } from "./health.ts";
+
+/**
+ * `npm run bench [name…]`: starts one real `wrangler dev` and runs the named benchmarks (all by
+ * default). Each prints our figure, a baseline measured in the same run, and the ratio.
+ */
+const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>) => Promise<void>> = {
+  health: benchHealth,
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+const dev = await startWranglerDev({ vars: { HEALTH_WARN_MS: "60000" } });
+try {
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark '${name}'; known: ${Object.keys(BENCHES).join(", ")}`);
+    console.log(`\n== ${name} ==`);
+    await bench(dev);
+  }
+} finally {
+  await dev.stop();
+}

@@ -1,0 +1,51 @@
+import { MIN_PRODUCTION_TOKEN_LENGTH, type RuntimeConfig } from "../spec";
+import type { Pong } from "../objects/ping";
+import { PING_OBJECT_NAME } from "../objects/ping";
+import type { Probe } from "./probes";
+
+interface Pingable {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): { ping(): Promise<Pong> | Pong };
+}
+
+function objectProbe(component: string, namespace: Pingable | undefined): Probe {
+  return {
+    component,
+    measurement: "responseTime",
+    componentType: "datastore",
+    async run() {
+      if (!namespace) throw new Error("binding missing");
+      const pong = await namespace.get(namespace.idFromName(PING_OBJECT_NAME)).ping();
+      if (pong.ok !== true) throw new Error("unexpected ping answer");
+    },
+  };
+}
+
+function presenceProbe(component: string, present: () => boolean, missing: string): Probe {
+  return {
+    component,
+    measurement: "binding",
+    componentType: "component",
+    run: () => (present() ? Promise.resolve() : Promise.reject(new Error(missing))),
+  };
+}
+
+/**
+ * The readiness checks: every Durable Object namespace answers a ping RPC, the Queue producer and
+ * the Workflows binding are present, and the required secrets are set.
+ */
+export function readinessProbes(env: Env, config: RuntimeConfig): Probe[] {
+  const tokenOk = () => {
+    const token = config.ADMIN_TOKEN ?? "";
+    return config.ENVIRONMENT === "production" ? token.length >= MIN_PRODUCTION_TOKEN_LENGTH : token.length > 0;
+  };
+  return [
+    objectProbe("shard-object", env.SHARDS),
+    objectProbe("singleton-object", env.SINGLETONS),
+    objectProbe("gateway-object", env.GATEWAYS),
+    objectProbe("tenant-object", env.TENANTS),
+    presenceProbe("events-queue", () => typeof env.EVENTS?.send === "function", "queue producer binding EVENTS missing"),
+    presenceProbe("sagas-workflow", () => typeof env.SAGAS?.create === "function", "workflow binding SAGAS missing"),
+    { ...presenceProbe("admin-token", tokenOk, "secret ADMIN_TOKEN missing or too short"), measurement: "configured" },
+  ];
+}

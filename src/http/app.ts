@@ -1,0 +1,56 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { runtimeConfig } from "./config";
+import { renderDocsPage, type OpenApiDocument } from "./docs-page";
+import type { AppEnv } from "./env";
+import { AppError, problemResponse, validationError } from "./errors";
+import { adminAuth } from "./middleware/auth";
+import { clusterContext } from "./middleware/cluster-context";
+import { registerClusterRoutes } from "./routes/cluster";
+import { registerHealthRoutes, SERVICE } from "./routes/health";
+
+const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "durable-cluster",
+    version: SERVICE.version,
+    description: "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes and the docs needs `Authorization: Bearer <ADMIN_TOKEN>`.",
+  },
+};
+
+/**
+ * Builds the HTTP application: request id → cluster context → authentication → body limit →
+ * routes, with one `onError` that answers RFC 9457 problem+json for every failure.
+ */
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target === "json" ? "body" : result.target);
+    },
+  });
+
+  app.use(requestId());
+  app.use(clusterContext());
+  app.use(adminAuth());
+  app.use((c, next) => {
+    const maxSize = runtimeConfig(c.env).MAX_BODY_BYTES;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError("payload_too_large", `request body exceeds ${maxSize} bytes`);
+      },
+    })(c, next);
+  });
+
+  registerHealthRoutes(app);
+  registerClusterRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
+  app.doc31("/openapi.json", OPENAPI_INFO);
+  app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as OpenApiDocument)));
+
+  app.notFound((c) => problemResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => problemResponse(c, err));
+  return app;
+}

@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from "hono";
+import { MIN_PRODUCTION_TOKEN_LENGTH } from "../../spec";
+import { secretsEqual } from "../../security/constant-time";
+import { runtimeConfig } from "../config";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+
+/** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Admin authentication: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ * With no `ADMIN_TOKEN` configured every protected route answers 401 (never an open API); in
+ * production a missing or short (< 32 characters) token makes them answer 503 `misconfigured`.
+ */
+export function adminAuth(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    const config = runtimeConfig(c.env);
+    const expected = config.ADMIN_TOKEN ?? "";
+    if (config.ENVIRONMENT === "production" && expected.length < MIN_PRODUCTION_TOKEN_LENGTH) {
+      throw new AppError("misconfigured", `ADMIN_TOKEN must be set (at least ${MIN_PRODUCTION_TOKEN_LENGTH} characters) in production`);
+    }
+    const given = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
+    if (!given || !expected || !(await secretsEqual(given, expected))) {
+      throw new AppError("unauthorized", given ? "invalid bearer token" : "missing bearer token", {
+        headers: { "WWW-Authenticate": 'Bearer realm="durable-cluster"' },
+      });
+    }
+    return next();
+  };
+}

@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Integration tests: inside workerd, against the real Durable Objects, alarms, SQLite and Queues. */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "development",
+          ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/integration/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
