@@ -1,13 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { runtimeConfig } from "./config";
+import { runtimeConfig } from "../spec";
 import { renderDocsPage, type OpenApiDocument } from "./docs-page";
 import type { AppEnv } from "./env";
 import { AppError, problemResponse, validationError } from "./errors";
 import { adminAuth } from "./middleware/auth";
 import { clusterContext } from "./middleware/cluster-context";
 import { registerClusterRoutes } from "./routes/cluster";
+import { registerEntityRoutes } from "./routes/entities";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 
 const OPENAPI_INFO = {
@@ -45,6 +46,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   registerHealthRoutes(app);
   registerClusterRoutes(app);
+  registerEntityRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.doc31("/openapi.json", OPENAPI_INFO);

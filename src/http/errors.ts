@@ -2,44 +2,14 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { ERROR_CATALOGUE, problemOf, type ErrorCode, type Problem, type ProblemFieldError } from "../spec";
+import { AppError, ERROR_CATALOGUE, problemOf, validationError, type ErrorCode } from "../spec";
 
 /**
  * The one error path. Code throws {@link AppError} (or lets a zod / hono error escape) and
  * {@link problemResponse} turns it into `application/problem+json` with a stable `code`.
  * Anything unrecognised becomes a 500 `internal` whose detail never leaks the message.
  */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
-  readonly extra: Partial<Problem>;
-  readonly headers: Record<string, string>;
-
-  constructor(code: ErrorCode, detail: string, options: { extra?: Partial<Problem>; headers?: Record<string, string> } = {}) {
-    super(detail);
-    this.name = "AppError";
-    this.code = code;
-    this.status = ERROR_CATALOGUE[code].status;
-    this.extra = options.extra ?? {};
-    this.headers = options.headers ?? {};
-  }
-}
-
-/** Turns zod issues into `{ path, message }` pairs, paths dotted (`items.2.name`). */
-export function fieldErrors(error: ZodError, prefix: readonly (string | number)[] = []): ProblemFieldError[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join("."),
-    message: issue.message,
-  }));
-}
-
-/** A 400 `validation_failed` listing the failing paths. */
-export function validationError(error: ZodError, where: string, prefix: readonly (string | number)[] = []): AppError {
-  const errors = fieldErrors(error, prefix);
-  const first = errors[0];
-  const detail = `invalid ${where}` + (first ? `: ${first.path || "(root)"}: ${first.message}` : "");
-  return new AppError("validation_failed", detail, { extra: { errors } });
-}
+export { AppError, validationError };
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: "bad_request",

@@ -1,9 +1,42 @@
 import { DurableObject } from "cloudflare:workers";
+import { app } from "../app";
+import { runtimeConfig, type EntityKey, type Envelope } from "../spec";
+import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery";
+import { ShardHost } from "../shards/shard-host";
+import { SHARD_MIGRATIONS } from "../shards/shard-schema";
+import { runMigrations } from "../storage/migrations";
 import type { Pong } from "./ping";
 
-/** One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities. */
-export class ShardObject extends DurableObject<Env> {
+/**
+ * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
+ * Single-threaded, so claims need no locks. A thin shell: the work is in `ShardHost`.
+ */
+export class ShardObject extends DurableObject<Env> implements ShardStub {
+  readonly #host: ShardHost;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#host = new ShardHost(ctx, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY);
+    void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, SHARD_MIGRATIONS)));
+  }
+
   ping(): Pong {
     return { ok: true, object: "ShardObject" };
+  }
+
+  deliver(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Reply>> {
+    return delivered(() => this.#host.request(target, key, envelope));
+  }
+
+  enqueue(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Accepted>> {
+    return delivered(() => this.#host.notify(target, key, envelope));
+  }
+
+  broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {
+    return delivered(() => this.#host.broadcast(target, envelope));
+  }
+
+  override alarm(): Promise<void> {
+    return this.#host.alarm();
   }
 }

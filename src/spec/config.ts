@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError, validationError } from "./errors";
 
 /**
  * Runtime configuration read from the Worker's environment (wrangler `[vars]` and secrets).
@@ -14,9 +15,29 @@ export const RuntimeConfigSchema = z
     HEALTH_PROBE_TIMEOUT_MS: intVar(2000, 10, 60_000).describe("Timeout of each health probe, ms (default 2000)"),
     HEALTH_WARN_MS: intVar(1000, 1, 60_000).describe("A probe slower than this reports warn, ms (default 1000)"),
     MAX_BODY_BYTES: intVar(1_048_576, 1, 104_857_600).describe("Request body limit, bytes (default 1 MiB)"),
+    ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
   })
   .describe("Runtime configuration from the environment");
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 
 /** Admin tokens shorter than this are refused in production. */
 export const MIN_PRODUCTION_TOKEN_LENGTH = 32;
+
+const cache = new WeakMap<object, RuntimeConfig>();
+
+/**
+ * Parses the runtime configuration from the Worker's environment once per environment object.
+ * An invalid variable throws a 503 `misconfigured` naming the variable: the service refuses to
+ * guess rather than run with a default the operator did not choose.
+ */
+export function runtimeConfig(env: object): RuntimeConfig {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = RuntimeConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const invalid = validationError(parsed.error, "configuration");
+    throw new AppError("misconfigured", invalid.message, { extra: invalid.extra });
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

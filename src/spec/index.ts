@@ -5,3 +5,4 @@ export * from "./problem";
 export * from "./health";
 export * from "./context";
 export * from "./config";
+export * from "./errors";

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { MIN_PRODUCTION_TOKEN_LENGTH } from "../../spec";
 import { secretsEqual } from "../../security/constant-time";
-import { runtimeConfig } from "../config";
+import { runtimeConfig } from "../../spec";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 

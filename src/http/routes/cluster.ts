@@ -1,15 +1,25 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { app as demo } from "../../app";
+import { SHARD_HASH_ALGORITHM } from "../../shards";
 import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec";
+import { routerOf } from "../cluster-router";
 import type { AppEnv } from "../env";
+import { readInput, sendOptions } from "./entity-input";
 
 /** The node info of this deployment (clstr-go's `GetNodeInfo`). */
 export const ClusterInfoSchema = z
   .object({
     config: ClusterCapabilityConfigSchema.describe("Cluster capability configuration in effect"),
     context: ClusterContextSchema.describe("The cluster context of this request"),
+    hash: z.object({ algorithm: z.literal(SHARD_HASH_ALGORITHM), seed: z.string(), compatibleWith: z.string() }).describe("Key-to-shard routing"),
+    entityTypes: z.array(z.object({ type: z.string(), shards: z.number().int(), messages: z.array(z.string()), broadcasts: z.array(z.string()), timeoutMs: z.number().int() })).describe("Declared entity types"),
   })
   .describe("Cluster node info");
+
+const BroadcastResultsSchema = z
+  .object({ results: z.array(z.object({ shardId: z.number().int(), ok: z.boolean(), reply: z.unknown().optional(), error: ProblemSchema.optional() })) })
+  .describe("One result per shard; a failing shard does not block the others");
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 
@@ -17,11 +27,42 @@ const getCluster = createRoute({
   method: "get",
   path: "/v1/cluster",
   tags: ["cluster"],
-  summary: "Cluster configuration and the caller's cluster context",
+  summary: "Entity types, shard counts, the routing hash and seed, and the caller's cluster context",
   security: [{ adminBearer: [] }],
   responses: { 200: { description: "Node info", content: { "application/json": { schema: ClusterInfoSchema } } }, 401: problem("Missing or invalid admin token") },
 });
 
+const broadcast = createRoute({
+  method: "post",
+  path: "/v1/broadcast/{type}/{message}",
+  tags: ["cluster"],
+  summary: "Send a broadcast message to every shard of an entity type",
+  security: [{ adminBearer: [] }],
+  request: { params: z.object({ type: z.string(), message: z.string() }), body: { required: false, content: { "application/json": { schema: z.unknown() } } } },
+  responses: {
+    200: { description: "Per-shard results", content: { "application/json": { schema: BroadcastResultsSchema } } },
+    400: problem("Invalid input"),
+    401: problem("Missing or invalid admin token"),
+    404: problem("Unknown entity type or broadcast message"),
+  },
+});
+
 export function registerClusterRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(getCluster, (c) => c.json({ config: ClusterCapabilityConfigSchema.parse({}), context: c.get("cluster") }, 200));
+  app.openapi(getCluster, (c) =>
+    c.json(
+      {
+        config: ClusterCapabilityConfigSchema.parse({}),
+        context: c.get("cluster"),
+        hash: { algorithm: SHARD_HASH_ALGORITHM, seed: demo.entities.seed, compatibleWith: "clstr-go cluster.ShardFromString" },
+        entityTypes: demo.entities.list().map((e) => ({ type: e.type, shards: e.shards, messages: Object.keys(e.messages), broadcasts: Object.keys(e.broadcasts), timeoutMs: e.timeoutMs })),
+      },
+      200,
+    ),
+  );
+
+  app.openapi(broadcast, async (c) => {
+    const { type, message } = c.req.param();
+    const results = await routerOf(c.env).broadcast(type, message, await readInput(c), sendOptions(c, Date.now()));
+    return c.json({ results }, 200);
+  });
 }

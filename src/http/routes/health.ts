@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readinessProbes } from "../../health/dependencies";
 import { healthReport, probeText, runProbes, type ProbeResult } from "../../health/probes";
 import { HealthReportSchema } from "../../spec";
-import { runtimeConfig } from "../config";
+import { runtimeConfig } from "../../spec";
 import type { AppEnv } from "../env";
 
 export const SERVICE = { serviceId: "durable-cluster", version: "0.1.0" } as const;

@@ -1,0 +1,14 @@
+import { app } from "../app";
+import { Router } from "../shards";
+
+const routers = new WeakMap<object, Router>();
+
+/** The entity router of this Worker's environment (one per env object). */
+export function routerOf(env: Env): Router {
+  let router = routers.get(env);
+  if (!router) {
+    router = new Router(env.SHARDS, app.entities);
+    routers.set(env, router);
+  }
+  return router;
+}

@@ -1,0 +1,139 @@
+import type { z } from "zod";
+import { AppError, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec";
+import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery";
+import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity";
+import type { EntityRegistry } from "./registry";
+import { CONTEXT_HEADERS } from "./runtime";
+import { shardOf } from "./shard-hash";
+
+/** Per-message options. `createdAt` defaults to now; `ttlMs` absent means no expiry. */
+export interface SendOptions {
+  readonly messageId?: string;
+  readonly ttlMs?: number;
+  readonly createdAt?: number;
+  /** Custom headers; names with the reserved `x-cluster-` prefix are refused (400 `reserved_header`). */
+  readonly headers?: Record<string, string>;
+  /** The caller's request context, carried to the handler's cluster context. */
+  readonly context?: { readonly requestId?: string; readonly traceparent?: string };
+}
+
+/** Where a key lives. */
+export interface Location {
+  readonly entity: AnyEntity;
+  readonly key: EntityKey;
+  readonly target: ShardTarget;
+  readonly objectName: string;
+  readonly objectId: string;
+}
+
+export type BroadcastResult = { shardId: ShardId; ok: true; reply: unknown } | { shardId: ShardId; ok: false; error: Problem };
+
+/** Payloads above 1 MiB (serialized as JSON) are refused with 413 before any shard is contacted. */
+export const MAX_PAYLOAD_BYTES = 1_048_576;
+
+/**
+ * The typed router: sends a message for a key to the one shard object that owns it. Everything
+ * that can be checked without the shard is checked here first (entity type, message, input,
+ * payload size, headers), so bad input never reaches a Durable Object.
+ */
+export class Router {
+  constructor(
+    private readonly namespace: ShardNamespace,
+    readonly registry: EntityRegistry,
+  ) {}
+
+  locate(type: string, key: string): Location {
+    const entity = this.registry.require(type);
+    const parsedKey = EntityKeySchema.safeParse(key);
+    if (!parsedKey.success) throw validationError(parsedKey.error, "entity key", ["key"]);
+    const shardId = shardOf(key, entity.shards, this.registry.seed) as ShardId;
+    const objectName = `${entity.type}/${shardId}`;
+    const target: ShardTarget = { entityType: entity.type, shardId, numShards: entity.shards, seed: this.registry.seed };
+    return { entity, key: parsedKey.data, target, objectName, objectId: this.namespace.idFromName(objectName).toString() };
+  }
+
+  /** Sends and waits for the reply. */
+  async request(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Reply & { location: Location }> {
+    const location = this.locate(type, key);
+    const envelope = this.#envelope(location.entity, message, input, options);
+    return { ...unwrap(await this.#stub(location.objectName).deliver(location.target, location.key, envelope)), location };
+  }
+
+  /** Sends and returns once the message is durably stored in the shard's inbox. */
+  async notify(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Accepted & { location: Location }> {
+    const location = this.locate(type, key);
+    const envelope = this.#envelope(location.entity, message, input, { ...options, messageId: options.messageId ?? `n_${crypto.randomUUID()}` });
+    return { ...unwrap(await this.#stub(location.objectName).enqueue(location.target, location.key, envelope)), location };
+  }
+
+  /** Sends to every shard of a type; each shard answers or fails on its own, within the type's timeout. */
+  async broadcast(type: string, message: string, input: unknown, options: SendOptions = {}): Promise<BroadcastResult[]> {
+    const entity = this.registry.require(type);
+    const envelope = this.#envelope(entity, message, input, options, entity.broadcasts);
+    const shards = Array.from({ length: entity.shards }, (_, i) => i as ShardId);
+    return Promise.all(
+      shards.map(async (shardId): Promise<BroadcastResult> => {
+        const target: ShardTarget = { entityType: entity.type, shardId, numShards: entity.shards, seed: this.registry.seed };
+        try {
+          const result = await withTimeout(this.#stub(`${entity.type}/${shardId}`).broadcast(target, envelope), entity.timeoutMs + 1_000);
+          return result.ok ? { shardId, ok: true, reply: result.value } : { shardId, ok: false, error: result.problem };
+        } catch (err) {
+          return { shardId, ok: false, error: new AppError("not_ready", `shard ${shardId} did not answer: ${err instanceof Error ? err.message : String(err)}`).toProblem() };
+        }
+      }),
+    );
+  }
+
+  /** A client typed by an entity definition: message names, inputs and replies are checked by the compiler. */
+  to<S extends z.ZodType, M extends MessageSpecs, B extends MessageSpecs>(entity: EntityDefinition<S, M, B>): EntityClient<M> {
+    return {
+      request: async (key, message, input, options) => (await this.request(entity.type, key, String(message), input, options)).reply as never,
+      notify: (key, message, input, options) => this.notify(entity.type, key, String(message), input, options),
+    };
+  }
+
+  #stub(objectName: string) {
+    return this.namespace.get(this.namespace.idFromName(objectName));
+  }
+
+  #envelope(entity: AnyEntity, message: string, input: unknown, options: SendOptions, specs: MessageSpecs = entity.messages): Envelope {
+    const spec = Object.hasOwn(specs, message) ? specs[message] : undefined;
+    if (!spec) throw new AppError("not_found", `entity type '${entity.type}' has no message '${message}'`);
+    const size = new TextEncoder().encode(JSON.stringify(input ?? null)).byteLength;
+    if (size > MAX_PAYLOAD_BYTES) throw new AppError("payload_too_large", `the message payload is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) throw validationError(parsed.error, `input of ${entity.type}.${message}`);
+    const headers = CallerHeadersSchema.safeParse(options.headers ?? {});
+    if (!headers.success) throw new AppError("reserved_header", headers.error.issues[0]?.message ?? "invalid header", { extra: { errors: headers.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } });
+    const messageId = options.messageId === undefined ? undefined : MessageIdSchema.safeParse(options.messageId);
+    if (messageId && !messageId.success) throw validationError(messageId.error, "message id", ["messageId"]);
+    const context = options.context ?? {};
+    const envelope = EnvelopeSchema.safeParse({
+      type: message,
+      entityType: entity.type,
+      payload: input,
+      headers: {
+        ...headers.data,
+        ...(context.requestId ? { [CONTEXT_HEADERS.requestId]: context.requestId } : {}),
+        ...(context.traceparent ? { [CONTEXT_HEADERS.traceparent]: context.traceparent } : {}),
+      },
+      createdAt: options.createdAt ?? Date.now(),
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(messageId?.data === undefined ? {} : { messageId: messageId.data }),
+    });
+    if (!envelope.success) throw validationError(envelope.error, "envelope");
+    return envelope.data;
+  }
+}
+
+/** A typed client of one entity type. */
+export interface EntityClient<M extends MessageSpecs> {
+  request<K extends keyof M & string>(key: string, message: K, input: z.input<M[K]["input"]>, options?: SendOptions): Promise<z.output<M[K]["output"]>>;
+  notify<K extends keyof M & string>(key: string, message: K, input: z.input<M[K]["input"]>, options?: SendOptions): Promise<Accepted>;
+}
+
+function withTimeout<T>(work: Promise<Delivery<T>>, ms: number): Promise<Delivery<T>> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

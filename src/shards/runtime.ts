@@ -1,0 +1,123 @@
+import { AppError, isExpired, remainingTtl, validationError, type EntityKey, type Envelope, type RequestId, type ShardId } from "../spec";
+import type { z } from "zod";
+import { findReply, recordReply } from "./dedup";
+import type { Reply } from "./delivery";
+import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity";
+import { pendingEvent, writeOutbox, type PendingEvent } from "./outbox";
+import { loadState, saveState } from "./state-store";
+
+/** Where a runtime runs: its entity type's shard object. */
+export interface ShardIdentity {
+  readonly shardId: ShardId;
+  readonly objectName: string;
+  readonly objectId: string;
+}
+
+/** Header names under which the router carries the request's cluster context. */
+export const CONTEXT_HEADERS = { requestId: "x-cluster-request-id", traceparent: "x-cluster-traceparent" } as const;
+
+/** Runs `work` with a deadline; past it the signal aborts and the caller gets 504 `timeout`. */
+export async function withDeadline<T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new AppError("timeout", `the handler exceeded its deadline of ${deadlineMs} ms; nothing was written`));
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs one message against one entity, transactionally: the handler works on a private copy of
+ * the state; after it returns, the new state, its outbox rows, its dedup record and `onCommit`'s
+ * writes commit in one `transactionSync`, or (if anything throws) nothing is written.
+ */
+export class EntityRuntime {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    readonly entity: AnyEntity,
+    readonly identity: ShardIdentity,
+  ) {}
+
+  spec(message: string): MessageSpec {
+    const spec = Object.hasOwn(this.entity.messages, message) ? this.entity.messages[message] : undefined;
+    if (!spec) throw new AppError("not_found", `entity type '${this.entity.type}' has no message '${message}'`);
+    return spec;
+  }
+
+  context(key: EntityKey, envelope: Envelope): EntityClusterContext {
+    const traceparent = envelope.headers[CONTEXT_HEADERS.traceparent];
+    return {
+      requestId: (envelope.headers[CONTEXT_HEADERS.requestId] ?? envelope.messageId ?? "internal") as RequestId,
+      ...(traceparent ? { traceparent } : {}),
+      entityType: this.entity.type,
+      entityKey: key,
+      ...this.identity,
+      isLeader: false,
+    };
+  }
+
+  async execute(key: EntityKey, envelope: Envelope, onCommit: (sql: SqlStorage) => void = () => undefined): Promise<Reply> {
+    const sql = this.storage.sql;
+    const spec = this.spec(envelope.type);
+    if (isExpired(envelope, Date.now())) throw new AppError("envelope_expired", `the envelope expired ${Date.now() - envelope.createdAt - (envelope.ttlMs ?? 0)} ms ago; the handler was not called`);
+    if (envelope.messageId) {
+      const previous = findReply(sql, key, envelope.messageId);
+      if (previous.found) {
+        this.storage.transactionSync(() => onCommit(sql));
+        return { reply: previous.reply, duplicate: true };
+      }
+    }
+    const input = spec.input.safeParse(envelope.payload);
+    if (!input.success) throw validationError(input.error, `input of ${this.entity.type}.${envelope.type}`);
+
+    const stored = loadState(sql, key);
+    const initial = stored ? null : this.entity.initial();
+    let state: unknown = stored ? structuredClone(stored.state) : initial;
+    const before = stored?.json ?? JSON.stringify(initial);
+    const events: PendingEvent[] = [];
+    const deadline = Math.min(this.entity.timeoutMs, remainingTtl(envelope, Date.now()));
+    const output = await withDeadline(deadline, async (signal) => {
+      const ctx: HandlerContext<unknown> = {
+        get state() {
+          return state;
+        },
+        set state(next: unknown) {
+          state = next;
+        },
+        setState: (next) => void (state = next),
+        emit: (type, payload, options) => void events.push(pendingEvent(type, payload, options)),
+        cluster: this.context(key, envelope),
+        envelope,
+        signal,
+      };
+      const handler = this.entity.handlers[envelope.type];
+      if (!handler) throw new AppError("not_found", `no handler for '${envelope.type}'`);
+      return (await handler(ctx, input.data));
+    });
+    const reply = parseOwn(spec.output, output, `reply of ${this.entity.type}.${envelope.type}`);
+    const next = parseOwn(this.entity.state, state, `state of ${this.entity.type}`);
+    const now = Date.now();
+    this.storage.transactionSync(() => {
+      saveState(sql, key, next, before, now);
+      writeOutbox(sql, key, events, now);
+      if (envelope.messageId) recordReply(sql, key, envelope.messageId, envelope.type, reply, now);
+      onCommit(sql);
+    });
+    return { reply, duplicate: false };
+  }
+}
+
+/** Validates what the handler produced: a failure is a bug in the handler, so a 500 with the path. */
+function parseOwn(schema: z.ZodType, value: unknown, what: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.error(`invalid ${what}`, parsed.error.issues);
+  throw new AppError("internal", `the handler produced an invalid ${what}; nothing was written`);
+}

@@ -1,0 +1,159 @@
+import { AppError, type EntityKey, type Envelope } from "../spec";
+import { DEDUP_RETENTION_MS, pruneReplies } from "./dedup";
+import type { Accepted, Reply, ShardTarget } from "./delivery";
+import type { AnyEntity } from "./entity";
+import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox";
+import { Mailbox } from "./mailbox";
+import type { EntityRegistry } from "./registry";
+import { EntityRuntime, withDeadline } from "./runtime";
+import { assertSameRouting, bindShard, storedTarget } from "./shard-meta";
+import { allStates } from "./state-store";
+
+/** Extra lease time beyond a handler's timeout before a claimed notify is considered abandoned. */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Everything a shard object does, apart from the platform callbacks: binds the object to its
+ * shard, runs requests through the mailbox, stores and drains notifies, answers broadcasts, and
+ * keeps one alarm at the earliest time any of them needs it (inbox retries and leases, pruning).
+ */
+export class ShardHost {
+  #runtime: EntityRuntime | undefined;
+  #draining: Promise<void> | undefined;
+  /** The alarm as last set by this instance; undefined until read. */
+  #alarmAt: number | null | undefined;
+  readonly mailbox: Mailbox;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly registry: EntityRegistry,
+    capacity: number,
+  ) {
+    this.mailbox = new Mailbox(capacity);
+  }
+
+  /** Binds the object on a call from the router (which knows the declared routing). */
+  open(target: ShardTarget): EntityRuntime {
+    if (this.#runtime) return this.#runtime;
+    const entity = this.registry.require(target.entityType);
+    assertSameRouting({ ...target, numShards: entity.shards, seed: this.registry.seed }, target, this.objectName(target));
+    this.ctx.storage.transactionSync(() => bindShard(this.ctx.storage.sql, target, this.objectName(target)));
+    return this.#bind(entity, target);
+  }
+
+  /** Binds the object from its stored identity (alarm after eviction); null if never used. */
+  reopen(): EntityRuntime | null {
+    if (this.#runtime) return this.#runtime;
+    const stored = storedTarget(this.ctx.storage.sql);
+    if (!stored) return null;
+    const entity = this.registry.require(stored.entityType);
+    assertSameRouting(stored, { numShards: entity.shards, seed: this.registry.seed }, this.objectName(stored));
+    return this.#bind(entity, stored);
+  }
+
+  #bind(entity: AnyEntity, target: ShardTarget): EntityRuntime {
+    this.#runtime = new EntityRuntime(this.ctx.storage, entity, { shardId: target.shardId, objectName: this.objectName(target), objectId: this.ctx.id.toString() });
+    return this.#runtime;
+  }
+
+  objectName(target: Pick<ShardTarget, "entityType" | "shardId">): string {
+    return `${target.entityType}/${target.shardId}`;
+  }
+
+  async request(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Reply> {
+    const runtime = this.open(target);
+    runtime.spec(envelope.type);
+    this.mailbox.admit(waiting(this.ctx.storage.sql));
+    const reply = await this.mailbox.run(key, () => runtime.execute(key, envelope));
+    // A new dedup record needs pruning in 24 h: make sure some alarm comes by then.
+    if (!reply.duplicate && envelope.messageId) await this.#alarmBy(Date.now() + DEDUP_RETENTION_MS);
+    return reply;
+  }
+
+  async notify(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Accepted> {
+    const runtime = this.open(target);
+    runtime.spec(envelope.type);
+    const messageId = envelope.messageId;
+    if (!messageId) throw new AppError("bad_request", "a notify needs a message id");
+    this.mailbox.admit(waiting(this.ctx.storage.sql));
+    const { duplicate } = this.ctx.storage.transactionSync(() => enqueue(this.ctx.storage.sql, key, messageId, envelope, Date.now()));
+    if (!duplicate) {
+      await this.schedule();
+      this.ctx.waitUntil(this.drain());
+    }
+    return { messageId, duplicate };
+  }
+
+  async broadcast(target: ShardTarget, envelope: Envelope): Promise<unknown> {
+    const runtime = this.open(target);
+    const entity = runtime.entity;
+    const spec = Object.hasOwn(entity.broadcasts, envelope.type) ? entity.broadcasts[envelope.type] : undefined;
+    const handler = entity.broadcastHandlers[envelope.type];
+    if (!spec || !handler) throw new AppError("not_found", `entity type '${entity.type}' has no broadcast '${envelope.type}'`);
+    const input = spec.input.parse(envelope.payload);
+    const sql = this.ctx.storage.sql;
+    const ctx = { shardId: runtime.identity.shardId, objectName: runtime.identity.objectName, entities: () => allStates(sql) as { key: EntityKey; state: unknown }[] };
+    return spec.output.parse(await withDeadline(entity.timeoutMs, () => Promise.resolve(handler(ctx, input))));
+  }
+
+  /** Runs every runnable notify, oldest first per key, until none is left. One drain at a time. */
+  drain(): Promise<void> {
+    this.#draining ??= this.#drainLoop().finally(() => (this.#draining = undefined));
+    return this.#draining;
+  }
+
+  async #drainLoop(): Promise<void> {
+    const runtime = this.reopen();
+    if (!runtime) return;
+    const leaseMs = runtime.entity.timeoutMs + LEASE_MARGIN_MS;
+    for (;;) {
+      const now = Date.now();
+      const sql = this.ctx.storage.sql;
+      const rows = runnable(sql, now, 64).filter((row) => claim(sql, row.seq, now, leaseMs));
+      if (rows.length === 0) break;
+      await Promise.all(rows.map((row) => this.#runRow(runtime, row)));
+    }
+    await this.schedule();
+  }
+
+  async #runRow(runtime: EntityRuntime, row: InboxRow): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    try {
+      await this.mailbox.run(row.key, () => runtime.execute(row.key, row.envelope, () => complete(sql, row.seq, row.attempts + 1)));
+    } catch (err) {
+      const error = err instanceof AppError ? err : new AppError("internal", err instanceof Error ? err.message : String(err));
+      const permanent = error.status < 500 || error.code === "envelope_expired" || row.attempts + 1 >= INBOX_MAX_ATTEMPTS;
+      release(sql, row.seq, `${error.code}: ${error.message}`, permanent ? null : Date.now() + inboxRetryDelay(row.attempts + 1));
+    }
+  }
+
+  /** The alarm: prune what expired, then run due notifies (and those whose claimer died). */
+  async alarm(): Promise<void> {
+    this.#alarmAt = null; // the alarm that fired is gone
+    if (!this.reopen()) return;
+    await this.drain();
+  }
+
+  /** Sets the one alarm to the earliest time anything needs it. */
+  async schedule(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    const due = [inboxNextDue(sql), pruneReplies(sql, now), pruneFailed(sql, now, DEDUP_RETENTION_MS)].filter((t): t is number => t !== null);
+    const next = due.length === 0 ? null : Math.min(...due);
+    const current = this.#alarmAt === undefined ? await this.ctx.storage.getAlarm() : this.#alarmAt;
+    if (next === null) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+    } else if (current !== next) {
+      await this.ctx.storage.setAlarm(next);
+    }
+    this.#alarmAt = next;
+  }
+
+  async #alarmBy(at: number): Promise<void> {
+    this.#alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.#alarmAt === null || this.#alarmAt > at) {
+      await this.ctx.storage.setAlarm(at);
+      this.#alarmAt = at;
+    }
+  }
+}

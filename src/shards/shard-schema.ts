@@ -1,0 +1,58 @@
+import type { Migration } from "../storage/migrations";
+
+/**
+ * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type
+ * whose keys hash to its shard. Tables: `shard_meta` (identity and shard count, checked on every
+ * activation), `entities` (state per key), `dedup` (replies of messages with an id), `inbox`
+ * (durable notify mailbox with claims and leases), `outbox` (events emitted by handlers).
+ */
+export const SHARD_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "entities, dedup, inbox, outbox",
+    sql: `
+      CREATE TABLE IF NOT EXISTS shard_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS entities (
+        entity_key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS dedup (
+        entity_key TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (entity_key, message_id)
+      );
+      CREATE INDEX IF NOT EXISTS dedup_created ON dedup (created_at);
+      CREATE TABLE IF NOT EXISTS inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity_key TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        available_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        last_error TEXT,
+        enqueued_at INTEGER NOT NULL,
+        UNIQUE (entity_key, message_id)
+      );
+      CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, available_at);
+      CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('local', 'cluster', 'tenant')),
+        delivery TEXT NOT NULL CHECK (delivery IN ('best-effort', 'at-least-once', 'exactly-once')),
+        partition_key TEXT,
+        entity_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      );
+    `,
+  },
+];

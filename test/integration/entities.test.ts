@@ -1,0 +1,138 @@
+import { listDurableObjectIds } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { shardOf } from "../../src/shards";
+import { ProblemSchema } from "../../src/spec";
+import { freshKey, rows, send } from "./entity-helpers";
+
+const problemOf = async (res: Response) => ProblemSchema.parse(await res.json());
+
+describe("routing and replies", () => {
+  it("routes a key to its shard, replies with the handler's output and names the shard", async () => {
+    const key = freshKey();
+    const res = await send("Counter", key, "increment", { by: 5 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ value: 5 });
+    expect(res.headers.get("x-shard-id")).toBe(String(shardOf(key, 64)));
+    expect(await rows("Counter", key, "SELECT entity_key, state, version FROM entities WHERE entity_key = ?", key)).toEqual([{ entity_key: key, state: '{"value":5}', version: 1 }]);
+  });
+
+  it("applies 1,000 concurrent increments on one key exactly once each", async () => {
+    const key = freshKey("hot");
+    const replies = await Promise.all(Array.from({ length: 1000 }, () => send("Counter", key, "increment", { by: 1 })));
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    const values = await Promise.all(replies.map(async (r) => (await r.json<{ value: number }>()).value));
+    expect(new Set(values).size).toBe(1000);
+    expect(await (await send("Counter", key, "get")).json()).toEqual({ value: 1000 });
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM outbox WHERE entity_key = ?", key)).toEqual([{ n: 1000 }]);
+  });
+
+  it("gives handlers their cluster context (CLUS-04)", async () => {
+    const key = freshKey();
+    const res = await send("Counter", key, "context", {}, { "x-request-id": "req-ctx-1", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" });
+    const shardId = shardOf(key, 64);
+    expect(await res.json()).toEqual({
+      requestId: "req-ctx-1",
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      entityType: "Counter",
+      entityKey: key,
+      shardId,
+      objectName: `Counter/${shardId}`,
+      objectId: env.SHARDS.idFromName(`Counter/${shardId}`).toString(),
+      isLeader: false,
+      value: 0,
+    });
+  });
+
+  it("does not create a row when a message leaves a new entity in its initial state", async () => {
+    const key = freshKey();
+    expect(await (await send("Counter", key, "get")).json()).toEqual({ value: 0 });
+    expect(await rows("Counter", key, "SELECT * FROM entities WHERE entity_key = ?", key)).toEqual([]);
+  });
+});
+
+describe("bad input never reaches a Durable Object", () => {
+  it("answers 404 for an unknown entity type or message without contacting any object", async () => {
+    const before = (await listDurableObjectIds(env.SHARDS)).length;
+    const type = await send("Nope", "k", "increment", { by: 1 });
+    expect(type.status).toBe(404);
+    expect((await problemOf(type)).code).toBe("not_found");
+    const message = await send("Counter", freshKey(), "explode", {});
+    expect(message.status).toBe(404);
+    expect((await listDurableObjectIds(env.SHARDS)).length).toBe(before);
+  });
+
+  it("answers 400 with the failing paths for invalid input", async () => {
+    const res = await send("Counter", freshKey(), "increment", { by: "seven" });
+    expect(res.status).toBe(400);
+    const body = await problemOf(res);
+    expect(body.code).toBe("validation_failed");
+    expect(body.errors?.map((e) => e.path)).toEqual(["by"]);
+  });
+
+  it("answers 400 for malformed JSON and for an invalid key, 415 for a non-JSON body", async () => {
+    expect((await problemOf(await send("Counter", freshKey(), "increment", "{nope"))).code).toBe("malformed_json");
+    expect((await send("Counter", "bad key!", "increment", { by: 1 })).status).toBe(400);
+    const text = await send("Counter", freshKey(), "increment", "by=1", { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+  });
+
+  it("refuses a custom header with the reserved x-cluster- prefix", async () => {
+    const res = await send("Counter", freshKey(), "increment", { by: 1 }, { "x-envelope-header-x-cluster-shard": "3" });
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).code).toBe("reserved_header");
+  });
+
+  it("answers 413 for a payload over 1 MiB", async () => {
+    const res = await send("Counter", freshKey(), "increment", { by: 1, pad: "x".repeat(1_048_576) });
+    expect(res.status).toBe(413);
+    expect((await problemOf(res)).code).toBe("payload_too_large");
+  });
+});
+
+describe("transactional handlers", () => {
+  it("leaves state and outbox untouched when a handler throws after changing state", async () => {
+    const key = freshKey();
+    await send("Counter", key, "increment", { by: 2 });
+    const res = await send("Counter", key, "incrementThenFail", { by: 100 });
+    expect(res.status).toBe(500);
+    expect((await problemOf(res)).detail).not.toContain("always fails");
+    expect(await rows("Counter", key, "SELECT state, version FROM entities WHERE entity_key = ?", key)).toEqual([{ state: '{"value":2}', version: 1 }]);
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM outbox WHERE entity_key = ?", key)).toEqual([{ n: 1 }]);
+  });
+
+  it("refuses an overdraft with 409 insufficient_funds and changes nothing", async () => {
+    const key = freshKey("acct");
+    await send("Account", key, "deposit", { amount: 10 });
+    const res = await send("Account", key, "withdraw", { amount: 11 });
+    expect(res.status).toBe(409);
+    expect(await problemOf(res)).toMatchObject({ code: "insufficient_funds", balance: 10, amount: 11 });
+    expect(await (await send("Account", key, "balance")).json()).toEqual({ balance: 10 });
+  });
+});
+
+describe("envelopes", () => {
+  it("refuses an expired envelope with envelope_expired and does not call the handler", async () => {
+    const key = freshKey();
+    const res = await send("Counter", key, "increment", { by: 1 }, { "x-envelope-created-at": String(Date.now() - 10_000), "x-envelope-ttl-ms": "5000" });
+    expect(res.status).toBe(504);
+    expect((await problemOf(res)).code).toBe("envelope_expired");
+    expect(await rows("Counter", key, "SELECT * FROM entities WHERE entity_key = ?", key)).toEqual([]);
+  });
+
+  it("bounds the handler's deadline by the remaining TTL and writes nothing past it", async () => {
+    const key = freshKey();
+    const started = Date.now();
+    const res = await send("Counter", key, "incrementSlowly", { by: 1, delayMs: 5_000 }, { "x-envelope-ttl-ms": "300" });
+    expect(res.status).toBe(504);
+    expect((await problemOf(res)).code).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await rows("Counter", key, "SELECT * FROM entities WHERE entity_key = ?", key)).toEqual([]);
+  });
+
+  it("answers 400 for a malformed TTL header", async () => {
+    const res = await send("Counter", freshKey(), "increment", { by: 1 }, { "x-envelope-ttl-ms": "soon" });
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).errors?.[0]?.path).toBe("headers.x-envelope-ttl-ms");
+  });
+});
