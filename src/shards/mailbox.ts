@@ -24,11 +24,12 @@ export class Mailbox {
   }
 
   /**
-   * Runs `work` once every earlier message for `key` has finished. `admit` first, unless the
-   * message was already admitted (a durable inbox row).
+   * Runs `work` once every earlier message for `key` has finished. Call `admit` first. Durable
+   * inbox rows pass `counted = false`: they are already counted as rows.
    */
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    this.#pending++;
+  async run<T>(key: string, work: () => Promise<T>, counted = true): Promise<T> {
+    const weight = counted ? 1 : 0;
+    this.#pending += weight;
     const previous = this.#tails.get(key) ?? Promise.resolve();
     let release = (): void => undefined;
     const done = new Promise<void>((resolve) => (release = resolve));
@@ -38,7 +39,7 @@ export class Mailbox {
       await previous;
       return await work();
     } finally {
-      this.#pending--;
+      this.#pending -= weight;
       release();
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     }

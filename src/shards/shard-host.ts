@@ -119,7 +119,7 @@ export class ShardHost {
   async #runRow(runtime: EntityRuntime, row: InboxRow): Promise<void> {
     const sql = this.ctx.storage.sql;
     try {
-      await this.mailbox.run(row.key, () => runtime.execute(row.key, row.envelope, () => complete(sql, row.seq, row.attempts + 1)));
+      await this.mailbox.run(row.key, () => runtime.execute(row.key, row.envelope, () => complete(sql, row.seq, row.attempts + 1)), false);
     } catch (err) {
       const error = err instanceof AppError ? err : new AppError("internal", err instanceof Error ? err.message : String(err));
       const permanent = error.status < 500 || error.code === "envelope_expired" || row.attempts + 1 >= INBOX_MAX_ATTEMPTS;
@@ -130,7 +130,14 @@ export class ShardHost {
   /** The alarm: prune what expired, then run due notifies (and those whose claimer died). */
   async alarm(): Promise<void> {
     this.#alarmAt = null; // the alarm that fired is gone
-    if (!this.reopen()) return;
+    try {
+      if (!this.reopen()) return;
+    } catch (err) {
+      // A shard that refuses to start keeps its work and looks again in a minute (a rollback heals it).
+      console.error("shard refuses to start", err instanceof Error ? err.message : err);
+      await this.#alarmBy(Date.now() + 60_000);
+      return;
+    }
     await this.drain();
   }
 

@@ -1,0 +1,144 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { shardOf } from "../../src/shards";
+import { claim } from "../../src/shards/inbox";
+import { ProblemSchema } from "../../src/spec";
+import { admin, BASE } from "./helpers";
+import { freshKey, rows, send, shardStub } from "./entity-helpers";
+
+const asyncHeaders = { prefer: "respond-async" };
+const inbox = (key: string) => rows<{ seq: number; status: string; attempts: number; lease_until: number | null }>("Counter", key, "SELECT seq, status, attempts, lease_until FROM inbox WHERE entity_key = ? ORDER BY seq", key);
+const value = async (key: string) => (await (await send("Counter", key, "get")).json<{ value: number }>()).value;
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("notify (Prefer: respond-async)", () => {
+  it("answers 202 once the message is durably stored, then applies it", async () => {
+    const key = freshKey();
+    const res = await send("Counter", key, "increment", { by: 3 }, asyncHeaders);
+    expect(res.status).toBe(202);
+    expect(res.headers.get("preference-applied")).toBe("respond-async");
+    const body = await res.json<{ accepted: boolean; messageId: string; shardId: number }>();
+    expect(body).toMatchObject({ accepted: true, shardId: shardOf(key, 64), duplicate: false });
+    await until(async () => (await value(key)) === 3);
+    expect(await inbox(key)).toEqual([]);
+  });
+
+  it("applies one key's notifies in the order they were accepted", async () => {
+    const key = freshKey("acct");
+    await send("Account", key, "deposit", { amount: 5 });
+    await send("Account", key, "withdraw", { amount: 5 }, asyncHeaders);
+    await send("Account", key, "deposit", { amount: 9 }, asyncHeaders);
+    await until(async () => (await (await send("Account", key, "balance")).json<{ balance: number }>()).balance === 9);
+  });
+
+  it("treats a repeated Idempotency-Key as a duplicate, waiting or applied", async () => {
+    const key = freshKey();
+    const first = await send("Counter", key, "increment", { by: 1 }, { ...asyncHeaders, "idempotency-key": "n-1" });
+    const second = await send("Counter", key, "increment", { by: 1 }, { ...asyncHeaders, "idempotency-key": "n-1" });
+    expect((await first.json<{ duplicate: boolean }>()).duplicate).toBe(false);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    await until(async () => (await value(key)) === 1);
+    const third = await send("Counter", key, "increment", { by: 1 }, { ...asyncHeaders, "idempotency-key": "n-1" });
+    expect((await third.json<{ duplicate: boolean }>()).duplicate).toBe(true);
+    expect(await value(key)).toBe(1);
+  });
+});
+
+describe("work claims (CLUS-02)", () => {
+  it("lets exactly one of 50 concurrent claims of one item win", async () => {
+    const key = freshKey();
+    const stub = shardStub("Counter", key);
+    await send("Counter", key, "incrementSlowly", { by: 1, delayMs: 60_000 }, asyncHeaders);
+    await until(async () => (await inbox(key))[0]?.status === "running");
+    const [row] = await inbox(key);
+    const winners = await runInDurableObject(stub, async (_i, state) => {
+      const later = Date.now() + 120_000; // every claimer sees the lease as expired
+      const claims = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve().then(() => claim(state.storage.sql, row?.seq ?? -1, later, 30_000))));
+      return claims.filter(Boolean).length;
+    });
+    expect(winners).toBe(1);
+    await abortAllDurableObjects();
+  });
+
+  it("redelivers an evicted claimer's message once after its lease, with the attempt count raised", async () => {
+    const key = freshKey();
+    const stub = shardStub("Counter", key);
+    await send("Counter", key, "incrementSlowly", { by: 5, delayMs: 400 }, asyncHeaders);
+    await until(async () => (await inbox(key))[0]?.status === "running");
+    await abortAllDurableObjects(); // the claimer dies mid-handler: its memory and timers are gone
+    await new Promise((r) => setTimeout(r, 600));
+    const [abandoned] = await inbox(key);
+    expect(abandoned).toMatchObject({ status: "running", attempts: 1 });
+    expect(await value(key)).toBe(0);
+    // The lease ends (moved into the past rather than waiting 35 s), and the alarm comes.
+    await runInDurableObject(stub, (_i, state) => state.storage.sql.exec("UPDATE inbox SET lease_until = ? WHERE entity_key = ?", Date.now() - 1, key));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await value(key)).toBe(5);
+    expect(await inbox(key)).toEqual([]);
+  });
+});
+
+describe("mailbox capacity", () => {
+  it("answers 429 mailbox_full with Retry-After at 4,096 pending messages per shard", async () => {
+    const key = freshKey("full");
+    await send("Counter", key, "incrementSlowly", { by: 1, delayMs: 60_000 }, asyncHeaders);
+    await until(async () => (await inbox(key))[0]?.status === "running");
+    for (let i = 1; i < 4096; i += 64) {
+      const batch = Array.from({ length: Math.min(64, 4096 - i) }, () => send("Counter", key, "increment", { by: 1 }, asyncHeaders));
+      expect((await Promise.all(batch)).every((r) => r.status === 202)).toBe(true);
+    }
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 4096 }]);
+    const full = await send("Counter", key, "increment", { by: 1 }, asyncHeaders);
+    expect(full.status).toBe(429);
+    expect(full.headers.get("retry-after")).toBe("1");
+    expect(ProblemSchema.parse(await full.json()).code).toBe("mailbox_full");
+    const request = await send("Counter", key, "get");
+    expect(request.status).toBe(429);
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 4096 }]);
+    await abortAllDurableObjects();
+  });
+});
+
+describe("broadcast", () => {
+  const broadcast = () => exports.default.fetch(`${BASE}/v1/broadcast/Counter/stats`, { method: "POST", headers: admin() });
+
+  it("reaches every shard once", async () => {
+    const key = freshKey();
+    await send("Counter", key, "increment", { by: 11 });
+    const { results } = await (await broadcast()).json<{ results: { shardId: number; ok: boolean; reply: { shardId: number; total: number } }[] }>();
+    expect(results.map((r) => r.shardId)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(results.every((r) => r.ok && r.reply.shardId === r.shardId)).toBe(true);
+    expect(results[shardOf(key, 64)]?.reply.total).toBeGreaterThanOrEqual(11);
+  });
+
+  it("answers for every other shard when one shard fails", async () => {
+    const broken = shardStub("Counter", "any", 64);
+    const brokenShard = shardOf("any", 64);
+    await send("Counter", "any", "get");
+    await runInDurableObject(broken, (_i, state) => state.storage.sql.exec("UPDATE shard_meta SET v = '32' WHERE k = 'num_shards'"));
+    await abortAllDurableObjects(); // a fresh activation reads the stored shard count
+    const { results } = await (await broadcast()).json<{ results: { shardId: number; ok: boolean; error?: { code: string } }[] }>();
+    expect(results.filter((r) => !r.ok).map((r) => [r.shardId, r.error?.code])).toEqual([[brokenShard, "misconfigured"]]);
+    expect(results.filter((r) => r.ok)).toHaveLength(63);
+  });
+});
+
+describe("shard count is a migration", () => {
+  it("makes a shard created with another shard count refuse to start, saying why", async () => {
+    const key = "any"; // its shard was re-counted by the previous test
+    const res = await send("Counter", key, "increment", { by: 1 });
+    expect(res.status).toBe(503);
+    const body = ProblemSchema.parse(await res.json());
+    expect(body.code).toBe("misconfigured");
+    expect(body.detail).toContain("declares 64 shards but shard object Counter/");
+    expect(body.detail).toContain("created with 32");
+  });
+});

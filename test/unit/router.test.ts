@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createRegistry, defineEntity, Router, shardOf } from "../../src/shards";
+import type { ShardNamespace, ShardStub, ShardTarget } from "../../src/shards/delivery";
+import { AppError, type EntityKey, type Envelope } from "../../src/spec";
+
+const Thing = defineEntity({
+  type: "Thing",
+  shards: 8,
+  state: z.object({ n: z.number() }),
+  initial: () => ({ n: 0 }),
+  messages: { touch: { input: z.object({ by: z.number().int() }), output: z.object({ n: z.number() }) } },
+  handlers: { touch: (ctx, { by }) => ({ n: (ctx.state.n += by) }) },
+});
+
+/** Records what reaches the shard side: the router's checks run before anything is sent. */
+function recordingNamespace() {
+  const sent: { name: string; target: ShardTarget; key?: EntityKey; envelope: Envelope }[] = [];
+  const namespace: ShardNamespace = {
+    idFromName: (name) => ({ toString: () => `id:${name}`, name, equals: () => false }),
+    get: (id) => {
+      const name = (id as DurableObjectId & { name: string }).name;
+      const stub: ShardStub = {
+        deliver: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: { n: 1 }, duplicate: false } })),
+        enqueue: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { messageId: envelope.messageId ?? ("" as never), duplicate: false } })),
+        broadcast: (target, envelope) => (sent.push({ name, target, envelope }), target.shardId === 3 ? Promise.reject(new Error("unreachable")) : Promise.resolve({ ok: true, value: target.shardId })),
+      };
+      return stub;
+    },
+  };
+  return { sent, namespace, router: new Router(namespace, createRegistry([Thing], { seed: "s" })) };
+}
+
+const codeOf = async (work: Promise<unknown>) => ((await work.catch((err: unknown) => err)) as AppError).code;
+
+describe("Router", () => {
+  it("addresses <type>/<shardOf(key, shards, seed)> and builds a full envelope", async () => {
+    const { sent, router } = recordingNamespace();
+    await router.to(Thing).request("key-1", "touch", { by: 2 }, { messageId: "m-1", ttlMs: 500, headers: { "trace-id": "t" }, context: { requestId: "r-1" } });
+    const [first] = sent;
+    expect(first?.name).toBe(`Thing/${shardOf("key-1", 8, "s")}`);
+    expect(first?.target).toEqual({ entityType: "Thing", shardId: shardOf("key-1", 8, "s"), numShards: 8, seed: "s" });
+    expect(first?.envelope).toMatchObject({ type: "touch", payload: { by: 2 }, messageId: "m-1", ttlMs: 500, headers: { "trace-id": "t", "x-cluster-request-id": "r-1" } });
+    expect(first?.envelope.createdAt).toBeGreaterThan(0);
+  });
+
+  it("checks everything it can before sending", async () => {
+    const { sent, router } = recordingNamespace();
+    expect(await codeOf(router.request("Nope", "k", "touch", {}))).toBe("not_found");
+    expect(await codeOf(router.request("Thing", "k", "nope", {}))).toBe("not_found");
+    expect(await codeOf(router.request("Thing", "k", "touch", { by: 1.5 }))).toBe("validation_failed");
+    expect(await codeOf(router.request("Thing", "bad key", "touch", { by: 1 }))).toBe("validation_failed");
+    expect(await codeOf(router.request("Thing", "k", "touch", { by: 1 }, { headers: { "x-cluster-shard": "1" } }))).toBe("reserved_header");
+    expect(await codeOf(router.request("Thing", "k", "touch", { by: 1, pad: "x".repeat(1_048_576) }))).toBe("payload_too_large");
+    expect(await codeOf(router.request("Thing", "k", "touch", { by: 1 }, { ttlMs: -5 }))).toBe("validation_failed");
+    expect(sent).toEqual([]);
+  });
+
+  it("gives every notify a message id", async () => {
+    const { sent, router } = recordingNamespace();
+    await router.notify("Thing", "k", "touch", { by: 1 });
+    expect(sent[0]?.envelope.messageId).toMatch(/^n_/);
+  });
+
+  it("broadcasts to every shard, reporting a failing one without blocking the rest", async () => {
+    const { router } = recordingNamespace();
+    const results = await router.broadcast("Thing", "touch", { by: 1 }).catch((err: unknown) => err);
+    expect(results).toBeInstanceOf(AppError); // touch is not a broadcast message
+    const entity = defineEntity({ ...Thing, type: "Other", broadcasts: { ping: { input: z.object({}), output: z.number() } }, broadcastHandlers: { ping: () => 1 } });
+    const router2 = new Router(recordingNamespace().namespace, createRegistry([entity]));
+    const all = await router2.broadcast("Other", "ping", {});
+    expect(all.map((r) => r.ok)).toEqual([true, true, true, false, true, true, true, true]);
+    expect(all[3]).toMatchObject({ shardId: 3, ok: false, error: { code: "not_ready" } });
+  });
+});
+
+describe("defineEntity", () => {
+  const base = { state: z.object({}), initial: () => ({}), messages: {}, handlers: {} };
+
+  it("defaults to 64 shards and a 30 s handler timeout", () => {
+    const e = defineEntity({ ...base, type: "Plain" });
+    expect([e.shards, e.timeoutMs]).toEqual([64, 30_000]);
+  });
+
+  it("refuses bad names, shard counts and missing handlers, naming the field", () => {
+    expect(() => defineEntity({ ...base, type: "1bad" })).toThrow(/type '1bad' is invalid/);
+    expect(() => defineEntity({ ...base, type: "T", shards: 0 })).toThrow(/shards must be an integer in 1..65536/);
+    expect(() => defineEntity({ ...base, type: "T", messages: { go: { input: z.object({}), output: z.object({}) } }, handlers: {} as never })).toThrow(/message 'go' has no handler/);
+    expect(() => createRegistry([defineEntity({ ...base, type: "T" }), defineEntity({ ...base, type: "T" })])).toThrow(/declared twice/);
+  });
+});
