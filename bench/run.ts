@@ -1,4 +1,5 @@
 import { startWranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
+import { benchEntities } from "./entities.ts";
 import { benchHealth } from "./health.ts";
 
 /**
@@ -7,11 +8,12 @@ import { benchHealth } from "./health.ts";
  */
 const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>) => Promise<void>> = {
   health: benchHealth,
+  entities: benchEntities,
 };
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
-const dev = await startWranglerDev({ vars: { HEALTH_WARN_MS: "60000" } });
+const dev = await startWranglerDev({ config: "bench/worker/wrangler.toml", vars: { HEALTH_WARN_MS: "60000" } });
 try {
   for (const name of names) {
     const bench = BENCHES[name];

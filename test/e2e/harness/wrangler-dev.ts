@@ -21,6 +21,8 @@ export interface WranglerDevOptions {
   readonly startTimeoutMs?: number;
   /** Keep the persistence dir after stop (default false). */
   readonly keepState?: boolean;
+  /** Another wrangler config (the benchmarks add baseline objects), relative to the repository root. */
+  readonly config?: string;
 }
 
 export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
@@ -77,6 +79,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, ENVIRONMENT: "development", ...options.vars };
   const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--port", String(port), "--ip", "127.0.0.1"];
   args.push("--inspector-port", String(inspectorPort), "--persist-to", join(state, "persist"), "--show-interactive-dev-session=false");
+  if (options.config) args.push("--config", join(root, options.config));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {
     cwd: root,

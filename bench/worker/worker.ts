@@ -1,0 +1,47 @@
+import { DurableObject } from "cloudflare:workers";
+import worker from "../../src/worker";
+
+export * from "../../src/worker";
+
+interface BenchEnv extends Env {
+  BARE: DurableObjectNamespace<BareObject>;
+}
+
+/**
+ * The raw platform baseline: a Durable Object RPC that does the same SQLite writes as an entity
+ * message with an id (upsert the state row, insert the dedup row, in one transaction), with no
+ * router, envelope, mailbox or validation.
+ */
+export class BareObject extends DurableObject<BenchEnv> {
+  constructor(ctx: DurableObjectState, env: BenchEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS entities (entity_key TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS dedup (entity_key TEXT NOT NULL, message_id TEXT NOT NULL, reply TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (entity_key, message_id))`);
+  }
+
+  increment(key: string, by: number, messageId: string): { value: number } {
+    const sql = this.ctx.storage.sql;
+    return this.ctx.storage.transactionSync(() => {
+      const row = sql.exec<{ state: string }>("SELECT state FROM entities WHERE entity_key = ?", key).toArray()[0];
+      const value = (row ? (JSON.parse(row.state) as { value: number }).value : 0) + by;
+      const now = Date.now();
+      sql.exec("INSERT INTO entities VALUES (?, ?, 1, ?) ON CONFLICT (entity_key) DO UPDATE SET state = excluded.state, version = version + 1, updated_at = excluded.updated_at", key, JSON.stringify({ value }), now);
+      sql.exec("INSERT INTO dedup VALUES (?, ?, ?, ?)", key, messageId, JSON.stringify({ value }), now);
+      return { value };
+    });
+  }
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const bare = /^\/_bench\/bare\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    if (bare && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
+      const { by } = await request.json<{ by: number }>();
+      const stub = env.BARE.get(env.BARE.idFromName(`bare/${bare[1]}`));
+      return Response.json(await stub.increment(decodeURIComponent(bare[2] ?? ""), by, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
+    }
+    return worker.fetch(request, env, ctx);
+  },
+  queue: worker.queue,
+} satisfies ExportedHandler<BenchEnv>;
