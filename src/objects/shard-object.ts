@@ -16,7 +16,7 @@ export class ShardObject extends DurableObject<Env> implements ShardStub {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#host = new ShardHost(ctx, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY);
+    this.#host = new ShardHost(ctx, env, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY);
     void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, SHARD_MIGRATIONS)));
   }
 

@@ -29,6 +29,13 @@ export interface HandlerContext<S> {
   readonly envelope: Envelope;
   /** Aborted at the handler's deadline: the smaller of its timeout and the envelope's remaining TTL. */
   readonly signal: AbortSignal;
+  /** The Worker's bindings, for effects run after the commit. */
+  readonly env: Env;
+  /**
+   * Runs `effect` after the transaction commits (pushes, notifications): never if the handler
+   * fails, and its own failure is logged without undoing the commit. Not retried.
+   */
+  afterCommit(effect: () => unknown): void;
 }
 
 // Method syntax makes handler parameters bivariant, so a concrete entity is assignable to AnyEntity.

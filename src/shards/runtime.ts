@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { findReply, recordReply } from "./dedup";
 import type { Reply } from "./delivery";
 import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity";
-import { pendingEvent, writeOutbox, type PendingEvent } from "./outbox";
+import { pendingEvent, writeOutbox, type PendingEvent } from "../storage/outbox";
 import { loadState, saveState } from "./state-store";
 
 /** Where a runtime runs: its entity type's shard object. */
@@ -43,6 +43,8 @@ export class EntityRuntime {
     private readonly storage: DurableObjectStorage,
     readonly entity: AnyEntity,
     readonly identity: ShardIdentity,
+    private readonly env: Env,
+    private readonly waitUntil: (work: Promise<unknown>) => void,
   ) {}
 
   spec(message: string): MessageSpec {
@@ -82,6 +84,7 @@ export class EntityRuntime {
     let state: unknown = stored ? structuredClone(stored.state) : initial;
     const before = stored?.json ?? JSON.stringify(initial);
     const events: PendingEvent[] = [];
+    const effects: (() => unknown)[] = [];
     const deadline = Math.min(this.entity.timeoutMs, remainingTtl(envelope, Date.now()));
     const output = await withDeadline(deadline, async (signal) => {
       const ctx: HandlerContext<unknown> = {
@@ -96,6 +99,8 @@ export class EntityRuntime {
         cluster: this.context(key, envelope),
         envelope,
         signal,
+        env: this.env,
+        afterCommit: (effect) => void effects.push(effect),
       };
       const handler = this.entity.handlers[envelope.type];
       if (!handler) throw new AppError("not_found", `no handler for '${envelope.type}'`);
@@ -110,6 +115,7 @@ export class EntityRuntime {
       if (envelope.messageId) recordReply(sql, key, envelope.messageId, envelope.type, reply, now);
       onCommit(sql);
     });
+    for (const effect of effects) this.waitUntil(Promise.resolve().then(effect).catch((err: unknown) => console.error("afterCommit effect failed", err)));
     return { reply, duplicate: false };
   }
 }

@@ -26,6 +26,7 @@ export class ShardHost {
 
   constructor(
     private readonly ctx: DurableObjectState,
+    private readonly env: Env,
     private readonly registry: EntityRegistry,
     capacity: number,
   ) {
@@ -52,7 +53,8 @@ export class ShardHost {
   }
 
   #bind(entity: AnyEntity, target: ShardTarget): EntityRuntime {
-    this.#runtime = new EntityRuntime(this.ctx.storage, entity, { shardId: target.shardId, objectName: this.objectName(target), objectId: this.ctx.id.toString() });
+    const identity = { shardId: target.shardId, objectName: this.objectName(target), objectId: this.ctx.id.toString() };
+    this.#runtime = new EntityRuntime(this.ctx.storage, entity, identity, this.env, (work) => this.ctx.waitUntil(work));
     return this.#runtime;
   }
 

@@ -1,4 +1,5 @@
 import type { Migration } from "../storage/migrations";
+import { outboxMigration } from "../storage/outbox";
 
 /**
  * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type
@@ -9,7 +10,7 @@ import type { Migration } from "../storage/migrations";
 export const SHARD_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "entities, dedup, inbox, outbox",
+    name: "entities, dedup, inbox",
     sql: `
       CREATE TABLE IF NOT EXISTS shard_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS entities (
@@ -41,18 +42,7 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
         UNIQUE (entity_key, message_id)
       );
       CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, available_at);
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        event_id TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        scope TEXT NOT NULL CHECK (scope IN ('local', 'cluster', 'tenant')),
-        delivery TEXT NOT NULL CHECK (delivery IN ('best-effort', 'at-least-once', 'exactly-once')),
-        partition_key TEXT,
-        entity_key TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        sent_at INTEGER
-      );
     `,
   },
+  outboxMigration(2),
 ];
