@@ -1,11 +1,9 @@
-import { createRegistry } from "../shards/registry";
-import { Account } from "./account";
-import { Counter } from "./counter";
+import { entities } from "./entities";
+import { schedules } from "./schedules";
 
 export { Account } from "./account";
 export { Counter } from "./counter";
+export { TickLog } from "./tick-log";
 
-/** The demo application: every entity type it declares, routed with clstr-go's default (empty) seed. */
-export const app = {
-  entities: createRegistry([Counter, Account], { seed: "" }),
-};
+/** The demo application: its entity types and its scheduled tasks and services. */
+export const app = { entities, schedules };

@@ -9,6 +9,7 @@ import { adminAuth } from "./middleware/auth";
 import { clusterContext } from "./middleware/cluster-context";
 import { registerClusterRoutes } from "./routes/cluster";
 import { registerEntityRoutes } from "./routes/entities";
+import { registerSingletonRoutes } from "./routes/singletons";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 
 const OPENAPI_INFO = {
@@ -47,6 +48,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerHealthRoutes(app);
   registerClusterRoutes(app);
   registerEntityRoutes(app);
+  registerSingletonRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.doc31("/openapi.json", OPENAPI_INFO);

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { app } from "../app";
-import { runtimeConfig, type EntityKey, type Envelope } from "../spec";
+import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec";
+import type { PartitionTick } from "../singleton/services";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery";
 import { ShardHost } from "../shards/shard-host";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema";
@@ -34,6 +35,17 @@ export class ShardObject extends DurableObject<Env> implements ShardStub {
 
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {
     return delivered(() => this.#host.broadcast(target, envelope));
+  }
+
+  /** One partition of a scheduled service (leader strategies `partitioned` and `idempotent-broadcast`). */
+  runService(target: ShardTarget, name: string, tick: PartitionTick): Promise<Delivery<{ duplicate: boolean }>> {
+    return delivered(() => {
+      const service = app.schedules.service(name);
+      if (!service) throw new AppError("not_found", `no service '${name}'`);
+      return this.#host.runPartition(target, name, tick.tickId, tick.dedup, async (shard) => {
+        await service.run({ tickId: tick.tickId, scheduledAt: new Date(tick.scheduledAt), env: this.env, shard, cluster: { requestId: tick.tickId, isLeader: false } });
+      });
+    });
   }
 
   override alarm(): Promise<void> {

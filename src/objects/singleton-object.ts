@@ -1,9 +1,71 @@
 import { DurableObject } from "cloudflare:workers";
+import { app } from "../app";
+import { Router } from "../shards";
+import { delivered, type Delivery } from "../shards/delivery";
+import { SingletonHost } from "../singleton/singleton-host";
+import { SINGLETON_MIGRATIONS } from "../singleton/store-schema";
+import { runtimeConfig, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
+import { runMigrations } from "../storage/migrations";
 import type { Pong } from "./ping";
 
-/** One per singleton name: its tasks share one alarm. */
+/**
+ * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so
+ * a deploy or an eviction never breaks the chain. A thin shell over `SingletonHost`.
+ */
 export class SingletonObject extends DurableObject<Env> {
+  readonly #host: SingletonHost;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const config = runtimeConfig(env);
+    this.#host = new SingletonHost(ctx.storage, { env, router: new Router(env.SHARDS, app.entities), schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS });
+    void ctx.blockConcurrencyWhile(async () => {
+      runMigrations(ctx.storage, SINGLETON_MIGRATIONS);
+      await this.#host.activate(ctx.id.name);
+    });
+  }
+
   ping(): Pong {
     return { ok: true, object: "SingletonObject" };
+  }
+
+  /** Activates the singleton: binds its name, syncs the tasks declared in code, arms the alarm. */
+  sync(name: string): Promise<Delivery<{ tasks: number }>> {
+    return delivered(async () => {
+      await this.#host.activate(name);
+      return { tasks: this.#host.list().length };
+    });
+  }
+
+  putTask(name: string, id: TaskId, put: TaskPut): Promise<Delivery<{ created: boolean; task: TaskView }>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.put(id, put)));
+  }
+
+  listTasks(name: string): Promise<Delivery<TaskView[]>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.list()));
+  }
+
+  getTask(name: string, id: string): Promise<Delivery<TaskView>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.view(id)));
+  }
+
+  deleteTask(name: string, id: string): Promise<Delivery<null>> {
+    return delivered(async () => (await this.#host.activate(name), await this.#host.remove(id), null));
+  }
+
+  setPaused(name: string, id: string, paused: boolean): Promise<Delivery<TaskView>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.pause(id, paused)));
+  }
+
+  trigger(name: string, id: string): Promise<Delivery<TaskRun>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.scheduler.trigger(id)));
+  }
+
+  runs(name: string, id: string): Promise<Delivery<TaskRun[]>> {
+    return delivered(async () => (await this.#host.activate(name), this.#host.runs(id)));
+  }
+
+  override alarm(): Promise<void> {
+    return this.#host.scheduler.alarm();
   }
 }

@@ -1,7 +1,7 @@
 import { AppError, type EntityKey, type Envelope } from "../spec";
-import { DEDUP_RETENTION_MS, pruneReplies } from "./dedup";
+import { DEDUP_RETENTION_MS, findReply, pruneReplies, recordReply } from "./dedup";
 import type { Accepted, Reply, ShardTarget } from "./delivery";
-import type { AnyEntity } from "./entity";
+import type { AnyEntity, ShardContext } from "./entity";
 import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox";
 import { Mailbox } from "./mailbox";
 import type { EntityRegistry } from "./registry";
@@ -96,6 +96,25 @@ export class ShardHost {
     const sql = this.ctx.storage.sql;
     const ctx = { shardId: runtime.identity.shardId, objectName: runtime.identity.objectName, entities: () => allStates(sql) as { key: EntityKey; state: unknown }[] };
     return spec.output.parse(await withDeadline(entity.timeoutMs, () => Promise.resolve(handler(ctx, input))));
+  }
+
+  /**
+   * Runs one partition of a scheduled service in this shard. With `dedup`, the tick id is recorded
+   * (under `_service:<name>`) once the work returns, so a re-run tick answers `duplicate`.
+   */
+  async runPartition(target: ShardTarget, service: string, tickId: string, dedup: boolean, work: (shard: ShardContext<unknown>) => Promise<void>): Promise<{ duplicate: boolean }> {
+    const runtime = this.open(target);
+    const sql = this.ctx.storage.sql;
+    const key = `_service:${service}`;
+    return this.mailbox.run(key, async () => {
+      if (dedup && findReply(sql, key, tickId).found) return { duplicate: true };
+      await work({ shardId: runtime.identity.shardId, objectName: runtime.identity.objectName, entities: () => allStates(sql) as { key: EntityKey; state: unknown }[] });
+      if (dedup) {
+        this.ctx.storage.transactionSync(() => recordReply(sql, key, tickId, service, null, Date.now()));
+        await this.#alarmBy(Date.now() + DEDUP_RETENTION_MS);
+      }
+      return { duplicate: false };
+    });
   }
 
   /** Runs every runnable notify, oldest first per key, until none is left. One drain at a time. */

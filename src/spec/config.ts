@@ -15,6 +15,7 @@ export const RuntimeConfigSchema = z
     HEALTH_PROBE_TIMEOUT_MS: intVar(2000, 10, 60_000).describe("Timeout of each health probe, ms (default 2000)"),
     HEALTH_WARN_MS: intVar(1000, 1, 60_000).describe("A probe slower than this reports warn, ms (default 1000)"),
     MAX_BODY_BYTES: intVar(1_048_576, 1, 104_857_600).describe("Request body limit, bytes (default 1 MiB)"),
+    ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional().default("false").transform((v) => v === "true").describe("Development only: let task http actions call http:// and private hosts (default false)"),
     ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
   })
   .describe("Runtime configuration from the environment");

@@ -6,3 +6,4 @@ export * from "./health";
 export * from "./context";
 export * from "./config";
 export * from "./errors";
+export * from "./singleton";

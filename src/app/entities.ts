@@ -1,0 +1,7 @@
+import { createRegistry } from "../shards/registry";
+import { Account } from "./account";
+import { Counter } from "./counter";
+import { TickLog } from "./tick-log";
+
+/** Every entity type of the demo application, routed with clstr-go's default (empty) seed. */
+export const entities = createRegistry([Counter, Account, TickLog], { seed: "" });

@@ -1,0 +1,47 @@
+import { Router } from "../shards/router";
+import { createScheduleRegistry } from "../singleton/registry";
+import { defineService, defineTask, type PartitionContext, type TaskContext } from "../singleton/define";
+import { Counter } from "./counter";
+import { entities } from "./entities";
+
+function record(env: Env, source: string, ctx: TaskContext | PartitionContext, shardId?: number): Promise<unknown> {
+  const router = new Router(env.SHARDS, entities);
+  const entry = { source, tickId: ctx.tickId, isLeader: ctx.cluster.isLeader, ...(shardId === undefined ? {} : { shardId }) };
+  return router.request("TickLog", source, "record", entry, { messageId: shardId === undefined ? ctx.tickId : `${ctx.tickId}#${shardId}` });
+}
+
+/** A task in code: every 10 minutes the `heartbeat` counter goes up by one, once per tick. */
+export const heartbeat = defineTask({
+  name: "heartbeat",
+  singleton: "default",
+  schedule: { every: "10m" },
+  handler: async (ctx) => void (await ctx.router.to(Counter).request("heartbeat", "increment", { by: 1 }, { messageId: ctx.tickId })),
+});
+
+/** Leader-elected: runs once per tick in the singleton `leader-report`, the only place isLeader is true. */
+export const leaderReport = defineService({
+  name: "leader-report",
+  annotations: { clusterScope: "cluster", leaderStrategy: "leader-elected" },
+  schedule: { every: "5m" },
+  run: async (ctx) => void (await record(ctx.env, "leader-report", ctx)),
+});
+
+/** Partitioned: every Counter shard runs it once per tick for its own entities. */
+export const partitionSweep = defineService({
+  name: "partition-sweep",
+  annotations: { clusterScope: "cluster", leaderStrategy: "partitioned" },
+  partitionedBy: "Counter",
+  schedule: { every: "1h" },
+  run: async (ctx) => void (await record(ctx.env, "partition-sweep", ctx, "shard" in ctx ? ctx.shard.shardId : undefined)),
+});
+
+/** Idempotent broadcast: every Account shard runs it for every tick, with the tick id as its idempotency key. */
+export const broadcastRefresh = defineService({
+  name: "broadcast-refresh",
+  annotations: { clusterScope: "cluster", leaderStrategy: "idempotent-broadcast" },
+  partitionedBy: "Account",
+  schedule: { every: "1h" },
+  run: async (ctx) => void (await record(ctx.env, "broadcast-refresh", ctx, "shard" in ctx ? ctx.shard.shardId : undefined)),
+});
+
+export const schedules = createScheduleRegistry([heartbeat], [leaderReport, partitionSweep, broadcastRefresh]);

@@ -1,0 +1,52 @@
+import type { Router } from "../shards";
+import { checkOutboundUrl } from "../security/ssrf";
+import { AppError, type TaskAction } from "../spec";
+
+/** Outbound calls of `http` actions give up after 10 s. */
+export const HTTP_ACTION_TIMEOUT_MS = 10_000;
+
+const unprocessable = (what: string) => new AppError("unprocessable", `${what} actions are not available yet: they arrive with the events and jobs capabilities`);
+
+/**
+ * Checks an action before its task is stored: the entity type and message exist and the input is
+ * valid (400 otherwise, nothing stored); an `http` URL passes the SSRF guard; `event` and `job`
+ * actions answer 422 until those capabilities exist.
+ */
+export function validateAction(action: TaskAction, router: Router, allowPrivateUrls: boolean): void {
+  if (action.type === "entity") {
+    const entity = router.registry.find(action.entityType);
+    if (!entity) throw new AppError("validation_failed", `unknown entity type '${action.entityType}'`, { extra: { errors: [{ path: "action.entityType", message: "unknown entity type" }] } });
+    const spec = Object.hasOwn(entity.messages, action.message) ? entity.messages[action.message] : undefined;
+    if (!spec) throw new AppError("validation_failed", `entity type '${action.entityType}' has no message '${action.message}'`, { extra: { errors: [{ path: "action.message", message: "unknown message" }] } });
+    router.locate(action.entityType, action.key);
+    const input = spec.input.safeParse(action.input ?? {});
+    if (!input.success) {
+      throw new AppError("validation_failed", `invalid input for ${action.entityType}.${action.message}`, { extra: { errors: input.error.issues.map((i) => ({ path: ["action", "input", ...i.path].join("."), message: i.message })) } });
+    }
+  } else if (action.type === "http") {
+    const check = checkOutboundUrl(action.url, { allowPrivate: allowPrivateUrls });
+    if (!check.ok) throw new AppError("validation_failed", `action.url refused: ${check.reason}`, { extra: { errors: [{ path: "action.url", message: check.reason }] } });
+  } else {
+    throw unprocessable(action.type);
+  }
+}
+
+/** Performs an action for one tick, with the tick id as its idempotency key. Throws on failure (the tick retries). */
+export async function runAction(action: TaskAction, tickId: string, router: Router, allowPrivateUrls: boolean): Promise<void> {
+  if (action.type === "entity") {
+    await router.request(action.entityType, action.key, action.message, action.input ?? {}, { messageId: tickId, context: { requestId: tickId.replace(/[^\w=-]/g, "_") } });
+    return;
+  }
+  if (action.type !== "http") throw unprocessable(action.type);
+  const check = checkOutboundUrl(action.url, { allowPrivate: allowPrivateUrls });
+  if (!check.ok) throw new Error(`url refused: ${check.reason}`);
+  const res = await fetch(check.url, {
+    method: action.method,
+    headers: { ...action.headers, "idempotency-key": tickId },
+    ...(action.body === undefined || action.method === "GET" ? {} : { body: action.body }),
+    redirect: "manual",
+    signal: AbortSignal.timeout(HTTP_ACTION_TIMEOUT_MS),
+  });
+  await res.body?.cancel();
+  if (res.status < 200 || res.status >= 300) throw new Error(`${action.method} ${check.url.origin}${check.url.pathname} answered ${res.status}`);
+}
