@@ -1,4 +1,5 @@
 import { startWranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
+import { benchCron } from "./cron.ts";
 import { benchEntities } from "./entities.ts";
 import { benchHealth } from "./health.ts";
 
@@ -9,6 +10,7 @@ import { benchHealth } from "./health.ts";
 const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>) => Promise<void>> = {
   health: benchHealth,
   entities: benchEntities,
+  cron: benchCron,
 };
 
 const wanted = process.argv.slice(2);

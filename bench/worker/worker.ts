@@ -5,6 +5,26 @@ export * from "../../src/worker";
 
 interface BenchEnv extends Env {
   BARE: DurableObjectNamespace<BareObject>;
+  BARE_ALARM: DurableObjectNamespace<BareAlarm>;
+}
+
+/** The raw alarm baseline: one Durable Object per instant, its own alarm, recording when it fired. */
+export class BareAlarm extends DurableObject<BenchEnv> {
+  async arm(at: number): Promise<void> {
+    await this.ctx.storage.put("at", at);
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  override async alarm(): Promise<void> {
+    const firedAt = Date.now();
+    const fired = (await this.ctx.storage.get<number>("fired")) ?? 0;
+    await this.ctx.storage.put({ firedAt, fired: fired + 1 });
+  }
+
+  async result(): Promise<{ at: number | undefined; firedAt: number | undefined; fired: number }> {
+    const values = await this.ctx.storage.get<number>(["at", "firedAt", "fired"]);
+    return { at: values.get("at"), firedAt: values.get("firedAt"), fired: values.get("fired") ?? 0 };
+  }
 }
 
 /**
@@ -40,6 +60,12 @@ export default {
       const { by } = await request.json<{ by: number }>();
       const stub = env.BARE.get(env.BARE.idFromName(`bare/${bare[1]}`));
       return Response.json(await stub.increment(decodeURIComponent(bare[2] ?? ""), by, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
+    }
+    const alarm = /^\/_bench\/alarm\/([\w-]+)\/(arm|result)$/.exec(url.pathname);
+    if (alarm && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
+      const stub = env.BARE_ALARM.get(env.BARE_ALARM.idFromName(alarm[1] ?? ""));
+      if (alarm[2] === "arm") return Response.json(await stub.arm(Number(url.searchParams.get("at"))));
+      return Response.json(await stub.result());
     }
     return worker.fetch(request, env, ctx);
   },
