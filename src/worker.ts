@@ -1,6 +1,10 @@
 import { app as demo } from "./app";
 import { createApp } from "./http/app";
 import { ensureSingletons } from "./singleton/ensure";
+import { consumeDeadLetters, consumeEvents } from "./events/consumer";
+import { deadLetters } from "./events/dlq-client";
+import { Router } from "./shards";
+import { runtimeConfig } from "./spec";
 
 export { GatewayObject, SagaWorkflow, ShardObject, SingletonObject, TenantObject } from "./objects";
 
@@ -19,13 +23,12 @@ export default {
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(ensureSingletons(env.SINGLETONS, demo.schedules));
   },
-  /**
-   * Queue consumer for `events` and `events-dlq`. No subscriptions are declared yet, so every
-   * message is delivered to zero subscribers and acknowledged. It never throws (a throw would
-   * redeliver the whole batch, acknowledged messages included).
-   */
-  queue: (batch) => {
-    for (const message of batch.messages) message.ack();
-    return Promise.resolve();
+  /** Consumers of `events` (delivery to subscriptions) and `events-dlq` (the dead-letter list). Never throw. */
+  queue(batch, env) {
+    const dlq = deadLetters(env.SINGLETONS);
+    if (batch.queue.startsWith("events-dlq")) return consumeDeadLetters(batch, dlq);
+    const config = runtimeConfig(env);
+    const router = new Router(env.SHARDS, demo.entities);
+    return consumeEvents(batch, { env, router, registry: demo.events, dlq, retryBaseSeconds: config.EVENT_RETRY_BASE_SECONDS, tenantIsolation: config.TENANT_ISOLATION });
   },
 } satisfies ExportedHandler<Env>;

@@ -69,5 +69,5 @@ export default {
     }
     return worker.fetch(request, env, ctx);
   },
-  queue: worker.queue,
+  queue: (batch, env) => worker.queue(batch, env),
 } satisfies ExportedHandler<BenchEnv>;

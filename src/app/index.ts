@@ -1,9 +1,11 @@
 import { entities } from "./entities";
 import { schedules } from "./schedules";
+import { createEventRegistry } from "../events/define";
+import { CounterIncremented, DemoPing, MetadataChanged, subscriptions } from "./event-demo";
 
 export { Account } from "./account";
 export { Counter } from "./counter";
 export { TickLog } from "./tick-log";
 
-/** The demo application: its entity types and its scheduled tasks and services. */
-export const app = { entities, schedules };
+/** The demo application: its entity types, its scheduled tasks and services, and its events and subscriptions. */
+export const app = { entities, schedules, events: createEventRegistry([CounterIncremented, DemoPing, MetadataChanged], subscriptions) };

@@ -10,6 +10,7 @@ import { clusterContext } from "./middleware/cluster-context";
 import { registerClusterRoutes } from "./routes/cluster";
 import { registerEntityRoutes } from "./routes/entities";
 import { registerSingletonRoutes } from "./routes/singletons";
+import { registerEventRoutes } from "./routes/events";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 
 const OPENAPI_INFO = {
@@ -49,6 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerClusterRoutes(app);
   registerEntityRoutes(app);
   registerSingletonRoutes(app);
+  registerEventRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.doc31("/openapi.json", OPENAPI_INFO);

@@ -4,6 +4,10 @@ import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec"
 import type { PartitionTick } from "../singleton/services";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery";
 import { ShardHost } from "../shards/shard-host";
+import { OrderedDeliveries, type OrderedReply } from "../shards/ordered-delivery";
+import type { OrderedDelivery } from "../shards/ordering";
+import { Router } from "../shards";
+import { shardEventHooks } from "../events/hooks";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema";
 import { runMigrations } from "../storage/migrations";
 import type { Pong } from "./ping";
@@ -14,10 +18,17 @@ import type { Pong } from "./ping";
  */
 export class ShardObject extends DurableObject<Env> implements ShardStub {
   readonly #host: ShardHost;
+  readonly #ordered: OrderedDeliveries;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#host = new ShardHost(ctx, env, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY);
+    const events = shardEventHooks(env, app.events, () => new Router(env.SHARDS, app.entities));
+    this.#host = new ShardHost(ctx, env, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY, {
+      ...events,
+      onAlarm: () => this.#ordered.onAlarm(),
+      nextDue: () => this.#ordered.nextDue(),
+    });
+    this.#ordered = new OrderedDeliveries(this.#host, events.requeue);
     void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, SHARD_MIGRATIONS)));
   }
 
@@ -31,6 +42,10 @@ export class ShardObject extends DurableObject<Env> implements ShardStub {
 
   enqueue(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Accepted>> {
     return delivered(() => this.#host.notify(target, key, envelope));
+  }
+
+  deliverOrdered(target: ShardTarget, key: EntityKey, envelope: Envelope, order: OrderedDelivery, original: unknown): Promise<Delivery<OrderedReply>> {
+    return delivered(() => this.#ordered.deliver(target, key, envelope, order, original));
   }
 
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {

@@ -4,8 +4,10 @@ import { Router } from "../shards";
 import { delivered, type Delivery } from "../shards/delivery";
 import { SingletonHost } from "../singleton/singleton-host";
 import { SINGLETON_MIGRATIONS } from "../singleton/store-schema";
-import { runtimeConfig, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
+import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
 import { runMigrations } from "../storage/migrations";
+import { actionEvents } from "../events/publish";
+import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, type DeadFilter, type Failure } from "../events/dead-letters";
 import type { Pong } from "./ping";
 
 /**
@@ -18,7 +20,8 @@ export class SingletonObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = runtimeConfig(env);
-    this.#host = new SingletonHost(ctx.storage, { env, router: new Router(env.SHARDS, app.entities), schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS });
+    const router = new Router(env.SHARDS, app.entities);
+    this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events) });
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SINGLETON_MIGRATIONS);
       await this.#host.activate(ctx.id.name);
@@ -63,6 +66,31 @@ export class SingletonObject extends DurableObject<Env> {
 
   runs(name: string, id: string): Promise<Delivery<TaskRun[]>> {
     return delivered(async () => (await this.#host.activate(name), this.#host.runs(id)));
+  }
+
+  /** Dead letters (this singleton is `events-dlq`): failures of attempts, dead events, and the list. */
+  recordEventFailures(eventId: string, failures: Failure[], attempt: number): void {
+    this.ctx.storage.transactionSync(() => recordFailures(this.ctx.storage.sql, eventId, failures, attempt, Date.now()));
+  }
+
+  storeDeadEvent(event: EventMessage, attempts: number): number {
+    return this.ctx.storage.transactionSync(() => storeDead(this.ctx.storage.sql, event, attempts, Date.now()));
+  }
+
+  storeInvalidEvent(raw: unknown, reason: string): void {
+    storeInvalid(this.ctx.storage.sql, raw, reason, Date.now());
+  }
+
+  listDeadEvents(filter: DeadFilter): { items: DeadLetter[]; nextCursor: string | null } {
+    return listDead(this.ctx.storage.sql, filter);
+  }
+
+  getDeadEvent(id: string): DeadLetter | null {
+    return getDead(this.ctx.storage.sql, id);
+  }
+
+  deleteDeadEvent(id: string): boolean {
+    return deleteDead(this.ctx.storage.sql, id);
   }
 
   override alarm(): Promise<void> {

@@ -17,14 +17,16 @@ export function findReply(sql: SqlStorage, key: string, messageId: string): { fo
   return row ? { found: true, reply: JSON.parse(row.reply) as unknown } : { found: false };
 }
 
-/** Records the reply; call inside the handler's transaction. */
-export function recordReply(sql: SqlStorage, key: string, messageId: string, message: string, reply: unknown, now: number): void {
-  sql.exec("INSERT INTO dedup (entity_key, message_id, message, reply, created_at) VALUES (?, ?, ?, ?, ?)", key, storedMessageId(messageId), message, JSON.stringify(reply ?? null), now);
+/** Records the reply, kept `retentionMs` (default 24 h); call inside the handler's transaction. */
+export function recordReply(sql: SqlStorage, key: string, messageId: string, message: string, reply: unknown, now: number, retentionMs = DEDUP_RETENTION_MS): void {
+  sql.exec(
+    "INSERT INTO dedup (entity_key, message_id, message, reply, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    key, storedMessageId(messageId), message, JSON.stringify(reply ?? null), now, now + retentionMs,
+  );
 }
 
-/** Deletes records older than the retention; returns when the next one expires (or null). */
-export function pruneReplies(sql: SqlStorage, now: number, retentionMs = DEDUP_RETENTION_MS): number | null {
-  sql.exec("DELETE FROM dedup WHERE created_at <= ?", now - retentionMs);
-  const oldest = sql.exec<{ t: number | null }>("SELECT MIN(created_at) AS t FROM dedup").one().t;
-  return oldest === null ? null : oldest + retentionMs;
+/** Deletes expired records; returns when the next one expires (or null). */
+export function pruneReplies(sql: SqlStorage, now: number): number | null {
+  sql.exec("DELETE FROM dedup WHERE expires_at <= ?", now);
+  return sql.exec<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM dedup").one().t;
 }

@@ -30,6 +30,7 @@ export interface ShardStub {
   deliver(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Reply>>;
   enqueue(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Accepted>>;
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>>;
+  deliverOrdered(target: ShardTarget, key: EntityKey, envelope: Envelope, order: { stream: string; sequence: number }, original: unknown): Promise<Delivery<Reply & { status: "applied" | "duplicate" | "held" }>>;
 }
 
 export interface ShardNamespace {

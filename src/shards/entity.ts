@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { ClusterContext, EntityKey, EntityType, Envelope, EventClusterOptions, ShardId } from "../spec";
+import type { ClusterContext, EntityKey, EntityType, Envelope, ShardId } from "../spec";
+import type { EmitOptions } from "../storage/outbox";
 
 /** A message an entity accepts: its input and reply schemas. */
 export interface MessageSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -23,8 +24,11 @@ export interface HandlerContext<S> {
   state: S;
   /** Replaces the whole state. */
   setState(next: S): void;
-  /** Records an event in the outbox, in the same transaction as the state change. */
-  emit(type: string, payload: unknown, options?: Partial<EventClusterOptions>): void;
+  /**
+   * Records an event in the outbox, in the same transaction as the state change (EVNT-02). Checked
+   * here against the event registry: an unknown type or invalid payload fails the handler.
+   */
+  emit(type: string, payload: unknown, options?: EmitOptions): void;
   readonly cluster: EntityClusterContext;
   readonly envelope: Envelope;
   /** Aborted at the handler's deadline: the smaller of its timeout and the envelope's remaining TTL. */

@@ -15,6 +15,10 @@ export interface SendOptions {
   readonly headers?: Record<string, string>;
   /** The caller's request context, carried to the handler's cluster context. */
   readonly context?: { readonly requestId?: string; readonly traceparent?: string };
+  /** How long the dedup record of `messageId` is kept (default 24 h; event deliveries use 7 days). */
+  readonly dedupRetentionMs?: number;
+  /** Sequenced delivery: applied in `sequence` order within `stream`, early ones held by the shard. */
+  readonly order?: { readonly stream: string; readonly sequence: number; readonly original: unknown };
 }
 
 /** Where a key lives. */
@@ -53,10 +57,16 @@ export class Router {
   }
 
   /** Sends and waits for the reply. */
-  async request(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Reply & { location: Location }> {
+  async request(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Reply & { location: Location; status?: "applied" | "duplicate" | "held" }> {
     const location = this.locate(type, key);
     const envelope = this.#envelope(location.entity, message, input, options);
-    return { ...unwrap(await this.#stub(location.objectName).deliver(location.target, location.key, envelope)), location };
+    const stub = this.#stub(location.objectName);
+    const { order } = options;
+    if (order) {
+      const reply = unwrap(await stub.deliverOrdered(location.target, location.key, envelope, { stream: order.stream, sequence: order.sequence }, order.original));
+      return { ...reply, location };
+    }
+    return { ...unwrap(await stub.deliver(location.target, location.key, envelope)), location };
   }
 
   /** Sends and returns once the message is durably stored in the shard's inbox. */
@@ -116,6 +126,7 @@ export class Router {
         ...headers.data,
         ...(context.requestId ? { [CONTEXT_HEADERS.requestId]: context.requestId } : {}),
         ...(context.traceparent ? { [CONTEXT_HEADERS.traceparent]: context.traceparent } : {}),
+        ...(options.dedupRetentionMs ? { [CONTEXT_HEADERS.dedupRetentionMs]: String(options.dedupRetentionMs) } : {}),
       },
       createdAt: options.createdAt ?? Date.now(),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { findReply, recordReply } from "./dedup";
 import type { Reply } from "./delivery";
 import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity";
-import { pendingEvent, writeOutbox, type PendingEvent } from "../storage/outbox";
+import { pendingEvent, writeOutbox, type EventValidator, type PendingEvent } from "../storage/outbox";
 import { loadState, saveState } from "./state-store";
 
 /** Where a runtime runs: its entity type's shard object. */
@@ -13,8 +13,16 @@ export interface ShardIdentity {
   readonly objectId: string;
 }
 
+/** What the runtime needs from its host: background work, the event registry's check, and a signal after events commit. */
+export interface RuntimeHooks {
+  waitUntil(work: Promise<unknown>): void;
+  validateEvent?: EventValidator | undefined;
+  /** Called after a commit that wrote events (relay them, deliver local ones). */
+  onEvents(events: readonly PendingEvent[]): void;
+}
+
 /** Header names under which the router carries the request's cluster context. */
-export const CONTEXT_HEADERS = { requestId: "x-cluster-request-id", traceparent: "x-cluster-traceparent" } as const;
+export const CONTEXT_HEADERS = { requestId: "x-cluster-request-id", traceparent: "x-cluster-traceparent", dedupRetentionMs: "x-cluster-dedup-retention-ms" } as const;
 
 /** Runs `work` with a deadline; past it the signal aborts and the caller gets 504 `timeout`. */
 export async function withDeadline<T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -44,7 +52,7 @@ export class EntityRuntime {
     readonly entity: AnyEntity,
     readonly identity: ShardIdentity,
     private readonly env: Env,
-    private readonly waitUntil: (work: Promise<unknown>) => void,
+    private readonly hooks: RuntimeHooks,
   ) {}
 
   spec(message: string): MessageSpec {
@@ -95,7 +103,7 @@ export class EntityRuntime {
           state = next;
         },
         setState: (next) => void (state = next),
-        emit: (type, payload, options) => void events.push(pendingEvent(type, payload, options)),
+        emit: (type, payload, options) => void events.push(pendingEvent(type, payload, options, this.hooks.validateEvent)),
         cluster: this.context(key, envelope),
         envelope,
         signal,
@@ -112,12 +120,19 @@ export class EntityRuntime {
     this.storage.transactionSync(() => {
       saveState(sql, key, next, before, now);
       writeOutbox(sql, key, events, now);
-      if (envelope.messageId) recordReply(sql, key, envelope.messageId, envelope.type, reply, now);
+      if (envelope.messageId) recordReply(sql, key, envelope.messageId, envelope.type, reply, now, retention(envelope));
       onCommit(sql);
     });
-    for (const effect of effects) this.waitUntil(Promise.resolve().then(effect).catch((err: unknown) => console.error("afterCommit effect failed", err)));
+    if (events.length > 0) this.hooks.onEvents(events);
+    for (const effect of effects) this.hooks.waitUntil(Promise.resolve().then(effect).catch((err: unknown) => console.error("afterCommit effect failed", err)));
     return { reply, duplicate: false };
   }
+}
+
+/** How long the dedup record of this envelope is kept: 24 h, or what the cluster set (event deliveries: 7 days). */
+function retention(envelope: Envelope): number | undefined {
+  const raw = Number(envelope.headers[CONTEXT_HEADERS.dedupRetentionMs]);
+  return Number.isInteger(raw) && raw > 0 ? raw : undefined;
 }
 
 /** Validates what the handler produced: a failure is a bug in the handler, so a 500 with the path. */

@@ -4,10 +4,24 @@ import type { Accepted, Reply, ShardTarget } from "./delivery";
 import type { AnyEntity, ShardContext } from "./entity";
 import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox";
 import { Mailbox } from "./mailbox";
+import { AlarmClock } from "../storage/alarm-clock";
 import type { EntityRegistry } from "./registry";
 import { EntityRuntime, withDeadline } from "./runtime";
 import { assertSameRouting, bindShard, storedTarget } from "./shard-meta";
 import { allStates } from "./state-store";
+import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox";
+
+/** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
+export interface ShardHooks {
+  validateEvent?: EventValidator;
+  /** Relays the outbox; resolves with when it next needs the alarm. */
+  relay?: (sql: SqlStorage, producer: string) => Promise<number | null>;
+  /** Delivers local-scope events in-process after their commit (best-effort). */
+  deliverLocal?: (events: readonly PendingEvent[]) => Promise<void>;
+  /** Extra alarm work and its next due time (ordered-delivery releases). */
+  onAlarm?: () => Promise<void>;
+  nextDue?: () => number | null;
+}
 
 /** Extra lease time beyond a handler's timeout before a claimed notify is considered abandoned. */
 const LEASE_MARGIN_MS = 5_000;
@@ -20,17 +34,20 @@ const LEASE_MARGIN_MS = 5_000;
 export class ShardHost {
   #runtime: EntityRuntime | undefined;
   #draining: Promise<void> | undefined;
-  /** The alarm as last set by this instance; undefined until read. */
-  #alarmAt: number | null | undefined;
   readonly mailbox: Mailbox;
 
+  #relaying: Promise<void> | undefined;
+  readonly clock: AlarmClock;
+
   constructor(
-    private readonly ctx: DurableObjectState,
+    readonly ctx: DurableObjectState,
     private readonly env: Env,
     private readonly registry: EntityRegistry,
     capacity: number,
+    private readonly hooks: ShardHooks = {},
   ) {
     this.mailbox = new Mailbox(capacity);
+    this.clock = new AlarmClock(ctx.storage);
   }
 
   /** Binds the object on a call from the router (which knows the declared routing). */
@@ -54,7 +71,14 @@ export class ShardHost {
 
   #bind(entity: AnyEntity, target: ShardTarget): EntityRuntime {
     const identity = { shardId: target.shardId, objectName: this.objectName(target), objectId: this.ctx.id.toString() };
-    this.#runtime = new EntityRuntime(this.ctx.storage, entity, identity, this.env, (work) => this.ctx.waitUntil(work));
+    this.#runtime = new EntityRuntime(this.ctx.storage, entity, identity, this.env, {
+      waitUntil: (work) => this.ctx.waitUntil(work),
+      validateEvent: this.hooks.validateEvent,
+      onEvents: (events) => {
+        if (events.some((e) => e.options.scope === "local")) this.ctx.waitUntil(this.hooks.deliverLocal?.(events.filter((e) => e.options.scope === "local")) ?? Promise.resolve());
+        if (events.some((e) => e.options.scope !== "local")) this.ctx.waitUntil(this.relay());
+      },
+    });
     return this.#runtime;
   }
 
@@ -68,7 +92,7 @@ export class ShardHost {
     this.mailbox.admit(waiting(this.ctx.storage.sql));
     const reply = await this.mailbox.run(key, () => runtime.execute(key, envelope));
     // A new dedup record needs pruning in 24 h: make sure some alarm comes by then.
-    if (!reply.duplicate && envelope.messageId) await this.#alarmBy(Date.now() + DEDUP_RETENTION_MS);
+    if (!reply.duplicate && envelope.messageId) await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
     return reply;
   }
 
@@ -111,7 +135,7 @@ export class ShardHost {
       await work({ shardId: runtime.identity.shardId, objectName: runtime.identity.objectName, entities: () => allStates(sql) as { key: EntityKey; state: unknown }[] });
       if (dedup) {
         this.ctx.storage.transactionSync(() => recordReply(sql, key, tickId, service, null, Date.now()));
-        await this.#alarmBy(Date.now() + DEDUP_RETENTION_MS);
+        await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
       }
       return { duplicate: false };
     });
@@ -148,40 +172,39 @@ export class ShardHost {
     }
   }
 
+  /** Relays the outbox to the Queue (one relay at a time), then re-arms the alarm for what is left. */
+  relay(): Promise<void> {
+    const runtime = this.reopen();
+    const relay = this.hooks.relay;
+    if (!runtime || !relay) return Promise.resolve();
+    this.#relaying ??= relay(this.ctx.storage.sql, runtime.identity.objectName)
+      .then(async (due) => {
+        if (due !== null) await this.clock.by(due);
+      })
+      .finally(() => (this.#relaying = undefined));
+    return this.#relaying;
+  }
+
   /** The alarm: prune what expired, then run due notifies (and those whose claimer died). */
   async alarm(): Promise<void> {
-    this.#alarmAt = null; // the alarm that fired is gone
+    this.clock.fired();
     try {
       if (!this.reopen()) return;
     } catch (err) {
       // A shard that refuses to start keeps its work and looks again in a minute (a rollback heals it).
       console.error("shard refuses to start", err instanceof Error ? err.message : err);
-      await this.#alarmBy(Date.now() + 60_000);
+      await this.clock.by(Date.now() + 60_000);
       return;
     }
-    await this.drain();
+    await Promise.all([this.drain(), this.relay(), this.hooks.onAlarm?.() ?? Promise.resolve()]);
+    await this.schedule();
   }
 
   /** Sets the one alarm to the earliest time anything needs it. */
   async schedule(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const now = Date.now();
-    const due = [inboxNextDue(sql), pruneReplies(sql, now), pruneFailed(sql, now, DEDUP_RETENTION_MS)].filter((t): t is number => t !== null);
-    const next = due.length === 0 ? null : Math.min(...due);
-    const current = this.#alarmAt === undefined ? await this.ctx.storage.getAlarm() : this.#alarmAt;
-    if (next === null) {
-      if (current !== null) await this.ctx.storage.deleteAlarm();
-    } else if (current !== next) {
-      await this.ctx.storage.setAlarm(next);
-    }
-    this.#alarmAt = next;
+    await this.clock.set([inboxNextDue(sql), pruneReplies(sql, now), pruneFailed(sql, now, DEDUP_RETENTION_MS), outboxNextDue(sql), this.hooks.nextDue?.() ?? null]);
   }
 
-  async #alarmBy(at: number): Promise<void> {
-    this.#alarmAt ??= await this.ctx.storage.getAlarm();
-    if (this.#alarmAt === null || this.#alarmAt > at) {
-      await this.ctx.storage.setAlarm(at);
-      this.#alarmAt = at;
-    }
-  }
 }

@@ -5,7 +5,8 @@ import { outboxMigration } from "../storage/outbox";
  * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type
  * whose keys hash to its shard. Tables: `shard_meta` (identity and shard count, checked on every
  * activation), `entities` (state per key), `dedup` (replies of messages with an id), `inbox`
- * (durable notify mailbox with claims and leases), `outbox` (events emitted by handlers).
+ * (durable notify mailbox with claims and leases), `outbox` (events emitted by handlers),
+ * `order_streams` / `order_held` (per-partition ordering of events delivered to this shard).
  */
 export const SHARD_MIGRATIONS: readonly Migration[] = [
   {
@@ -25,9 +26,10 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
         message TEXT NOT NULL,
         reply TEXT NOT NULL,
         created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
         PRIMARY KEY (entity_key, message_id)
       );
-      CREATE INDEX IF NOT EXISTS dedup_created ON dedup (created_at);
+      CREATE INDEX IF NOT EXISTS dedup_expires ON dedup (expires_at);
       CREATE TABLE IF NOT EXISTS inbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         entity_key TEXT NOT NULL,
@@ -45,4 +47,21 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
     `,
   },
   outboxMigration(2),
+  {
+    version: 3,
+    name: "ordered event streams",
+    sql: `
+      CREATE TABLE IF NOT EXISTS order_streams (stream TEXT PRIMARY KEY, next_seq INTEGER NOT NULL CHECK (next_seq >= 1));
+      CREATE TABLE IF NOT EXISTS order_held (
+        stream TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        entity_key TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        original TEXT NOT NULL,
+        held_at INTEGER NOT NULL,
+        retry_at INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (stream, seq)
+      );
+    `,
+  },
 ];

@@ -5,14 +5,25 @@ import { AppError, type TaskAction } from "../spec";
 /** Outbound calls of `http` actions give up after 10 s. */
 export const HTTP_ACTION_TIMEOUT_MS = 10_000;
 
-const unprocessable = (what: string) => new AppError("unprocessable", `${what} actions are not available yet: they arrive with the events and jobs capabilities`);
+const unprocessable = (what: string) => new AppError("unprocessable", `${what} actions are not available yet: they arrive with the jobs capability`);
+
+/** What event actions need from the events capability (injected: the singleton module does not depend on it). */
+export interface ActionEvents {
+  validate(type: string, payload: unknown): unknown;
+  publish(event: { type: string; payload: unknown; partitionKey?: string | undefined }, eventId: string): Promise<unknown>;
+}
+
+/** The event id of a tick's event: the tick id in the event-id charset. */
+export function tickEventId(tickId: string): string {
+  return `tick.${tickId.replace(/[^A-Za-z0-9._:-]/g, ".")}`.slice(0, 128);
+}
 
 /**
  * Checks an action before its task is stored: the entity type and message exist and the input is
  * valid (400 otherwise, nothing stored); an `http` URL passes the SSRF guard; `event` and `job`
  * actions answer 422 until those capabilities exist.
  */
-export function validateAction(action: TaskAction, router: Router, allowPrivateUrls: boolean): void {
+export function validateAction(action: TaskAction, router: Router, allowPrivateUrls: boolean, events?: ActionEvents): void {
   if (action.type === "entity") {
     const entity = router.registry.find(action.entityType);
     if (!entity) throw new AppError("validation_failed", `unknown entity type '${action.entityType}'`, { extra: { errors: [{ path: "action.entityType", message: "unknown entity type" }] } });
@@ -26,15 +37,27 @@ export function validateAction(action: TaskAction, router: Router, allowPrivateU
   } else if (action.type === "http") {
     const check = checkOutboundUrl(action.url, { allowPrivate: allowPrivateUrls });
     if (!check.ok) throw new AppError("validation_failed", `action.url refused: ${check.reason}`, { extra: { errors: [{ path: "action.url", message: check.reason }] } });
+  } else if (action.type === "event" && events) {
+    try {
+      events.validate(action.event, action.payload ?? {});
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const errors = (err.extra.errors ?? []).map((e) => ({ ...e, path: `action.${e.path === "type" ? "event" : e.path}` }));
+      throw new AppError("validation_failed", err.message, { extra: { errors } });
+    }
   } else {
     throw unprocessable(action.type);
   }
 }
 
 /** Performs an action for one tick, with the tick id as its idempotency key. Throws on failure (the tick retries). */
-export async function runAction(action: TaskAction, tickId: string, router: Router, allowPrivateUrls: boolean): Promise<void> {
+export async function runAction(action: TaskAction, tickId: string, router: Router, allowPrivateUrls: boolean, events?: ActionEvents): Promise<void> {
   if (action.type === "entity") {
     await router.request(action.entityType, action.key, action.message, action.input ?? {}, { messageId: tickId, context: { requestId: tickId.replace(/[^\w=-]/g, "_") } });
+    return;
+  }
+  if (action.type === "event" && events) {
+    await events.publish({ type: action.event, payload: action.payload ?? {}, partitionKey: action.partitionKey }, tickEventId(tickId));
     return;
   }
   if (action.type !== "http") throw unprocessable(action.type);

@@ -1,6 +1,6 @@
 import type { Router } from "../shards";
 import { AppError, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
-import { runAction } from "./actions";
+import { runAction, type ActionEvents } from "./actions";
 import { DEFAULT_CATCH_UP_CAP } from "./catch-up";
 import type { ScheduleRegistry } from "./registry";
 import { listRuns } from "./runs";
@@ -13,6 +13,7 @@ export interface SingletonDeps {
   readonly router: Router;
   readonly schedules: ScheduleRegistry;
   readonly allowPrivateUrls: boolean;
+  readonly events?: ActionEvents;
 }
 
 /**
@@ -102,8 +103,8 @@ export class SingletonHost {
   }
 
   async #runTick(task: TaskRow, tick: Tick): Promise<void> {
-    const { env, router, schedules, allowPrivateUrls } = this.deps;
-    if (task.action) return runAction(task.action, tick.tickId, router, allowPrivateUrls);
+    const { env, router, schedules, allowPrivateUrls, events } = this.deps;
+    if (task.action) return runAction(task.action, tick.tickId, router, allowPrivateUrls, events);
     const code = schedules.tasksFor(this.name).find((t) => t.id === task.id);
     if (!code) throw new Error(`task '${task.id}' is no longer declared in code`);
     const ctx = { tickId: tick.tickId, taskId: task.id, singleton: this.name, scheduledAt: new Date(tick.scheduledAt), attempt: tick.attempt, env, router, cluster: { requestId: tick.tickId, isLeader: true } };

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_SQL } from "../events/dead-letters";
 import type { Migration } from "../storage/migrations";
 
 /**
@@ -41,4 +42,6 @@ export const SINGLETON_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS runs_active ON runs (status, next_attempt_at, lease_until);
     `,
   },
+  // The events capability keeps its dead-letter list in the singleton `events-dlq`.
+  { version: 2, name: "event dead letters", sql: DEAD_LETTER_SQL },
 ];

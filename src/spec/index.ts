@@ -7,3 +7,4 @@ export * from "./context";
 export * from "./config";
 export * from "./errors";
 export * from "./singleton";
+export * from "./events";

@@ -1,4 +1,4 @@
-import { defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec";
+import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec";
 import type { Migration } from "./migrations";
 
 /**
@@ -11,14 +11,22 @@ export const OUTBOX_TABLE_SQL = `
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,
     type TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
     payload TEXT NOT NULL,
     scope TEXT NOT NULL CHECK (scope IN ('local', 'cluster', 'tenant')),
     delivery TEXT NOT NULL CHECK (delivery IN ('best-effort', 'at-least-once', 'exactly-once')),
     partition_key TEXT,
+    sequence INTEGER CHECK (sequence >= 1),
+    tenant_id TEXT,
     entity_key TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    sent_at INTEGER
-  );`;
+    sent_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent_at, next_attempt_at);
+  CREATE TABLE IF NOT EXISTS outbox_sequences (partition_key TEXT PRIMARY KEY, last INTEGER NOT NULL);`;
 
 /** A migration that adds the outbox table; append it to an object's migrations. */
 export function outboxMigration(version: number): Migration {
@@ -29,23 +37,39 @@ export function outboxMigration(version: number): Migration {
 export interface PendingEvent {
   readonly eventId: string;
   readonly type: string;
+  readonly version: number;
   readonly payload: unknown;
+  readonly tenantId?: string | undefined;
   readonly options: Required<Pick<EventClusterOptions, "scope" | "deliverySemantics">> & Pick<EventClusterOptions, "partitionKey">;
 }
+
+/** Emit options: the seed's `EventClusterOptions`, plus a fixed event id (publishing with an Idempotency-Key) and the tenant. */
+export type EmitOptions = Partial<EventClusterOptions> & { eventId?: string; tenantId?: string };
+
+/** Checks an emit against the event registry (unknown type, invalid payload) and returns the event's version. */
+export type EventValidator = (type: string, payload: unknown, options: EmitOptions) => { version: number; payload: unknown };
 
 /**
  * Builds an outbox entry from `ctx.emit`. Options are validated here, at the emitter, so a bad
  * emit fails the handler before anything is stored. The event id is fixed now, so every relay of
  * the row carries the same id.
  */
-export function pendingEvent(type: string, payload: unknown, options: Partial<EventClusterOptions> = {}): PendingEvent {
+export function pendingEvent(type: string, payload: unknown, options: EmitOptions = {}, validate?: EventValidator): PendingEvent {
   if (typeof type !== "string" || type.length === 0 || type.length > 128) throw new Error("emit: event type must be 1–128 characters");
-  const parsed = EventClusterOptionsSchema.parse(options);
-  JSON.stringify(payload); // throws on cycles and BigInt: an event must be JSON
+  const { eventId, tenantId, ...cluster } = options;
+  const parsed = EventClusterOptionsSchema.parse(cluster);
+  if (parsed.scope === "local" && parsed.deliverySemantics !== undefined && parsed.deliverySemantics !== "best-effort") {
+    throw new AppError("validation_failed", "emit: local-scope events are delivered in-process, best-effort only");
+  }
+  if (parsed.scope === "tenant" && !tenantId) throw new AppError("validation_failed", "emit: a tenant-scoped event needs a tenantId");
+  const checked = validate ? validate(type, payload, options) : { version: 1, payload };
+  JSON.stringify(checked.payload); // throws on cycles and BigInt: an event must be JSON
   return {
-    eventId: `evt_${crypto.randomUUID()}`,
+    eventId: eventId ?? `evt_${crypto.randomUUID()}`,
     type,
-    payload,
+    version: checked.version,
+    payload: checked.payload,
+    ...(tenantId ? { tenantId } : {}),
     options: { scope: parsed.scope, deliverySemantics: parsed.deliverySemantics ?? defaultDeliverySemantics(parsed.scope), partitionKey: parsed.partitionKey },
   };
 }
@@ -53,9 +77,17 @@ export function pendingEvent(type: string, payload: unknown, options: Partial<Ev
 /** Writes outbox rows; call inside the transaction of the change that emitted them. `source` is the emitting entity key (or another id of the emitter). */
 export function writeOutbox(sql: SqlStorage, source: string, events: readonly PendingEvent[], now: number): void {
   for (const e of events) {
+    if (e.options.scope === "local") continue; // delivered in-process after the commit, never queued
+    const key = e.options.partitionKey;
+    const sequence = key === undefined ? null : sql.exec<{ last: number }>("INSERT INTO outbox_sequences (partition_key, last) VALUES (?, 1) ON CONFLICT (partition_key) DO UPDATE SET last = last + 1 RETURNING last", key).one().last;
     sql.exec(
-      "INSERT INTO outbox (event_id, type, payload, scope, delivery, partition_key, entity_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      e.eventId, e.type, JSON.stringify(e.payload ?? null), e.options.scope, e.options.deliverySemantics, e.options.partitionKey ?? null, source, now,
+      "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+      e.eventId, e.type, e.version, JSON.stringify(e.payload ?? null), e.options.scope, e.options.deliverySemantics, key ?? null, sequence, e.tenantId ?? null, source, now,
     );
   }
+}
+
+/** When the outbox next needs its object's alarm: an unsent row's next attempt (sent rows are pruned by the relay). */
+export function outboxNextDue(sql: SqlStorage): number | null {
+  return sql.exec<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL").one().t;
 }

@@ -73,7 +73,7 @@ describe("dedup (EVNT-04): a message with an id is applied once", () => {
     await send("Counter", key, "increment", { by: 1 }, { "idempotency-key": "new" });
     const stub = shardStub("Counter", key);
     const alarm = await runInDurableObject(stub, async (_i, state) => {
-      state.storage.sql.exec("UPDATE dedup SET created_at = created_at - ? WHERE message_id = 'old'", DEDUP_RETENTION_MS + 1);
+      state.storage.sql.exec("UPDATE dedup SET created_at = created_at - ?1, expires_at = expires_at - ?1 WHERE message_id = 'old'", DEDUP_RETENTION_MS + 1);
       return state.storage.getAlarm();
     });
     expect(alarm).not.toBeNull();

@@ -1,6 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import worker from "../../src/worker";
 import { describe, expect, it } from "vitest";
 import { ProblemSchema } from "../../src/spec";
 import { admin, BASE, fetchWith } from "./helpers";
@@ -136,19 +134,5 @@ describe("API description", () => {
     const html = await page.text();
     expect(html).toContain("/v1/cluster");
     expect(html).not.toMatch(/<script src=|<link [^>]*href="http/);
-  });
-});
-
-describe("queue consumer", () => {
-  it("acknowledges every message of a batch one by one and never throws", async () => {
-    const batch = createMessageBatch<unknown>("events", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { type: "demo.ping" } },
-      { id: "m2", timestamp: new Date(), attempts: 1, body: "not an event" },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
-    expect(result.retryMessages).toEqual([]);
   });
 });

@@ -38,7 +38,9 @@ describe("tasks over HTTP", () => {
     ["invalid entity input", { action: { type: "entity", entityType: "Counter", key: "k", message: "increment", input: { by: "x" } } }, 400, "action.input.by"],
     ["a private http URL", { action: { type: "http", url: "http://127.0.0.1:9/x", method: "POST" } }, 400, "action.url"],
     ["a metadata URL", { action: { type: "http", url: "https://169.254.169.254/latest", method: "GET" } }, 400, "action.url"],
-    ["an event action (not wired yet)", { action: { type: "event", event: "demo.ping" } }, 422, undefined],
+    ["an unknown event type", { action: { type: "event", event: "nope.never" } }, 400, "action.event"],
+    ["an invalid event payload", { action: { type: "event", event: "demo.ping", payload: { n: "one" } } }, 400, "action.payload.n"],
+    ["a job action (not wired yet)", { action: { type: "job", job: "resize" } }, 422, undefined],
     ["an unknown field", { surprise: true }, 400, ""],
   ])("refuses %s and stores nothing", async (_label, patch, status, path) => {
     const name = uniqueName("bad");

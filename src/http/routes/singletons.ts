@@ -5,6 +5,8 @@ import { validateAction } from "../../singleton/actions";
 import { validateSchedule } from "../../singleton/schedule";
 import type { SingletonNamespace, SingletonStub } from "../../singleton/stub";
 import { ProblemSchema, runtimeConfig, SingletonNameSchema, TaskIdSchema, TaskPutSchema, TaskRunSchema, TaskViewSchema, validationError } from "../../spec";
+import { app as demo } from "../../app";
+import { actionEvents } from "../../events/publish";
 import { routerOf } from "../cluster-router";
 import type { AppEnv } from "../env";
 import { readInput } from "./entity-input";
@@ -49,7 +51,8 @@ export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>): void {
     const parsed = TaskPutSchema.safeParse(await readInput(c));
     if (!parsed.success) throw validationError(parsed.error, "task");
     validateSchedule(parsed.data.schedule, Date.now());
-    validateAction(parsed.data.action, routerOf(c.env), runtimeConfig(c.env).ALLOW_PRIVATE_URLS);
+    const router = routerOf(c.env);
+    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, demo.events));
     const { created, task } = unwrap(await stub.putTask(name, id, parsed.data));
     return c.json(task, created ? 201 : 200);
   });

@@ -1,0 +1,87 @@
+import type { Router } from "../shards";
+import { AppError, EventMessageSchema, type EventMessage } from "../spec";
+import type { EventRegistry } from "./define";
+import type { Failure } from "./dead-letters";
+import { deliverToSubscription, receives, type DeliveryDeps } from "./deliver";
+import type { DeadLetterStub } from "./dlq-client";
+
+export interface ConsumerDeps extends DeliveryDeps {
+  readonly registry: EventRegistry;
+  readonly router: Router;
+  readonly dlq: DeadLetterStub;
+  /** First retry delay in seconds (doubling per attempt, capped at 300). */
+  readonly retryBaseSeconds: number;
+}
+
+/** Retry delay of attempt n: base × 2^(n-1) seconds, at most 5 minutes. */
+export function retryDelaySeconds(attempt: number, base: number): number {
+  return Math.min(300, base * 2 ** Math.max(0, attempt - 1));
+}
+
+function failureOf(subscription: string, err: unknown): Failure {
+  return { subscription, message: err instanceof Error ? err.message : String(err), code: err instanceof AppError ? err.code : "subscriber_failed" };
+}
+
+async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promise<void> {
+  const parsed = EventMessageSchema.safeParse(message.body);
+  if (!parsed.success) return deps.dlq.storeInvalidEvent(message.body, `not an event message: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  const event: EventMessage = parsed.data;
+  try {
+    deps.registry.validate(event.type, event.payload, {});
+  } catch (err) {
+    return deps.dlq.storeInvalidEvent(event, err instanceof Error ? err.message : String(err));
+  }
+  // best-effort subscribers get one attempt: not on redeliveries.
+  const subs = deps.registry.subscriptionsOf(event.type).filter((s) => receives(s, event) && (s.deliver !== "best-effort" || message.attempts <= 1));
+  const results = await Promise.allSettled(subs.map((s) => deliverToSubscription(s, event, deps, message.attempts)));
+  const failures = results.flatMap((r, i) => {
+    const sub = subs[i];
+    if (r.status === "fulfilled" || !sub) return [];
+    if (sub.deliver === "best-effort") {
+      console.error(`best-effort delivery of ${event.eventId} to ${sub.name} failed`, r.reason);
+      return [];
+    }
+    return [failureOf(sub.name, r.reason)];
+  });
+  if (failures.length > 0) {
+    await deps.dlq.recordEventFailures(event.eventId, failures, message.attempts);
+    throw new Error(failures.map((f) => `${f.subscription}: ${f.message}`).join("; "));
+  }
+}
+
+/**
+ * The `events` Queue consumer. Never throws (a throw would redeliver the whole batch, acknowledged
+ * messages included): each message is acknowledged or retried on its own. A message that is not a
+ * valid event of the registry goes straight to the dead letters. A failing subscriber retries the
+ * message with backoff; after the Queue's `max_retries` it moves to `events-dlq`.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await consumeOne(message, deps);
+        message.ack();
+      } catch (err) {
+        console.error(`event ${String((message.body as { eventId?: unknown } | null)?.eventId)} attempt ${message.attempts} failed`, err instanceof Error ? err.message : err);
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, deps.retryBaseSeconds) });
+      }
+    }),
+  );
+}
+
+/** The `events-dlq` consumer: stores each dead event with its last failures; retries only if the store is unreachable. */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, dlq: DeadLetterStub): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        const parsed = EventMessageSchema.safeParse(message.body);
+        if (parsed.success) await dlq.storeDeadEvent(parsed.data, message.attempts);
+        else await dlq.storeInvalidEvent(message.body, "not an event message");
+        message.ack();
+      } catch (err) {
+        console.error("storing a dead letter failed", err);
+        message.retry({ delaySeconds: 5 });
+      }
+    }),
+  );
+}

@@ -1,0 +1,50 @@
+import type { Router } from "../shards";
+import type { EventMessage } from "../spec";
+import type { SubscriptionDefinition } from "./define";
+
+/** Exactly-once records of `(subscription, eventId)` are kept 7 days, then pruned by the subscriber's alarm. */
+export const EVENT_DEDUP_RETENTION_MS = 7 * 24 * 3_600_000;
+
+export interface DeliveryDeps {
+  readonly env: Env;
+  readonly router: Router;
+  /** `channel-prefix` (default): a tenant event's entity keys are prefixed `<tenantId>:`. */
+  readonly tenantIsolation: "channel-prefix" | "none";
+}
+
+/** Whether a subscription receives an event, per the event's scope and the subscription's tenant. */
+export function receives(sub: SubscriptionDefinition, message: EventMessage): boolean {
+  if (message.subscription !== undefined && message.subscription !== sub.name) return false;
+  if (sub.tenant === undefined) return true;
+  return message.scope === "tenant" && message.tenantId === sub.tenant;
+}
+
+/** The stream a sequenced event belongs to at one subscriber. */
+export function streamOf(sub: SubscriptionDefinition, message: EventMessage): string | undefined {
+  return message.partitionKey === undefined || message.sequence === undefined ? undefined : `${sub.name}|${message.producer}|${message.partitionKey}`;
+}
+
+/**
+ * Delivers one event to one subscription. Entity targets: exactly-once sends the message with id
+ * `<subscription>:<eventId>` (recorded by the entity in the transaction of its effect, 7 days);
+ * at-least-once sends it without an id; events with a partition key go through the shard's
+ * ordered delivery. Function targets run here. Throws when the subscriber failed.
+ */
+export async function deliverToSubscription(sub: SubscriptionDefinition, message: EventMessage, deps: DeliveryDeps, attempt: number): Promise<"applied" | "duplicate" | "held"> {
+  const payload = message.payload;
+  if ("run" in sub.to) {
+    await sub.to.run(payload, message, { env: deps.env, tenantId: message.tenantId, attempt });
+    return "applied";
+  }
+  const target = sub.to;
+  const rawKey = target.key(payload, message);
+  const key = message.scope === "tenant" && message.tenantId && deps.tenantIsolation === "channel-prefix" ? `${message.tenantId}:${rawKey}` : rawKey;
+  const input = target.input ? target.input(payload, message) : payload;
+  const stream = streamOf(sub, message);
+  const result = await deps.router.request(target.entityType, key, target.message, input, {
+    ...(sub.deliver === "exactly-once" ? { messageId: `${sub.name}:${message.eventId}`, dedupRetentionMs: EVENT_DEDUP_RETENTION_MS } : {}),
+    ...(stream && message.sequence !== undefined ? { order: { stream, sequence: message.sequence, original: { ...message, subscription: sub.name } } } : {}),
+    context: { requestId: message.eventId.replace(/[^\w=-]/g, "_") },
+  });
+  return result.status ?? (result.duplicate ? "duplicate" : "applied");
+}

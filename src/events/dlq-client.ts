@@ -1,0 +1,24 @@
+import type { DeadLetter, EventMessage } from "../spec";
+import type { DeadFilter, Failure } from "./dead-letters";
+
+/** The singleton that keeps the dead-letter list. */
+export const DEAD_LETTER_SINGLETON = "events-dlq";
+
+/** The dead-letter RPCs of the `events-dlq` singleton, as the consumer and the routes use them. */
+export interface DeadLetterStub {
+  recordEventFailures(eventId: string, failures: Failure[], attempt: number): Promise<void>;
+  storeDeadEvent(event: EventMessage, attempts: number): Promise<number>;
+  storeInvalidEvent(raw: unknown, reason: string): Promise<void>;
+  listDeadEvents(filter: DeadFilter): Promise<{ items: DeadLetter[]; nextCursor: string | null }>;
+  getDeadEvent(id: string): Promise<DeadLetter | null>;
+  deleteDeadEvent(id: string): Promise<boolean>;
+}
+
+interface DeadLetterNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): DeadLetterStub;
+}
+
+export function deadLetters(namespace: DeadLetterNamespace): DeadLetterStub {
+  return namespace.get(namespace.idFromName(DEAD_LETTER_SINGLETON));
+}

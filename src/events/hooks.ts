@@ -1,0 +1,34 @@
+import type { Router } from "../shards";
+import type { ShardHooks } from "../shards/shard-host";
+import { runtimeConfig, type EventMessage } from "../spec";
+import type { PendingEvent } from "../storage/outbox";
+import type { EventRegistry } from "./define";
+import { deliverToSubscription, receives } from "./deliver";
+import { relayOutbox } from "./relay";
+
+/**
+ * What the events capability plugs into every object that emits: the emit-time registry check,
+ * the outbox relay to the `events` Queue, in-process delivery of local-scope events after their
+ * commit (best-effort: one attempt, failures logged), and handing a held event back to the Queue.
+ */
+export function shardEventHooks(env: Env, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { requeue: (original: unknown) => Promise<void> } {
+  return {
+    validateEvent: registry.validate,
+    relay: async (sql, producer) => (await relayOutbox(sql, env.EVENTS, producer)).nextDue,
+    deliverLocal: async (events: readonly PendingEvent[]) => {
+      const deps = { env, router: router(), tenantIsolation: runtimeConfig(env).TENANT_ISOLATION };
+      for (const event of events) {
+        const message: EventMessage = {
+          eventId: event.eventId as EventMessage["eventId"], type: event.type, version: event.version, payload: event.payload,
+          scope: "local", delivery: "best-effort", producer: "local", emittedAt: Date.now(),
+        };
+        for (const sub of registry.subscriptionsOf(event.type).filter((s) => receives(s, message))) {
+          await deliverToSubscription(sub, message, deps, 1).catch((err: unknown) => console.error(`local event ${event.type} to ${sub.name} failed`, err));
+        }
+      }
+    },
+    requeue: async (original) => {
+      await env.EVENTS.send(original, { contentType: "json" });
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { app as demo } from "../../app";
+import { deadLetters } from "../../events/dlq-client";
+import { publishEvent } from "../../events/publish";
+import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, validationError, type EventMessage } from "../../spec";
+import { routerOf } from "../cluster-router";
+import type { AppEnv } from "../env";
+import { readInput } from "./entity-input";
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+const base = { tags: ["events"], security: [{ adminBearer: [] }] };
+const errors = { 400: problem("Unknown event type, invalid payload (paths listed) or bad id"), 401: problem("Missing or invalid admin token"), 404: problem("No such dead letter") };
+const Id = z.object({ id: z.string().describe("Dead-letter id") });
+const ListQuery = z.object({
+  type: z.string().optional().describe("Only this event type"),
+  subscription: z.string().optional().describe("Only this subscription"),
+  cursor: z.string().optional().describe("nextCursor of the previous page"),
+  limit: z.coerce.number().int().min(1).max(200).optional().default(50).describe("Page size (default 50, at most 200)"),
+});
+
+const routes = {
+  publish: createRoute({ ...base, method: "post", path: "/v1/events", summary: "Publish an event; 202 once it is durable", request: { headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the event id") }), body: { content: { "application/json": { schema: PublishEventSchema } } } }, responses: { 202: { description: "Durable", content: { "application/json": { schema: PublishedSchema } } }, ...errors } }),
+  list: createRoute({ ...base, method: "get", path: "/v1/events/dead", summary: "Dead letters, oldest first", request: { query: ListQuery }, responses: { 200: { description: "A page", content: { "application/json": { schema: z.object({ items: z.array(DeadLetterSchema), nextCursor: z.string().nullable() }) } } }, ...errors } }),
+  replay: createRoute({ ...base, method: "post", path: "/v1/events/dead/{id}/replay", summary: "Redeliver a dead event with the same event id", request: { params: Id }, responses: { 202: { description: "Re-enqueued", content: { "application/json": { schema: z.object({ eventId: z.string(), subscription: z.string().nullable() }) } } }, ...errors } }),
+  remove: createRoute({ ...base, method: "delete", path: "/v1/events/dead/{id}", summary: "Forget a dead letter", request: { params: Id }, responses: { 204: { description: "Deleted" }, ...errors } }),
+};
+
+/** Domain events over HTTP (EVNT-01): publish, and the dead-letter list with replay. */
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(routes.publish, async (c) => {
+    const body = PublishEventSchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "event");
+    const published = await publishEvent(routerOf(c.env), demo.events, body.data, c.req.header("idempotency-key"));
+    if (published.duplicate) c.header("Idempotent-Replayed", "true");
+    return c.json(published, 202);
+  });
+  app.openapi(routes.list, async (c) => {
+    const query = ListQuery.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error, "query");
+    return c.json(await deadLetters(c.env.SINGLETONS).listDeadEvents(query.data), 200);
+  });
+  app.openapi(routes.replay, async (c) => {
+    const dlq = deadLetters(c.env.SINGLETONS);
+    const dead = await dlq.getDeadEvent(c.req.param("id"));
+    if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    const { subscription: _previous, ...event } = dead.event;
+    const message: EventMessage = dead.subscription === null ? event : { ...event, subscription: dead.subscription };
+    await c.env.EVENTS.send(message, { contentType: "json" });
+    await dlq.deleteDeadEvent(dead.id);
+    return c.json({ eventId: dead.event.eventId, subscription: dead.subscription }, 202);
+  });
+  app.openapi(routes.remove, async (c) => {
+    if (!(await deadLetters(c.env.SINGLETONS).deleteDeadEvent(c.req.param("id")))) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    return c.body(null, 204);
+  });
+}

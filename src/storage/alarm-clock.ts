@@ -1,0 +1,39 @@
+/**
+ * The one alarm of a Durable Object, shared by everything in it that needs waking (retries,
+ * leases, pruning, relays). Remembers what it last set, so asking for "an alarm by T" costs no
+ * storage call when an earlier alarm is already set.
+ */
+export class AlarmClock {
+  /** The alarm as last set by this instance; undefined until read. */
+  #at: number | null | undefined;
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** Makes sure an alarm comes by `at` (keeps an earlier one). */
+  async by(when: number): Promise<void> {
+    const at = Math.max(1, when); // "due since forever" (0) means now; setAlarm refuses times <= 0
+    this.#at ??= await this.storage.getAlarm();
+    if (this.#at === null || this.#at > at) {
+      await this.storage.setAlarm(at);
+      this.#at = at;
+    }
+  }
+
+  /** Sets the alarm to the earliest of `due` (nulls ignored), or clears it when nothing is due. */
+  async set(due: readonly (number | null)[]): Promise<void> {
+    const times = due.filter((t): t is number => t !== null).map((t) => Math.max(1, t));
+    const next = times.length === 0 ? null : Math.min(...times);
+    const current = this.#at === undefined ? await this.storage.getAlarm() : this.#at;
+    if (next === null) {
+      if (current !== null) await this.storage.deleteAlarm();
+    } else if (current !== next) {
+      await this.storage.setAlarm(next);
+    }
+    this.#at = next;
+  }
+
+  /** Call when the alarm fired: it is no longer set. */
+  fired(): void {
+    this.#at = null;
+  }
+}
