@@ -9,10 +9,10 @@ export const CounterIncremented = defineEvent({
   payload: z.object({ key: z.string(), value: z.number().int(), by: z.number().int() }),
 });
 
-/** Published from outside (`POST /v1/events`); `failRate` makes its subscriber fail at random, for fault tests. */
+/** Published from outside (`POST /v1/events`); `failRate` makes its subscriber fail at random (1: always), for fault tests. */
 export const DemoPing = defineEvent({
   type: "demo.ping",
-  payload: z.object({ n: z.number().int(), failRate: z.number().min(0).max(0.9).optional() }),
+  payload: z.object({ n: z.number().int(), failRate: z.number().min(0).max(1).optional() }),
 });
 
 /** Seed 000's metadata:changed, emitted by tenant deploys. */
@@ -38,23 +38,33 @@ export const CounterStats = defineEntity({
   },
 });
 
-/** Exactly-once log of pings, per partition key: `ns` in the order they were applied. */
+const PingState = z.object({ applied: z.number().int(), ns: z.array(z.number().int()), blocked: z.array(z.number().int()) });
+
+/**
+ * Exactly-once log of pings, per partition key: `ns` in the order they were applied. `block {n}`
+ * makes every delivery of ping `n` fail until `unblock {n}`: a subscriber outage, for tests.
+ */
 export const PingLog = defineEntity({
   type: "PingLog",
-  state: z.object({ applied: z.number().int(), ns: z.array(z.number().int()) }),
-  initial: () => ({ applied: 0, ns: [] }),
+  state: PingState,
+  initial: () => ({ applied: 0, ns: [], blocked: [] }),
   messages: {
     apply: { input: DemoPing.payload, output: z.object({ applied: z.number().int() }) },
-    get: { input: z.object({}), output: z.object({ applied: z.number().int(), ns: z.array(z.number().int()) }) },
+    get: { input: z.object({}), output: PingState },
+    block: { input: z.object({ n: z.number().int() }), output: z.object({}) },
+    unblock: { input: z.object({ n: z.number().int() }), output: z.object({}) },
   },
   handlers: {
     apply(ctx, { n, failRate }) {
+      if (ctx.state.blocked.includes(n)) throw new Error(`ping ${n} is blocked`);
       if (failRate !== undefined && Math.random() < failRate) throw new Error(`injected failure (failRate ${failRate})`);
       ctx.state.applied += 1;
       ctx.state.ns = [...ctx.state.ns, n].slice(-5000);
       return { applied: ctx.state.applied };
     },
     get: (ctx) => ctx.state,
+    block: (ctx, { n }) => ((ctx.state.blocked = [...ctx.state.blocked, n]), {}),
+    unblock: (ctx, { n }) => ((ctx.state.blocked = ctx.state.blocked.filter((b) => b !== n)), {}),
   },
 });
 

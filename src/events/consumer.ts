@@ -19,7 +19,8 @@ export function retryDelaySeconds(attempt: number, base: number): number {
 }
 
 function failureOf(subscription: string, err: unknown): Failure {
-  return { subscription, message: err instanceof Error ? err.message : String(err), code: err instanceof AppError ? err.code : "subscriber_failed" };
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+  return { subscription, message: cause ?? (err instanceof Error ? err.message : String(err)), code: err instanceof AppError ? err.code : "subscriber_failed" };
 }
 
 async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promise<void> {

@@ -1,10 +1,9 @@
 import type { EventMessage } from "../spec";
+import { outboxNextDue, SENT_RETENTION_MS } from "../storage/outbox";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
 const BATCH = 100;
 const BATCH_BYTES = 200_000;
-/** Sent rows are kept this long (1 h) for inspection, then pruned. */
-export const SENT_RETENTION_MS = 3_600_000;
 
 export interface EventQueue {
   sendBatch(messages: Iterable<MessageSendRequest<EventMessage>>): Promise<unknown>;
@@ -77,11 +76,7 @@ export async function relayOutbox(sql: SqlStorage, queue: EventQueue, producer: 
     if (failed) break;
   }
   sql.exec("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= ?", now - SENT_RETENTION_MS);
-  const next = sql.exec<{ t: number | null }>(
-    "SELECT MIN(t) AS t FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL UNION ALL SELECT MIN(sent_at) + ? FROM outbox WHERE sent_at IS NOT NULL)",
-    SENT_RETENTION_MS,
-  ).one().t;
-  return { sent, nextDue: next };
+  return { sent, nextDue: outboxNextDue(sql) };
 }
 
 /** True when the outbox holds rows not yet sent. */

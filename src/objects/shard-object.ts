@@ -29,7 +29,12 @@ export class ShardObject extends DurableObject<Env> implements ShardStub {
       nextDue: () => this.#ordered.nextDue(),
     });
     this.#ordered = new OrderedDeliveries(this.#host, events.requeue);
-    void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, SHARD_MIGRATIONS)));
+    // Every activation re-arms the alarm from state: an outbox row committed just before an
+    // eviction is relayed even if its relay and its alarm never happened.
+    void ctx.blockConcurrencyWhile(async () => {
+      runMigrations(ctx.storage, SHARD_MIGRATIONS);
+      await this.#host.schedule();
+    });
   }
 
   ping(): Pong {

@@ -12,7 +12,7 @@ export interface ShardTarget {
  * The answer of a shard RPC. Errors travel as problems (RPC would flatten an `AppError` into a
  * plain `Error`), with the headers they need (`Retry-After`).
  */
-export type Delivery<T> = { ok: true; value: T } | { ok: false; problem: Problem; headers: Record<string, string> };
+export type Delivery<T> = { ok: true; value: T } | { ok: false; problem: Problem; headers: Record<string, string>; internal?: string };
 
 export interface Reply {
   readonly reply: unknown;
@@ -49,7 +49,10 @@ export async function delivered<T>(work: () => T | Promise<T>): Promise<Delivery
     return { ok: true, value: await work() };
   } catch (err) {
     const error = err instanceof AppError ? err : internalError(err);
-    return { ok: false, problem: error.toProblem(), headers: error.headers };
+    // An unexpected error's message stays out of the problem (HTTP clients never see it) but travels
+    // as `internal`, for operators' views such as the dead-letter list.
+    const internal = err instanceof AppError ? undefined : err instanceof Error ? err.message : String(err);
+    return { ok: false, problem: error.toProblem(), headers: error.headers, ...(internal === undefined ? {} : { internal }) };
   }
 }
 
@@ -61,5 +64,7 @@ function internalError(err: unknown): AppError {
 /** Unwraps a delivery on the caller's side: a failure is re-thrown as the original `AppError`. */
 export function unwrap<T>(result: Delivery<T>): T {
   if (result.ok) return result.value;
-  throw AppError.fromProblem(result.problem, result.headers);
+  const error = AppError.fromProblem(result.problem, result.headers);
+  if (result.internal !== undefined) error.cause = new Error(result.internal);
+  throw error;
 }

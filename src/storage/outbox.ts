@@ -87,7 +87,13 @@ export function writeOutbox(sql: SqlStorage, source: string, events: readonly Pe
   }
 }
 
-/** When the outbox next needs its object's alarm: an unsent row's next attempt (sent rows are pruned by the relay). */
+/** Sent rows are kept this long (1 h) for inspection, then pruned by the relay. */
+export const SENT_RETENTION_MS = 3_600_000;
+
+/** When the outbox next needs its object's alarm: an unsent row's next attempt, or pruning sent rows. */
 export function outboxNextDue(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL").one().t;
+  return sql.exec<{ t: number | null }>(
+    "SELECT MIN(t) AS t FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL UNION ALL SELECT MIN(sent_at) + ? FROM outbox WHERE sent_at IS NOT NULL)",
+    SENT_RETENTION_MS,
+  ).one().t;
 }

@@ -1,0 +1,46 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../../src/worker";
+import type { EventMessage } from "../../src/spec";
+import { send } from "./entity-helpers";
+import { admin, BASE } from "./helpers";
+
+let counter = 0;
+
+/** A demo.ping event as the relay would put it on the Queue. */
+export function ping(n: number, extra: Partial<EventMessage> = {}): EventMessage {
+  return {
+    eventId: `evt_t${Date.now()}_${++counter}`, type: "demo.ping", version: 1, payload: { n }, scope: "cluster", delivery: "exactly-once",
+    producer: "test-producer", emittedAt: Date.now(), ...extra,
+  } as EventMessage;
+}
+
+/** Runs the Worker's queue() on a batch (Queue name `events` or `events-dlq`) and returns what it acked and retried. */
+export async function consume(queue: string, bodies: readonly unknown[], attempts = 1) {
+  const batch = createMessageBatch<unknown>(queue, bodies.map((body, i) => ({ id: `m${++counter}-${i}`, timestamp: new Date(), attempts, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  const result = await getQueueResult(batch, ctx);
+  return { acked: result.explicitAcks.length, retried: result.retryMessages.length, result };
+}
+
+export async function pingLog(key: string): Promise<{ applied: number; ns: number[] }> {
+  return (await send("PingLog", key, "get")).json();
+}
+
+/** Waits until `check` holds (the real Queue consumer runs asynchronously). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  return exports.default.fetch(`${BASE}${path}`, {
+    method: init.method ?? "GET",
+    headers: admin({ "content-type": "application/json", ...init.headers }),
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ownerKey } from "../../src/events/publish";
+import { ProblemSchema } from "../../src/spec";
+import { rows } from "./entity-helpers";
+import { api, consume, eventually, ping, pingLog } from "./event-helpers";
+
+describe("POST /v1/events", () => {
+  it("answers 202 once the event is durable, and delivers it", async () => {
+    const pk = `pub-${crypto.randomUUID()}`;
+    const res = await api("/v1/events", { method: "POST", body: { type: "demo.ping", payload: { n: 5 }, partitionKey: pk } });
+    expect(res.status).toBe(202);
+    const { eventId } = await res.json<{ eventId: string }>();
+    expect(await rows("EventBus", ownerKey(pk, eventId), "SELECT event_id, partition_key, sequence FROM outbox WHERE event_id = ?", eventId)).toEqual([{ event_id: eventId, partition_key: pk, sequence: 1 }]);
+    await eventually(async () => (await pingLog(pk)).ns.includes(5));
+  });
+
+  it("fixes the event id with Idempotency-Key: a repeat is a flagged duplicate and is delivered once", async () => {
+    const pk = `idem-${crypto.randomUUID()}`;
+    const first = await api("/v1/events", { method: "POST", body: { type: "demo.ping", payload: { n: 1 }, partitionKey: pk }, headers: { "idempotency-key": `evt.${pk}` } });
+    const second = await api("/v1/events", { method: "POST", body: { type: "demo.ping", payload: { n: 1 }, partitionKey: pk }, headers: { "idempotency-key": `evt.${pk}` } });
+    expect(await first.json()).toEqual({ eventId: `evt.${pk}`, duplicate: false });
+    expect(await second.json()).toEqual({ eventId: `evt.${pk}`, duplicate: true });
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    await eventually(async () => (await pingLog(pk)).applied === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await pingLog(pk)).applied).toBe(1);
+  });
+
+  it.each([
+    ["an unknown type", { type: "no.such", payload: {} }, "type"],
+    ["an invalid payload", { type: "demo.ping", payload: { n: "x" } }, "payload.n"],
+    ["a tenant event without a tenant", { type: "demo.ping", payload: { n: 1 }, scope: "tenant" }, "tenantId"],
+    ["an unknown field", { type: "demo.ping", payload: { n: 1 }, extra: 1 }, ""],
+  ])("refuses %s with 400 and stores nothing", async (_label, body, path) => {
+    const res = await api("/v1/events", { method: "POST", body, headers: { "idempotency-key": `evt.bad.${crypto.randomUUID()}` } });
+    expect(res.status).toBe(400);
+    expect(ProblemSchema.parse(await res.json()).errors?.map((e) => e.path)).toContain(path);
+  });
+});
+
+describe("the dead-letter list", () => {
+  it("pages oldest first, filters, and deletes", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const bad = [1, 2, 3].map((n) => ping(n, { payload: { n: `bad-${tag}-${n}` }, eventId: `evt_dead_${tag}_${n}` as never }));
+    await consume("events", bad);
+    const page1 = await (await api("/v1/events/dead?type=demo.ping&limit=2")).json<{ items: { id: string }[]; nextCursor: string | null }>();
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextCursor).not.toBeNull();
+    const all: string[] = [];
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await (await api(`/v1/events/dead?type=demo.ping&limit=2${cursor ? `&cursor=${cursor}` : ""}`)).json();
+      all.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    }
+    expect(all).toEqual(expect.arrayContaining(bad.map((b) => b.eventId)));
+    expect(new Set(all).size).toBe(all.length);
+    expect((await api(`/v1/events/dead/${bad[0]?.eventId ?? ""}`, { method: "DELETE" })).status).toBe(204);
+    expect((await api(`/v1/events/dead/${bad[0]?.eventId ?? ""}`, { method: "DELETE" })).status).toBe(404);
+    expect((await api("/v1/events/dead?limit=0")).status).toBe(400);
+  });
+});
