@@ -10,6 +10,7 @@ export default defineConfig({
         bindings: {
           ENVIRONMENT: "development",
           ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
+          EVENT_RETRY_BASE_SECONDS: "0",
         },
       },
     }),

@@ -1,6 +1,7 @@
 import { startWranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
 import { benchCron } from "./cron.ts";
 import { benchEntities } from "./entities.ts";
+import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 
 /**
@@ -11,6 +12,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   health: benchHealth,
   entities: benchEntities,
   cron: benchCron,
+  events: benchEvents,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,25 @@ export * from "../../src/worker";
 interface BenchEnv extends Env {
   BARE: DurableObjectNamespace<BareObject>;
   BARE_ALARM: DurableObjectNamespace<BareAlarm>;
+  BARE_SINK: DurableObjectNamespace<BareSink>;
+  BENCH_RAW: Queue<{ n: number; key: string; sentAt: number }>;
+}
+
+/** The raw events baseline's subscriber: a bare Queue consumer writes one row per message here, no outbox, no dedup. */
+export class BareSink extends DurableObject<BenchEnv> {
+  constructor(ctx: DurableObjectState, env: BenchEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS received (n INTEGER NOT NULL, lag INTEGER NOT NULL)");
+  }
+
+  record(n: number, sentAt: number): void {
+    this.ctx.storage.sql.exec("INSERT INTO received (n, lag) VALUES (?, ?)", n, Date.now() - sentAt);
+  }
+
+  result(): { lags: number[]; ns: number[] } {
+    const rows = this.ctx.storage.sql.exec<{ n: number; lag: number }>("SELECT n, lag FROM received").toArray();
+    return { lags: rows.map((r) => r.lag), ns: rows.map((r) => r.n) };
+  }
 }
 
 /** The raw alarm baseline: one Durable Object per instant, its own alarm, recording when it fired. */
@@ -61,6 +80,15 @@ export default {
       const stub = env.BARE.get(env.BARE.idFromName(`bare/${bare[1]}`));
       return Response.json(await stub.increment(decodeURIComponent(bare[2] ?? ""), by, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
     }
+    const raw = /^\/_bench\/raw\/(send|result)\/([\w-]+)$/.exec(url.pathname);
+    if (raw && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
+      const key = raw[2] ?? "";
+      if (raw[1] === "send") {
+        await env.BENCH_RAW.send({ n: Number(url.searchParams.get("n")), key, sentAt: Date.now() });
+        return new Response(null, { status: 202 });
+      }
+      return Response.json(await env.BARE_SINK.get(env.BARE_SINK.idFromName(key)).result());
+    }
     const alarm = /^\/_bench\/alarm\/([\w-]+)\/(arm|result)$/.exec(url.pathname);
     if (alarm && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
       const stub = env.BARE_ALARM.get(env.BARE_ALARM.idFromName(alarm[1] ?? ""));
@@ -69,5 +97,14 @@ export default {
     }
     return worker.fetch(request, env, ctx);
   },
-  queue: (batch, env) => worker.queue(batch, env),
+  async queue(batch, env) {
+    if (batch.queue !== "bench-raw") return worker.queue(batch, env);
+    await Promise.all(
+      batch.messages.map(async (message) => {
+        const { n, key, sentAt } = message.body as { n: number; key: string; sentAt: number };
+        await env.BARE_SINK.get(env.BARE_SINK.idFromName(key)).record(n, sentAt);
+        message.ack();
+      }),
+    );
+  },
 } satisfies ExportedHandler<BenchEnv>;

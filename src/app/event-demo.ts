@@ -12,7 +12,11 @@ export const CounterIncremented = defineEvent({
 /** Published from outside (`POST /v1/events`); `failRate` makes its subscriber fail at random (1: always), for fault tests. */
 export const DemoPing = defineEvent({
   type: "demo.ping",
-  payload: z.object({ n: z.number().int(), failRate: z.number().min(0).max(1).optional() }),
+  payload: z.object({
+    n: z.number().int(),
+    failRate: z.number().min(0).max(1).optional(),
+    sentAt: z.number().int().optional().describe("When the publisher sent it (ms since the epoch): the subscriber records the lag"),
+  }),
 });
 
 /** Seed 000's metadata:changed, emitted by tenant deploys. */
@@ -38,7 +42,7 @@ export const CounterStats = defineEntity({
   },
 });
 
-const PingState = z.object({ applied: z.number().int(), ns: z.array(z.number().int()), blocked: z.array(z.number().int()) });
+const PingState = z.object({ applied: z.number().int(), ns: z.array(z.number().int()), blocked: z.array(z.number().int()), lags: z.array(z.number().int()) });
 
 /**
  * Exactly-once log of pings, per partition key: `ns` in the order they were applied. `block {n}`
@@ -47,7 +51,7 @@ const PingState = z.object({ applied: z.number().int(), ns: z.array(z.number().i
 export const PingLog = defineEntity({
   type: "PingLog",
   state: PingState,
-  initial: () => ({ applied: 0, ns: [], blocked: [] }),
+  initial: () => ({ applied: 0, ns: [], blocked: [], lags: [] }),
   messages: {
     apply: { input: DemoPing.payload, output: z.object({ applied: z.number().int() }) },
     get: { input: z.object({}), output: PingState },
@@ -55,11 +59,12 @@ export const PingLog = defineEntity({
     unblock: { input: z.object({ n: z.number().int() }), output: z.object({}) },
   },
   handlers: {
-    apply(ctx, { n, failRate }) {
+    apply(ctx, { n, failRate, sentAt }) {
       if (ctx.state.blocked.includes(n)) throw new Error(`ping ${n} is blocked`);
       if (failRate !== undefined && Math.random() < failRate) throw new Error(`injected failure (failRate ${failRate})`);
       ctx.state.applied += 1;
       ctx.state.ns = [...ctx.state.ns, n].slice(-5000);
+      if (sentAt !== undefined) ctx.state.lags = [...ctx.state.lags, Date.now() - sentAt].slice(-20_000);
       return { applied: ctx.state.applied };
     },
     get: (ctx) => ctx.state,

@@ -6,14 +6,16 @@ import type { ShardHost } from "./shard-host";
 /** How a sequenced event was taken: applied now, already applied, or held until its gap fills. */
 export type OrderedReply = Reply & { status: "applied" | "duplicate" | "held" };
 
+/** A held event is tried this many times in a row before it is handed back to the Queue. */
+const LOCAL_ATTEMPTS = 3;
 /** A held event that failed is handed back to the Queue (its retries and dead letters); if that fails too, retried in 5 s. */
 const REQUEUE_RETRY_MS = 5_000;
 
 /**
  * Applies sequenced events to a shard's entities in stream order. In order: applied at once, the
  * stream advancing in the same transaction. Early: held durably, acknowledged. After each applied
- * event, the held events that are now next are applied too; one that fails goes back to the Queue
- * (so it retries and dead-letters like any event) and the stream waits for it.
+ * event, the held events that are now next are applied too; one that fails three times in a row goes
+ * back to the Queue (so it retries and dead-letters like any event) and the stream waits for it.
  */
 export class OrderedDeliveries {
   constructor(
@@ -49,10 +51,14 @@ export class OrderedDeliveries {
     const sql = this.host.ctx.storage.sql;
     for (let held = releasable(sql, stream, Date.now()); held; held = releasable(sql, stream, Date.now())) {
       const { seq, key, envelope, original } = held;
-      try {
-        await this.host.mailbox.run(key, () => runtime.execute(key as EntityKey, envelope, (tx) => (advanceStream(tx, stream, seq + 1), dropHeld(tx, stream, seq))), false);
-      } catch (err) {
-        console.error(`held event ${stream}#${seq} failed; back to the Queue`, err instanceof Error ? err.message : err);
+      const apply = () => this.host.mailbox.run(key, () => runtime.execute(key as EntityKey, envelope, (tx) => (advanceStream(tx, stream, seq + 1), dropHeld(tx, stream, seq))), false);
+      let error: unknown;
+      for (let attempt = 1; attempt <= LOCAL_ATTEMPTS; attempt++) {
+        error = await apply().then(() => undefined, (err: unknown) => err ?? new Error("failed"));
+        if (error === undefined) break;
+      }
+      if (error !== undefined) {
+        console.error(`held event ${stream}#${seq} failed ${LOCAL_ATTEMPTS} times; back to the Queue`, error instanceof Error ? error.message : error);
         await this.#giveBack(stream, seq, original);
         return;
       }
