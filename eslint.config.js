@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".wrangler/", "worker-configuration.d.ts", "eslint.config.js", "scripts/", "bench/**/*.mjs"] },
+  { ignores: ["**/node_modules/", "**/dist/", "**/.wrangler/", "worker-configuration.d.ts", "eslint.config.js", "scripts/", "bench/**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
