@@ -47,27 +47,32 @@ export class BareAlarm extends DurableObject<BenchEnv> {
 }
 
 /**
- * The raw platform baseline: a Durable Object RPC that does the same SQLite writes as an entity
- * message with an id (upsert the state row, insert the dedup row, in one transaction), with no
- * router, envelope, mailbox or validation.
+ * The raw platform baseline: a Durable Object RPC doing the SQLite work of an entity message with
+ * an id that emits nothing (`Account.deposit`): look up the dedup row, read the state row, then
+ * upsert the state and insert the dedup row in one transaction, over the shard's own table
+ * definitions, with no router, envelope, mailbox or validation.
  */
 export class BareObject extends DurableObject<BenchEnv> {
   constructor(ctx: DurableObjectState, env: BenchEnv) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS entities (entity_key TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS dedup (entity_key TEXT NOT NULL, message_id TEXT NOT NULL, reply TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (entity_key, message_id))`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS entities (entity_key TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS dedup (entity_key TEXT NOT NULL, message_id TEXT NOT NULL, message TEXT NOT NULL, reply TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (entity_key, message_id));
+      CREATE INDEX IF NOT EXISTS dedup_expires ON dedup (expires_at)`);
   }
 
-  increment(key: string, by: number, messageId: string): { value: number } {
+  deposit(key: string, amount: number, messageId: string): { balance: number } {
     const sql = this.ctx.storage.sql;
-    return this.ctx.storage.transactionSync(() => {
-      const row = sql.exec<{ state: string }>("SELECT state FROM entities WHERE entity_key = ?", key).toArray()[0];
-      const value = (row ? (JSON.parse(row.state) as { value: number }).value : 0) + by;
-      const now = Date.now();
-      sql.exec("INSERT INTO entities VALUES (?, ?, 1, ?) ON CONFLICT (entity_key) DO UPDATE SET state = excluded.state, version = version + 1, updated_at = excluded.updated_at", key, JSON.stringify({ value }), now);
-      sql.exec("INSERT INTO dedup VALUES (?, ?, ?, ?)", key, messageId, JSON.stringify({ value }), now);
-      return { value };
+    const seen = sql.exec<{ reply: string }>("SELECT reply FROM dedup WHERE entity_key = ? AND message_id = ?", key, messageId).toArray()[0];
+    if (seen) return JSON.parse(seen.reply) as { balance: number };
+    const row = sql.exec<{ state: string }>("SELECT state FROM entities WHERE entity_key = ?", key).toArray()[0];
+    const balance = (row ? (JSON.parse(row.state) as { balance: number }).balance : 0) + amount;
+    const reply = JSON.stringify({ balance });
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      sql.exec("INSERT INTO entities VALUES (?, ?, 1, ?) ON CONFLICT (entity_key) DO UPDATE SET state = excluded.state, version = entities.version + 1, updated_at = excluded.updated_at", key, reply, now);
+      sql.exec("INSERT INTO dedup VALUES (?, ?, 'deposit', ?, ?, ?)", key, messageId, reply, now, now + 24 * 60 * 60 * 1000);
     });
+    return { balance };
   }
 }
 
@@ -76,9 +81,9 @@ export default {
     const url = new URL(request.url);
     const bare = /^\/_bench\/bare\/(\d+)\/([^/]+)$/.exec(url.pathname);
     if (bare && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
-      const { by } = await request.json<{ by: number }>();
+      const { amount } = await request.json<{ amount: number }>();
       const stub = env.BARE.get(env.BARE.idFromName(`bare/${bare[1]}`));
-      return Response.json(await stub.increment(decodeURIComponent(bare[2] ?? ""), by, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
+      return Response.json(await stub.deposit(decodeURIComponent(bare[2] ?? ""), amount, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
     }
     const raw = /^\/_bench\/raw\/(send|result)\/([\w-]+)$/.exec(url.pathname);
     if (raw && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
