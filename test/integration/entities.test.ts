@@ -1,9 +1,10 @@
 import { listDurableObjectIds } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/shards";
 import { ProblemSchema } from "../../src/spec";
 import { freshKey, rows, send } from "./entity-helpers";
+import { admin, BASE } from "./helpers";
 
 const problemOf = async (res: Response) => ProblemSchema.parse(await res.json());
 
@@ -48,6 +49,36 @@ describe("routing and replies", () => {
     const key = freshKey();
     expect(await (await send("Counter", key, "get")).json()).toEqual({ value: 0 });
     expect(await rows("Counter", key, "SELECT * FROM entities WHERE entity_key = ?", key)).toEqual([]);
+  });
+});
+
+describe("entity info", () => {
+  const info = (type: string, key: string) => exports.default.fetch(`${BASE}/v1/entities/${type}/${encodeURIComponent(key)}/_info`, { headers: admin() });
+
+  it("answers exactly where a key lives, for the type's own shard count, without contacting any object", async () => {
+    const before = (await listDurableObjectIds(env.SHARDS)).length;
+    for (const [type, numShards] of [["Counter", 64], ["TickLog", 16]] as const) {
+      const key = freshKey();
+      const res = await info(type, key);
+      expect(res.status).toBe(200);
+      const shardId = shardOf(key, numShards);
+      expect(await res.json()).toStrictEqual({
+        entityType: type,
+        key,
+        shardId,
+        numShards,
+        objectName: `${type}/${shardId}`,
+        objectId: env.SHARDS.idFromName(`${type}/${shardId}`).toString(),
+      });
+    }
+    expect((await listDurableObjectIds(env.SHARDS)).length).toBe(before);
+  });
+
+  it("answers 404 problem+json for an unknown entity type", async () => {
+    const res = await info("Nope", freshKey());
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(await problemOf(res)).toMatchObject({ status: 404, code: "not_found" });
   });
 });
 
