@@ -133,12 +133,17 @@ describe("broadcast", () => {
 
 describe("shard count is a migration", () => {
   it("makes a shard created with another shard count refuse to start, saying why", async () => {
-    const key = "any"; // its shard was re-counted by the previous test
+    const key = freshKey("recount");
+    const shard = shardOf(key, 64);
+    await send("Counter", key, "get"); // the shard object exists and has stored its identity
+    await runInDurableObject(shardStub("Counter", key), (_i, state) => state.storage.sql.exec("UPDATE shard_meta SET v = '32' WHERE k = 'num_shards'"));
+    await abortAllDurableObjects(); // a fresh activation reads the stored shard count
     const res = await send("Counter", key, "increment", { by: 1 });
     expect(res.status).toBe(503);
     const body = ProblemSchema.parse(await res.json());
     expect(body.code).toBe("misconfigured");
-    expect(body.detail).toContain("declares 64 shards but shard object Counter/");
-    expect(body.detail).toContain("created with 32");
+    expect(body.detail).toContain(`declares 64 shards but shard object Counter/${shard} was created with 32`);
+    expect(await rows("Counter", key, "SELECT * FROM entities WHERE entity_key = ?", key)).toEqual([]);
+    expect(await rows("Counter", key, "SELECT v FROM shard_meta WHERE k = 'num_shards'")).toEqual([{ v: "32" }]);
   });
 });
