@@ -1,5 +1,6 @@
 import type { Router } from "../shards";
 import type { EventMessage } from "../spec";
+import { eventChannel } from "../storage/event-channel";
 import type { SubscriptionDefinition } from "./define";
 
 /** Exactly-once records of `(subscription, eventId)` are kept 7 days, then pruned by the subscriber's alarm. */
@@ -19,9 +20,9 @@ export function receives(sub: SubscriptionDefinition, message: EventMessage): bo
   return message.scope === "tenant" && message.tenantId === sub.tenant;
 }
 
-/** The stream a sequenced event belongs to at one subscriber. */
+/** The stream a sequenced event belongs to at one subscriber: `(subscription, producer, channel)`, the channel tenant-prefixed as its sequence was. */
 export function streamOf(sub: SubscriptionDefinition, message: EventMessage): string | undefined {
-  return message.partitionKey === undefined || message.sequence === undefined ? undefined : `${sub.name}|${message.producer}|${message.partitionKey}`;
+  return message.partitionKey === undefined || message.sequence === undefined ? undefined : `${sub.name}|${message.producer}|${eventChannel(message.partitionKey, message.tenantId)}`;
 }
 
 /**

@@ -2,12 +2,17 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards";
 import { AppError, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec";
+import { eventChannel } from "../storage/event-channel";
 import type { EventRegistry } from "./define";
 
-/** The EventBus key that owns an event: its partition key (hashed when not a valid key), else its id. */
-export function ownerKey(partitionKey: string | undefined, eventId: string): string {
-  if (partitionKey === undefined) return eventId;
-  return EntityKeySchema.safeParse(partitionKey).success ? partitionKey : `pk.${bytesToHex(sha256(new TextEncoder().encode(partitionKey)))}`;
+/**
+ * The EventBus key that owns an event: its channel (the partition key, else its id; prefixed
+ * `<tenantId>:` for a tenant's events), hashed when not a valid entity key. Each tenant's events of
+ * one partition key are thus sequenced by their own owner.
+ */
+export function ownerKey(partitionKey: string | undefined, eventId: string, tenantId?: string): string {
+  const channel = eventChannel(partitionKey ?? eventId, tenantId);
+  return EntityKeySchema.safeParse(channel).success ? channel : `pk.${bytesToHex(sha256(new TextEncoder().encode(channel)))}`;
 }
 
 /**
@@ -22,7 +27,7 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
   if (event.scope === "tenant" && !event.tenantId) throw new AppError("validation_failed", "a tenant-scoped event needs tenantId", { extra: { errors: [{ path: "tenantId", message: "required with scope tenant" }] } });
   const { payload } = registry.validate(event.type, event.payload, {});
   const input = { eventId: parsedId.data, type: event.type, payload, scope: event.scope, ...(event.partitionKey ? { partitionKey: event.partitionKey } : {}), ...(event.tenantId ? { tenantId: event.tenantId } : {}) };
-  const result = await router.request("EventBus", ownerKey(event.partitionKey, id), "publish", input, { messageId: id });
+  const result = await router.request("EventBus", ownerKey(event.partitionKey, id, event.tenantId), "publish", input, { messageId: id });
   return { eventId: id, duplicate: result.duplicate };
 }
 

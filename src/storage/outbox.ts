@@ -1,4 +1,5 @@
 import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec";
+import { eventChannel } from "./event-channel";
 import type { Migration } from "./migrations";
 
 /**
@@ -27,6 +28,7 @@ export const OUTBOX_TABLE_SQL = `
   );
   CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent_at, next_attempt_at);
   CREATE TABLE IF NOT EXISTS outbox_sequences (partition_key TEXT PRIMARY KEY, last INTEGER NOT NULL);`;
+// outbox_sequences.partition_key holds the event's channel (see event-channel.ts), not the raw key.
 
 /** A migration that adds the outbox table; append it to an object's migrations. */
 export function outboxMigration(version: number): Migration {
@@ -74,12 +76,17 @@ export function pendingEvent(type: string, payload: unknown, options: EmitOption
   };
 }
 
-/** Writes outbox rows; call inside the transaction of the change that emitted them. `source` is the emitting entity key (or another id of the emitter). */
+/**
+ * Writes outbox rows; call inside the transaction of the change that emitted them. `source` is the
+ * emitting entity key (or another id of the emitter). Sequences count per channel (the partition
+ * key, tenant-prefixed for a tenant's events), so each tenant's events are numbered 1, 2, 3….
+ */
 export function writeOutbox(sql: SqlStorage, source: string, events: readonly PendingEvent[], now: number): void {
   for (const e of events) {
     if (e.options.scope === "local") continue; // delivered in-process after the commit, never queued
     const key = e.options.partitionKey;
-    const sequence = key === undefined ? null : sql.exec<{ last: number }>("INSERT INTO outbox_sequences (partition_key, last) VALUES (?, 1) ON CONFLICT (partition_key) DO UPDATE SET last = last + 1 RETURNING last", key).one().last;
+    const channel = key === undefined ? undefined : eventChannel(key, e.tenantId);
+    const sequence = channel === undefined ? null : sql.exec<{ last: number }>("INSERT INTO outbox_sequences (partition_key, last) VALUES (?, 1) ON CONFLICT (partition_key) DO UPDATE SET last = last + 1 RETURNING last", channel).one().last;
     sql.exec(
       "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
       e.eventId, e.type, e.version, JSON.stringify(e.payload ?? null), e.options.scope, e.options.deliverySemantics, key ?? null, sequence, e.tenantId ?? null, source, now,

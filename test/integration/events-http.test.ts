@@ -26,6 +26,25 @@ describe("POST /v1/events", () => {
     expect((await pingLog(pk)).applied).toBe(1);
   });
 
+  it("sequences two tenants' events of one partition key apart: both are delivered fully, in order, and neither sees the other's", async () => {
+    const pk = `shared-${crypto.randomUUID()}`;
+    const tenants = { acme: 0, globex: 100 } as const;
+    for (let n = 1; n <= 8; n++) {
+      for (const [tenantId, base] of Object.entries(tenants)) {
+        const res = await api("/v1/events", { method: "POST", body: { type: "demo.ping", payload: { n: base + n }, partitionKey: pk, scope: "tenant", tenantId } });
+        expect(res.status).toBe(202);
+      }
+    }
+    await eventually(async () => (await pingLog(`acme:${pk}`)).applied === 8 && (await pingLog(`globex:${pk}`)).applied === 8);
+    for (const [tenantId, base] of Object.entries(tenants)) {
+      expect((await pingLog(`${tenantId}:${pk}`)).ns).toEqual(Array.from({ length: 8 }, (_, i) => base + i + 1));
+      const owned = await rows<{ sequence: number; tenant_id: string }>("EventBus", ownerKey(pk, "", tenantId), "SELECT sequence, tenant_id FROM outbox WHERE partition_key = ? ORDER BY seq", pk);
+      expect(owned).toEqual(Array.from({ length: 8 }, (_, i) => ({ sequence: i + 1, tenant_id: tenantId })));
+      expect(await rows("PingLog", `${tenantId}:${pk}`, "SELECT seq FROM order_held WHERE entity_key = ?", `${tenantId}:${pk}`)).toEqual([]);
+    }
+    expect(ownerKey(pk, "", "acme")).not.toBe(ownerKey(pk, "", "globex"));
+  });
+
   it.each([
     ["an unknown type", { type: "no.such", payload: {} }, "type"],
     ["an invalid payload", { type: "demo.ping", payload: { n: "x" } }, "payload.n"],

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { retryDelaySeconds } from "../../src/events/consumer";
 import { createEventRegistry, defineEvent, defineSubscription } from "../../src/events/define";
 import { receives, streamOf } from "../../src/events/deliver";
+import { ownerKey } from "../../src/events/publish";
 import { relayBackoff } from "../../src/events/relay";
 import type { EventMessage } from "../../src/spec";
 
@@ -49,6 +50,13 @@ describe("routing of an event to subscriptions", () => {
   it("orders per (subscription, producer, partition key), only for sequenced events", () => {
     expect(streamOf(all, message())).toBeUndefined();
     expect(streamOf(all, message({ partitionKey: "k", sequence: 4 }))).toBe("all|Counter/3|k");
+  });
+
+  it("gives each tenant's events of one partition key their own stream and EventBus owner", () => {
+    const tenant = (t: string) => message({ scope: "tenant", tenantId: t as never, partitionKey: "k", sequence: 1 });
+    expect(streamOf(all, tenant("acme"))).toBe("all|Counter/3|acme:k");
+    expect(streamOf(all, tenant("globex"))).toBe("all|Counter/3|globex:k");
+    expect([ownerKey("k", "e1", "acme"), ownerKey("k", "e1", "globex"), ownerKey("k", "e1"), ownerKey(undefined, "e1", "acme")]).toEqual(["acme:k", "globex:k", "k", "acme:e1"]);
   });
 });
 
