@@ -11,6 +11,7 @@ export default defineConfig({
           ENVIRONMENT: "development",
           ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
           EVENT_RETRY_BASE_SECONDS: "0",
+          AUTH_SECRET: "test-auth-secret-0123456789abcdef0123",
         },
       },
     }),

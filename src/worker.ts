@@ -1,5 +1,6 @@
 import { app as demo } from "./app";
 import { createApp } from "./http/app";
+import { PUBLIC_PATHS } from "./http/middleware/auth";
 import { ensureSingletons } from "./singleton/ensure";
 import { consumeDeadLetters, consumeEvents } from "./events/consumer";
 import { deadLetters } from "./events/dlq-client";
@@ -13,7 +14,7 @@ let singletonsEnsured = false;
 
 export default {
   fetch(request, env, ctx) {
-    if (!singletonsEnsured) {
+    if (!singletonsEnsured && !PUBLIC_PATHS.has(new URL(request.url).pathname)) {
       singletonsEnsured = true;
       ctx.waitUntil(ensureSingletons(env.SINGLETONS, demo.schedules));
     }

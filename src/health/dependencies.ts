@@ -35,9 +35,9 @@ function presenceProbe(component: string, present: () => boolean, missing: strin
  * the Workflows binding are present, and the required secrets are set.
  */
 export function readinessProbes(env: Env, config: RuntimeConfig): Probe[] {
-  const tokenOk = () => {
-    const token = config.ADMIN_TOKEN ?? "";
-    return config.ENVIRONMENT === "production" ? token.length >= MIN_PRODUCTION_TOKEN_LENGTH : token.length > 0;
+  const secretOk = (secret: string | undefined) => () => {
+    const value = secret ?? "";
+    return config.ENVIRONMENT === "production" ? value.length >= MIN_PRODUCTION_TOKEN_LENGTH : value.length > 0;
   };
   return [
     objectProbe("shard-object", env.SHARDS),
@@ -46,6 +46,7 @@ export function readinessProbes(env: Env, config: RuntimeConfig): Probe[] {
     objectProbe("tenant-object", env.TENANTS),
     presenceProbe("events-queue", () => typeof env.EVENTS?.send === "function", "queue producer binding EVENTS missing"),
     presenceProbe("sagas-workflow", () => typeof env.SAGAS?.create === "function", "workflow binding SAGAS missing"),
-    { ...presenceProbe("admin-token", tokenOk, "secret ADMIN_TOKEN missing or too short"), measurement: "configured" },
+    { ...presenceProbe("admin-token", secretOk(config.ADMIN_TOKEN), "secret ADMIN_TOKEN missing or too short"), measurement: "configured" },
+    { ...presenceProbe("auth-secret", secretOk(config.AUTH_SECRET), "secret AUTH_SECRET missing or too short"), measurement: "configured" },
   ];
 }

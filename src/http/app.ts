@@ -5,20 +5,22 @@ import { runtimeConfig } from "../spec";
 import { renderDocsPage, type OpenApiDocument } from "./docs-page";
 import type { AppEnv } from "./env";
 import { AppError, problemResponse, validationError } from "./errors";
-import { adminAuth } from "./middleware/auth";
+import { adminAuth, PUBLIC_PATHS } from "./middleware/auth";
 import { clusterContext } from "./middleware/cluster-context";
 import { registerClusterRoutes } from "./routes/cluster";
 import { registerEntityRoutes } from "./routes/entities";
 import { registerSingletonRoutes } from "./routes/singletons";
 import { registerEventRoutes } from "./routes/events";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
+import { registerRealtimeRoutes } from "./routes/realtime";
+import { registerSocketRoute } from "./routes/socket";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
   info: {
     title: "durable-cluster",
     version: SERVICE.version,
-    description: "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes and the docs needs `Authorization: Bearer <ADMIN_TOKEN>`.",
+    description: "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).",
   },
 };
 
@@ -37,6 +39,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(clusterContext());
   app.use(adminAuth());
   app.use((c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next(); // the probes read no configuration: /livez answers whenever the Worker runs
     const maxSize = runtimeConfig(c.env).MAX_BODY_BYTES;
     return bodyLimit({
       maxSize,
@@ -51,6 +54,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEntityRoutes(app);
   registerSingletonRoutes(app);
   registerEventRoutes(app);
+  registerRealtimeRoutes(app);
+  registerSocketRoute(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.doc31("/openapi.json", OPENAPI_INFO);

@@ -1,9 +1,75 @@
 import { DurableObject } from "cloudflare:workers";
+import { app } from "../app";
+import { publishEvent } from "../events/publish";
+import { chooseProtocol } from "../realtime/codec";
+import { GatewayHost } from "../realtime/gateway-host";
+import { GATEWAY_MIGRATIONS } from "../realtime/gateway-schema";
+import type { GatewayApi, Outgoing } from "../realtime/realtime";
+import { Router } from "../shards";
+import type { Delivered } from "../spec";
+import { runMigrations } from "../storage/migrations";
 import type { Pong } from "./ping";
 
-/** One socket gateway shard (`gateway/<n>`): hibernatable WebSockets, SSE streams and topics. */
-export class GatewayObject extends DurableObject<Env> {
+/**
+ * One socket gateway shard (`gateway/<n>`): hibernatable WebSockets of the users that hash to it,
+ * and topic fan-out to them. A thin shell: the work is in `GatewayHost`.
+ */
+export class GatewayObject extends DurableObject<Env> implements GatewayApi {
+  readonly #host: GatewayHost;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    runMigrations(ctx.storage, GATEWAY_MIGRATIONS);
+    const router = new Router(env.SHARDS, app.entities);
+    this.#host = new GatewayHost(ctx, env, {
+      rpc: app.rpc,
+      router,
+      emit: (type, payload, options = {}) => publishEvent(router, app.events, { type, payload, scope: "cluster", ...(options.partitionKey ? { partitionKey: options.partitionKey } : {}) }, options.eventId),
+    });
+  }
+
   ping(): Pong {
     return { ok: true, object: "GatewayObject" };
+  }
+
+  /** The WebSocket upgrade, forwarded by the Worker once it verified the user token. */
+  override fetch(request: Request): Response {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const { protocol, echo } = chooseProtocol(request.headers.get("Sec-WebSocket-Protocol"));
+    return this.#host.accept(request, protocol, echo);
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    return this.#host.onMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.#host.onClose(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.#host.onClose(ws);
+  }
+
+  deliverToUser(user: string, message: Outgoing): Promise<Delivered> {
+    return Promise.resolve(this.#host.deliverToUser(user, message));
+  }
+
+  deliverToTopic(topicKey: string, message: Outgoing): Promise<Delivered> {
+    return Promise.resolve(this.#host.deliverToTopic(topicKey, message));
+  }
+
+  presenceOf(topicKey: string): Promise<string[]> {
+    return Promise.resolve(this.#host.presenceOf(topicKey));
+  }
+
+  /** For tests and operators: sockets held and topic deliveries asked since the object woke. */
+  stats(): { sockets: number; topicCalls: number } {
+    return { sockets: this.ctx.getWebSockets().length, topicCalls: this.#host.topicCalls };
   }
 }

@@ -18,6 +18,9 @@ export const RuntimeConfigSchema = z
     ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional().default("false").transform((v) => v === "true").describe("Development only: let task http actions call http:// and private hosts (default false)"),
     TENANT_ISOLATION: z.enum(["channel-prefix", "none"]).optional().default("channel-prefix").describe("ClusterTenantIsolation: channel-prefix (default) prefixes tenant event keys with the tenant id"),
     EVENT_RETRY_BASE_SECONDS: intVar(1, 0, 60).describe("First retry delay of a failed event delivery, doubling per attempt up to 5 min (default 1; 0 retries at once)"),
+    AUTH_SECRET: z.string().optional().describe("HS256 secret of user tokens (secret); at least 32 characters in production"),
+    ALLOWED_ORIGINS: z.string().optional().transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : [])).describe("Comma-separated Origins allowed to open /ws/:user; unset: any"),
+    GATEWAY_SHARDS: intVar(16, 1, 1024).describe("Socket gateway shards G (default 16); changing it moves users between gateways"),
     ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
   })
   .describe("Runtime configuration from the environment");

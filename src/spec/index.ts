@@ -8,3 +8,5 @@ export * from "./config";
 export * from "./errors";
 export * from "./singleton";
 export * from "./events";
+export * from "./rpc";
+export * from "./realtime";

@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   invalid_transition: { status: 409, title: "Invalid state transition" },
   payload_too_large: { status: 413, title: "Payload too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
+  upgrade_required: { status: 426, title: "Upgrade required" },
   unprocessable: { status: 422, title: "Unprocessable request" },
   tenant_suspended: { status: 423, title: "Tenant suspended" },
   rate_limited: { status: 429, title: "Too many requests" },

@@ -27,7 +27,7 @@ describe("/readyz", () => {
 
   it("lists every check with ?verbose", async () => {
     const text = await (await get("/readyz?verbose")).text();
-    for (const name of ["shard-object", "singleton-object", "gateway-object", "tenant-object", "events-queue", "sagas-workflow", "admin-token"]) {
+    for (const name of ["shard-object", "singleton-object", "gateway-object", "tenant-object", "events-queue", "sagas-workflow", "admin-token", "auth-secret"]) {
       expect(text).toContain(`[+]${name} ok`);
     }
     expect(text).toMatch(/readyz check passed\n$/);
@@ -55,6 +55,12 @@ describe("/readyz", () => {
     expect(res.status).toBe(503);
     expect(await res.text()).toContain("[-]admin-token failed");
   });
+
+  it("answers 503 when AUTH_SECRET is not configured", async () => {
+    const res = await fetchWith({ AUTH_SECRET: undefined }, "/readyz");
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain("[-]auth-secret failed");
+  });
 });
 
 describe("/health", () => {
@@ -66,6 +72,7 @@ describe("/health", () => {
     expect(report.status).toBe("pass");
     expect(Object.keys(report.checks).sort()).toEqual([
       "admin-token:configured",
+      "auth-secret:configured",
       "events-queue:binding",
       "gateway-object:responseTime",
       "sagas-workflow:binding",

@@ -60,6 +60,7 @@ describe("authentication", () => {
     expect((await problem(res)).code).toBe("misconfigured");
     expect((await fetchWith({ ENVIRONMENT: "production", ADMIN_TOKEN: undefined }, "/livez")).status).toBe(200);
     expect((await fetchWith({ ENVIRONMENT: "production", ADMIN_TOKEN: undefined }, "/readyz")).status).toBe(503);
+    expect((await fetchWith({ ENVIRONMENT: "production", ADMIN_TOKEN: undefined }, "/v1/cluster", { headers: { Authorization: "Bearer x" } })).status).toBe(401);
   });
 
   it("names the variable when the configuration is invalid", async () => {
@@ -68,6 +69,10 @@ describe("authentication", () => {
     const body = await problem(res);
     expect(body.code).toBe("misconfigured");
     expect(body.detail).toContain("MAX_BODY_BYTES");
+  });
+
+  it("keeps /livez at 200 whatever the configuration, since it reads none", async () => {
+    expect((await fetchWith({ MAX_BODY_BYTES: "lots" }, "/livez")).status).toBe(200);
   });
 });
 

@@ -8,19 +8,22 @@ import { AppError } from "../errors";
 /** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);
 
+/** Routes authenticated by a user token instead (checked by the route before the upgrade). */
+const USER_TOKEN_PATH = /^\/ws\/[^/]+$/;
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Admin authentication: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
- * With no `ADMIN_TOKEN` configured every protected route answers 401 (never an open API); in
- * production a missing or short (< 32 characters) token makes them answer 503 `misconfigured`.
+ * With no `ADMIN_TOKEN` configured every protected route answers 401 (never an open API) and
+ * `/readyz` 503; in production a short (< 32 characters) token makes them answer 503 `misconfigured`.
  */
 export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    if (PUBLIC_PATHS.has(c.req.path) || USER_TOKEN_PATH.test(c.req.path)) return next();
     const config = runtimeConfig(c.env);
     const expected = config.ADMIN_TOKEN ?? "";
-    if (config.ENVIRONMENT === "production" && expected.length < MIN_PRODUCTION_TOKEN_LENGTH) {
+    if (config.ENVIRONMENT === "production" && expected.length > 0 && expected.length < MIN_PRODUCTION_TOKEN_LENGTH) {
       throw new AppError("misconfigured", `ADMIN_TOKEN must be set (at least ${MIN_PRODUCTION_TOKEN_LENGTH} characters) in production`);
     }
     const given = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];

@@ -26,6 +26,7 @@ export interface WranglerDevOptions {
 }
 
 export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
+export const E2E_AUTH_SECRET = "e2e-auth-secret-0123456789abcdef0123456789";
 
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -76,7 +77,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), "durable-cluster-e2e-"));
   const logFile = join(state, "wrangler.log");
-  const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", ...options.vars };
+  const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", ...options.vars };
   const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--port", String(port), "--ip", "127.0.0.1"];
   args.push("--inspector-port", String(inspectorPort), "--persist-to", join(state, "persist"), "--show-interactive-dev-session=false");
   if (options.config) args.push("--config", join(root, options.config));

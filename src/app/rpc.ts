@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { createRpcRegistry, defineRpc, type RpcMethod } from "../realtime/define-rpc";
+import { BUILTINS } from "../realtime/dispatch";
+import { EntityKeySchema } from "../spec";
+import { Counter } from "./counter";
+
+/** `counter.add {key, by}`: an entity message whose id is the call id, so a retried call is applied once. */
+const counterAdd = defineRpc({
+  method: "counter.add",
+  params: z.object({ key: EntityKeySchema, by: z.number().int().min(-1_000_000).max(1_000_000) }).strict(),
+  result: z.object({ value: z.number().int() }),
+  handler: (ctx, { key, by }) => ctx.router.to(Counter).request(key, "increment", { by }, ctx.callId === undefined ? {} : { messageId: `rpc:${ctx.user}:${ctx.callId}` }),
+});
+
+/** `chat.post {room, text}`: publishes to topic `chat.<room>` as the caller. */
+const chatPost = defineRpc({
+  method: "chat.post",
+  params: z.object({ room: z.string().regex(/^[a-z0-9-]{1,32}$/), text: z.string().min(1).max(2000) }).strict(),
+  result: z.object({ delivered: z.number().int() }),
+  handler: async (ctx, { room, text }) => ({ delivered: (await ctx.realtime.publish(`chat.${room}`, { text }, { tenant: ctx.tenant, from: ctx.user })).delivered }),
+});
+
+/** `whoami`: the caller as the gateway knows it. */
+const whoami = defineRpc({
+  method: "whoami",
+  params: z.object({}).strict().optional(),
+  result: z.object({ user: z.string(), tenant: z.string().nullable(), connectionId: z.string() }),
+  handler: (ctx) => ({ user: ctx.user, tenant: ctx.tenant ?? null, connectionId: ctx.connectionId }),
+});
+
+/** `admin.only`: refused for everyone but the user `admin`, to show `authorize`. */
+const adminOnly = defineRpc({
+  method: "admin.only",
+  params: z.object({}).strict().optional(),
+  result: z.object({ ok: z.literal(true) }),
+  authorize: (ctx) => ctx.user === "admin",
+  handler: () => ({ ok: true as const }),
+});
+
+// The JSON-RPC 2.0 specification's own examples, so the conformance tests replay them verbatim.
+const Pair = z.union([z.tuple([z.number(), z.number()]), z.object({ minuend: z.number(), subtrahend: z.number() }).strict()]);
+const subtract = defineRpc({ method: "subtract", params: Pair, result: z.number(), handler: (_c, p) => (Array.isArray(p) ? p[0] - p[1] : p.minuend - p.subtrahend) });
+const sum = defineRpc({ method: "sum", params: z.array(z.number()), result: z.number(), handler: (_c, p) => p.reduce((a, b) => a + b, 0) });
+const getData = defineRpc({ method: "get_data", params: z.undefined(), result: z.tuple([z.string(), z.number()]), handler: () => ["hello", 5] as [string, number] });
+const noop = (method: string) => defineRpc({ method, params: z.unknown(), result: z.null(), handler: () => null });
+
+const methods: readonly RpcMethod<never, unknown>[] = [counterAdd, chatPost, whoami, adminOnly, subtract, sum, getData, noop("update"), noop("notify_hello"), noop("notify_sum")] as unknown as RpcMethod<never, unknown>[];
+
+/**
+ * The demo's realtime surface. Policy: anyone may subscribe to any topic except another user's
+ * `private.<user>`; clients may publish to `chat.*` and `public.*` topics and send to any user.
+ */
+export const rpc = createRpcRegistry(
+  methods,
+  {
+    canSubscribe: (user, topic) => !topic.startsWith("private.") || topic === `private.${user}`,
+    canPublish: (_user, topic) => topic.startsWith("chat.") || topic.startsWith("public."),
+    canSend: () => true,
+  },
+  BUILTINS,
+);

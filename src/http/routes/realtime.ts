@@ -1,0 +1,42 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { realtime } from "../../realtime/realtime";
+import { mintUserToken } from "../../realtime/tokens";
+import { AppError, DeliveredSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec";
+import type { AppEnv } from "../env";
+import { readInput } from "./entity-input";
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+const base = { tags: ["realtime"], security: [{ adminBearer: [] }] };
+const errors = { 400: problem("Invalid body (paths listed)"), 401: problem("Missing or invalid admin token"), 413: problem("Body over the limit") };
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const routes = {
+  mint: createRoute({ ...base, method: "post", path: "/v1/auth/tokens", summary: "Mint a user token (development and tests)", request: { body: { content: { "application/json": { schema: MintTokenSchema } } } }, responses: { 201: json(MintedTokenSchema, "A token"), ...errors } }),
+  toUser: createRoute({ ...base, method: "post", path: "/v1/users/{user}/messages", summary: "Send to every socket of a user (one gateway call)", request: { params: z.object({ user: UserIdSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached"), ...errors } }),
+  toTopic: createRoute({ ...base, method: "post", path: "/v1/topics/{topic}/messages", summary: "Publish to a topic (exactly G gateway calls)", request: { params: z.object({ topic: TopicSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached, gateways called"), ...errors } }),
+};
+
+/** Send-to-user, topic publishing and token minting over HTTP (WS-03); all admin. */
+export function registerRealtimeRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(routes.mint, async (c) => {
+    const body = MintTokenSchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "body");
+    return c.json(await mintUserToken(runtimeConfig(c.env), body.data.sub, body.data.ttlSeconds, body.data.tenant), 201);
+  });
+  app.openapi(routes.toUser, async (c) => {
+    const user = UserIdSchema.safeParse(c.req.param("user"));
+    if (!user.success) throw validationError(user.error, "path", ["user"]);
+    const body = PushBodySchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "body");
+    if (body.data.tenant) throw new AppError("validation_failed", "tenant applies to topics only", { extra: { errors: [{ path: "tenant", message: "not allowed here" }] } });
+    return c.json(await realtime(c.env).sendToUser(user.data, body.data.data), 200);
+  });
+  app.openapi(routes.toTopic, async (c) => {
+    const topic = TopicSchema.safeParse(c.req.param("topic"));
+    if (!topic.success) throw validationError(topic.error, "path", ["topic"]);
+    const body = PushBodySchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "body");
+    return c.json(await realtime(c.env).publish(topic.data, body.data.data, { tenant: body.data.tenant }), 200);
+  });
+}

@@ -1,0 +1,34 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { IDENTITY_HEADERS } from "../../realtime/gateway-host";
+import { gatewayName, gatewayOf } from "../../realtime/realtime";
+import { verifyUserToken } from "../../realtime/tokens";
+import { AppError, runtimeConfig, UserIdSchema } from "../../spec";
+import type { AppEnv } from "../env";
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * `GET /ws/:user`: authenticates before the upgrade (a user token whose `sub` is `:user`, from
+ * `Authorization: Bearer` or `?token=`; an `Origin` outside `ALLOWED_ORIGINS` is 403), then hands
+ * the upgrade to the user's gateway `gateway/<shardOf(user, G)>` with the verified identity.
+ */
+export function registerSocketRoute(app: OpenAPIHono<AppEnv>): void {
+  app.get("/ws/:user", async (c) => {
+    const config = runtimeConfig(c.env);
+    const origin = c.req.header("Origin");
+    if (origin && config.ALLOWED_ORIGINS.length > 0 && !config.ALLOWED_ORIGINS.includes(origin)) throw new AppError("forbidden", `origin ${origin} is not allowed`);
+    const user = UserIdSchema.safeParse(c.req.param("user"));
+    if (!user.success) throw new AppError("unauthorized", "no such user");
+    const token = BEARER.exec(c.req.header("Authorization") ?? "")?.[1] ?? c.req.query("token");
+    if (!token) throw new AppError("unauthorized", "missing user token (Authorization: Bearer, or ?token=)", { headers: { "WWW-Authenticate": 'Bearer realm="durable-cluster"' } });
+    const claims = await verifyUserToken(config, token);
+    if (claims.sub !== user.data) throw new AppError("unauthorized", "the token is for another user");
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new AppError("upgrade_required", "this route takes a WebSocket upgrade", { headers: { Upgrade: "websocket" } });
+    const headers = new Headers(c.req.raw.headers);
+    for (const name of [...headers.keys()]) if (name.startsWith("x-cluster-")) headers.delete(name);
+    headers.set(IDENTITY_HEADERS.user, claims.sub);
+    if (claims.tenant) headers.set(IDENTITY_HEADERS.tenant, claims.tenant);
+    const gateway = c.env.GATEWAYS.get(c.env.GATEWAYS.idFromName(gatewayName(gatewayOf(claims.sub, config.GATEWAY_SHARDS))));
+    return gateway.fetch(new Request(c.req.raw.url, { headers }));
+  });
+}

@@ -1,0 +1,162 @@
+import type { Router } from "../shards";
+import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, type Delivered, type PushParams, type RpcRequest, type RpcResponse } from "../spec";
+import { CallMemory } from "./call-memory";
+import { decodeFrame, encodeFrame, type FrameProtocol } from "./codec";
+import type { RpcContext, RpcRegistry } from "./define-rpc";
+import { dispatch, EFFECTFUL_BUILTINS, type CallScope } from "./dispatch";
+import { processPayload } from "./jsonrpc";
+import { realtime, topicName, type Outgoing } from "./realtime";
+import { failureResponse } from "./rpc-failure";
+import { SocketGuard } from "./socket-guard";
+import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index";
+
+/** Headers the Worker sets on the upgrade it forwards after verifying the user token. */
+export const IDENTITY_HEADERS = { user: "x-cluster-user", tenant: "x-cluster-tenant" } as const;
+
+const userTag = (user: string) => `u:${user}`;
+
+/** What the application gives its gateways: its methods and policy, its entities, its events. */
+export interface GatewaySurface {
+  readonly rpc: RpcRegistry;
+  readonly router: Router;
+  readonly emit: RpcContext["emit"];
+}
+
+/**
+ * One gateway shard's sockets (WS-01..WS-03). Sockets are accepted with the hibernation API and
+ * tagged with their user, so a send to a user is a tag lookup; topics are an index rebuilt after
+ * every wake-up. Each delivered message takes the next `seq` of this gateway (durable, monotonic).
+ */
+export class GatewayHost {
+  readonly #topics: TopicIndex;
+  readonly #calls: CallMemory;
+  readonly #guard = new SocketGuard();
+  #seq: number;
+  /** Topic deliveries asked of this gateway since it woke (tests count the fan-out with it). */
+  topicCalls = 0;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+    private readonly surface: GatewaySurface,
+  ) {
+    this.#topics = new TopicIndex(ctx);
+    this.#calls = new CallMemory(ctx.storage.sql);
+    this.#seq = ctx.storage.sql.exec<{ v: number }>("SELECT v FROM gateway_meta WHERE k = 'seq'").toArray()[0]?.v ?? 0;
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
+  }
+
+  /** Accepts an upgrade whose identity the Worker verified; a user over 10 sockets loses the oldest (4001). */
+  accept(request: Request, protocol: FrameProtocol, echo: string | undefined): Response {
+    const user = request.headers.get(IDENTITY_HEADERS.user);
+    if (!user) return new Response("identity missing", { status: 400 });
+    const tenant = request.headers.get(IDENTITY_HEADERS.tenant) ?? undefined;
+    const { 0: client, 1: server } = new WebSocketPair();
+    const who: SocketIdentity = { user, ...(tenant ? { tenant } : {}), connId: crypto.randomUUID(), protocol, connectedAt: Date.now() };
+    this.ctx.acceptWebSocket(server, [userTag(user), `c:${who.connId}`]);
+    server.serializeAttachment(who);
+    const sockets = this.ctx.getWebSockets(userTag(user));
+    const excess = sockets.length - REALTIME_LIMITS.socketsPerUser;
+    if (excess > 0) {
+      const oldest = sockets.map((ws) => ({ ws, at: identityOf(ws).connectedAt })).sort((a, b) => a.at - b.at).slice(0, excess);
+      for (const { ws } of oldest) this.#close(ws, CLOSE_CODES.replaced, `more than ${REALTIME_LIMITS.socketsPerUser} sockets for this user`);
+    }
+    return new Response(null, { status: 101, webSocket: client, ...(echo ? { headers: { "Sec-WebSocket-Protocol": echo } } : {}) });
+  }
+
+  async onMessage(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    const who = identityOf(ws);
+    const verdict = this.#guard.check(ws, frame);
+    if (verdict.action === "close") return this.#close(ws, verdict.code, verdict.reason);
+    if (verdict.action === "reject") return this.#send(ws, who.protocol, rpcError(null, verdict.error, verdict.message, verdict.data));
+    const decoded = decodeFrame(frame, who.protocol);
+    if (!decoded.ok) return this.#send(ws, who.protocol, rpcError(null, "parse_error", "Parse error", { reason: decoded.reason }));
+    const response = await processPayload(decoded.value, (req) => this.#invoke(ws, who, req));
+    if (response !== null) this.#send(ws, who.protocol, response);
+  }
+
+  onClose(ws: WebSocket): void {
+    this.#topics.drop(ws, identityOf(ws).connId);
+  }
+
+  async #invoke(ws: WebSocket, who: SocketIdentity, request: RpcRequest): Promise<RpcResponse | null> {
+    const run = async (): Promise<RpcResponse> => {
+      try {
+        return { jsonrpc: "2.0", id: request.id ?? null, result: (await dispatch(request, this.#scope(ws, who))) ?? null } as RpcResponse;
+      } catch (err) {
+        return failureResponse(request.id ?? null, err);
+      }
+    };
+    if (request.id === undefined) {
+      await run();
+      return null;
+    }
+    const remembered = typeof request.id === "string" && (EFFECTFUL_BUILTINS.has(request.method) || this.surface.rpc.method(request.method) !== undefined);
+    return remembered ? this.#calls.once(who.user, request.id as string, run) : run();
+  }
+
+  #scope(ws: WebSocket, who: SocketIdentity): CallScope {
+    const { rpc, router, emit } = this.surface;
+    return { ws, who, topics: this.#topics, realtime: realtime(this.env), registry: rpc, env: this.env, router, emit };
+  }
+
+  /** Every socket of a user on this gateway gets the message once. */
+  deliverToUser(user: string, message: Outgoing): Delivered {
+    return this.#fanOut(this.ctx.getWebSockets(userTag(user)), message, undefined);
+  }
+
+  /** Every socket of this gateway subscribed to the topic key gets the message once. */
+  deliverToTopic(key: string, message: Outgoing): Delivered {
+    this.topicCalls += 1;
+    return this.#fanOut(this.#topics.socketsOf(key), message, topicName(key));
+  }
+
+  presenceOf(key: string): string[] {
+    return [...new Set([...this.#topics.socketsOf(key)].map((ws) => identityOf(ws).user))];
+  }
+
+  /** Encodes the push once per protocol, then one `send` per socket; a socket that fails to take it is skipped. */
+  #fanOut(sockets: Iterable<WebSocket>, message: Outgoing, topic: string | undefined): Delivered {
+    const targets = [...sockets];
+    if (targets.length === 0) return { delivered: 0 };
+    const seq = this.#nextSeq();
+    const params: PushParams = { ...(topic === undefined ? {} : { topic }), ...(message.from === undefined ? {} : { from: message.from }), data: message.data, seq };
+    const frames = new Map<FrameProtocol, string | Uint8Array>();
+    let delivered = 0;
+    for (const ws of targets) {
+      const { protocol } = identityOf(ws);
+      let frame = frames.get(protocol);
+      if (frame === undefined) frames.set(protocol, (frame = encodeFrame({ jsonrpc: "2.0", method: "message", params }, protocol)));
+      try {
+        ws.send(frame);
+        delivered += 1;
+      } catch {
+        // closing or closed: the close handler forgets it
+      }
+    }
+    return { delivered, seq };
+  }
+
+  #nextSeq(): number {
+    this.#seq += 1;
+    this.ctx.storage.sql.exec("INSERT INTO gateway_meta (k, v) VALUES ('seq', ?1) ON CONFLICT (k) DO UPDATE SET v = ?1", this.#seq);
+    return this.#seq;
+  }
+
+  #send(ws: WebSocket, protocol: FrameProtocol, value: unknown): void {
+    try {
+      ws.send(encodeFrame(value, protocol));
+    } catch {
+      // the socket closed while the call ran
+    }
+  }
+
+  #close(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closed
+    }
+    this.onClose(ws);
+  }
+}

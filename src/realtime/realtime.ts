@@ -1,0 +1,84 @@
+import { shardOf } from "../shards/shard-hash";
+import { runtimeConfig, type Delivered, type TenantId } from "../spec";
+
+/** A message as the gateway pushes it (before its `seq`). */
+export interface Outgoing {
+  readonly data: unknown;
+  readonly from?: string;
+}
+
+/** What a gateway object answers to the realtime facade (its RPC surface). */
+export interface GatewayApi {
+  deliverToUser(user: string, message: Outgoing): Promise<Delivered>;
+  deliverToTopic(topicKey: string, message: Outgoing): Promise<Delivered>;
+  presenceOf(topicKey: string): Promise<string[]>;
+}
+
+/** The name of gateway shard `n`. */
+export const gatewayName = (shard: number): string => `gateway/${shard}`;
+
+/** The gateway shard of a user: `shardOf(user, G)`, the routing hash of the entities. */
+export const gatewayOf = (user: string, shards: number): number => shardOf(user, shards);
+
+/**
+ * The stored name of a topic. A tenant's topics are `t/<tenant>|<topic>`; `|` is not a legal topic
+ * character, so no client can name another tenant's topic (channel-prefix isolation).
+ */
+export const topicKey = (topic: string, tenant: TenantId | string | undefined): string => (tenant ? `t/${tenant}|${topic}` : topic);
+
+/** The topic as the client named it. */
+export const topicName = (key: string): string => key.slice(key.indexOf("|") + 1);
+
+/**
+ * Send to users and topics from anywhere in the backend: entity handlers (after commit), tasks,
+ * event subscriptions, routes. A user lives on one gateway, so `sendToUser` is one call; a topic's
+ * subscribers may be on any gateway, so `publish` is exactly G calls (one per gateway, never one
+ * per subscriber), concurrently; a failing gateway is reported and does not block the others.
+ */
+export class Realtime {
+  readonly shards: number;
+  constructor(
+    private readonly namespace: DurableObjectNamespace,
+    shards: number,
+  ) {
+    this.shards = shards;
+  }
+
+  gateway(shard: number): DurableObjectStub & GatewayApi {
+    return this.namespace.get(this.namespace.idFromName(gatewayName(shard))) as unknown as DurableObjectStub & GatewayApi;
+  }
+
+  /** Every socket of `user`, wherever it connected: `{ delivered, seq }`. */
+  sendToUser(user: string, data: unknown, from?: string): Promise<Delivered> {
+    return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, from === undefined ? { data } : { data, from });
+  }
+
+  /** Every socket subscribed to `topic` (of `tenant`, when given): `{ delivered, gateways, failedGateways? }`. */
+  async publish(topic: string, data: unknown, options: { tenant?: TenantId | undefined; from?: string } = {}): Promise<Delivered> {
+    const key = topicKey(topic, options.tenant);
+    const message = options.from === undefined ? { data } : { data, from: options.from };
+    const results = await Promise.allSettled(Array.from({ length: this.shards }, (_, n) => this.gateway(n).deliverToTopic(key, message)));
+    const failedGateways = results.flatMap((r, n) => (r.status === "rejected" ? [n] : []));
+    const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.delivered : 0), 0);
+    return failedGateways.length ? { delivered, gateways: this.shards, failedGateways } : { delivered, gateways: this.shards };
+  }
+
+  /** Users with a socket subscribed to `topic`, over every gateway, sorted. */
+  async presence(topic: string, tenant?: TenantId): Promise<string[]> {
+    const key = topicKey(topic, tenant);
+    const results = await Promise.allSettled(Array.from({ length: this.shards }, (_, n) => this.gateway(n).presenceOf(key)));
+    return [...new Set(results.flatMap((r) => (r.status === "fulfilled" ? r.value : [])))].sort();
+  }
+}
+
+const facades = new WeakMap<object, Realtime>();
+
+/** The realtime facade of an environment: `realtime(env).sendToUser(user, data)`. */
+export function realtime(env: Env): Realtime {
+  let facade = facades.get(env);
+  if (!facade) {
+    facade = new Realtime(env.GATEWAYS, runtimeConfig(env).GATEWAY_SHARDS);
+    facades.set(env, facade);
+  }
+  return facade;
+}
