@@ -11,12 +11,18 @@ function record(env: Env, source: string, ctx: TaskContext | PartitionContext, s
   return router.request("TickLog", source, "record", entry, shardId === undefined ? { messageId: ctx.tickId } : {});
 }
 
-/** A task in code: every 10 minutes the `heartbeat` counter goes up by one, once per tick. */
+/**
+ * A task in code: every 10 minutes the `heartbeat` counter goes up by one, once per tick, and the
+ * tick is logged (with its isLeader flag, false: a plain task is not a leader-elected service).
+ */
 export const heartbeat = defineTask({
   name: "heartbeat",
   singleton: "default",
   schedule: { every: "10m" },
-  handler: async (ctx) => void (await ctx.router.to(Counter).request("heartbeat", "increment", { by: 1 }, { messageId: ctx.tickId })),
+  handler: async (ctx) => {
+    await ctx.router.to(Counter).request("heartbeat", "increment", { by: 1 }, { messageId: ctx.tickId });
+    await record(ctx.env, "heartbeat", ctx);
+  },
 });
 
 /** Leader-elected: runs once per tick in the singleton `leader-report`, the only place isLeader is true. */

@@ -13,6 +13,7 @@ export interface TaskContext {
   readonly attempt: number;
   readonly env: Env;
   readonly router: Router;
+  /** `isLeader` is true only for a leader-elected service; a plain task sees false (CLUS-04). */
   readonly cluster: { readonly requestId: string; readonly isLeader: boolean };
 }
 

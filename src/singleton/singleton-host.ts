@@ -107,7 +107,8 @@ export class SingletonHost {
     if (task.action) return runAction(task.action, tick.tickId, router, allowPrivateUrls, events);
     const code = schedules.tasksFor(this.name).find((t) => t.id === task.id);
     if (!code) throw new Error(`task '${task.id}' is no longer declared in code`);
-    const ctx = { tickId: tick.tickId, taskId: task.id, singleton: this.name, scheduledAt: new Date(tick.scheduledAt), attempt: tick.attempt, env, router, cluster: { requestId: tick.tickId, isLeader: true } };
+    // A plain task is not a leader: only a leader-elected service sees true (runServiceTick sets it; CLUS-04).
+    const ctx = { tickId: tick.tickId, taskId: task.id, singleton: this.name, scheduledAt: new Date(tick.scheduledAt), attempt: tick.attempt, env, router, cluster: { requestId: tick.tickId, isLeader: false } };
     if (code.service) await runServiceTick(code.service, ctx, env.SHARDS, router.registry);
     else await code.handler?.(ctx);
   }

@@ -52,12 +52,15 @@ describe("leader strategies (ServiceClusterAnnotations)", () => {
     expect(entries.every((e) => !e.isLeader)).toBe(true);
   });
 
-  it("runs a task declared in code, upserted when its singleton activates", async () => {
-    await tickNow("default", "heartbeat");
+  it("runs a task declared in code, upserted when its singleton activates, with isLeader false", async () => {
+    const at = await tickNow("default", "heartbeat");
     await runDurableObjectAlarm(singletonStub("default"));
     const tasks = await singletonRows<{ task_id: string; source: string }>("default", "SELECT task_id, source FROM tasks");
     expect(tasks).toEqual([{ task_id: "heartbeat", source: "code" }]);
     expect(await (await send("Counter", "heartbeat", "get")).json()).toEqual({ value: 1 });
+    // Only leader-elected services are leaders (CLUS-04): a plain task's context says false.
+    expect(await log("heartbeat")).toMatchObject([{ source: "heartbeat", tickId: `heartbeat@${new Date(at).toISOString()}`, isLeader: false }]);
+    expect(await singletonRows("default", "SELECT status, attempts FROM runs WHERE task_id = 'heartbeat' AND scheduled_at = ?", at)).toEqual([{ status: "succeeded", attempts: 1 }]);
   });
 
   it("retires a code task the code no longer declares", async () => {
