@@ -77,4 +77,6 @@ export const subscriptions = [
   defineSubscription(CounterIncremented, { name: "counter-stats", deliver: "exactly-once", to: { entityType: "CounterStats", key: (e) => e.key, message: "apply" } }),
   defineSubscription(DemoPing, { name: "ping-log", deliver: "exactly-once", to: { entityType: "PingLog", key: (_e, m) => m.partitionKey ?? "default", message: "apply" } }),
   defineSubscription(DemoPing, { name: "ping-globex", deliver: "at-least-once", tenant: "globex", to: { entityType: "PingLog", key: () => "globex-only", message: "apply", input: (e) => ({ n: e.n }) } }),
+  // Best-effort, for tenant `lossy` only: one attempt, never retried, never held for ordering.
+  defineSubscription(DemoPing, { name: "ping-lossy", deliver: "best-effort", tenant: "lossy", to: { entityType: "PingLog", key: (_e, m) => `be-${m.partitionKey ?? "default"}`, message: "apply" } }),
 ];

@@ -4,6 +4,7 @@ import type { EventRegistry } from "./define";
 import type { Failure } from "./dead-letters";
 import { deliverToSubscription, receives, type DeliveryDeps } from "./deliver";
 import type { DeadLetterStub } from "./dlq-client";
+import { effectiveDelivery } from "./semantics";
 
 export interface ConsumerDeps extends DeliveryDeps {
   readonly registry: EventRegistry;
@@ -32,13 +33,13 @@ async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promis
   } catch (err) {
     return deps.dlq.storeInvalidEvent(event, err instanceof Error ? err.message : String(err));
   }
-  // best-effort subscribers get one attempt: not on redeliveries.
-  const subs = deps.registry.subscriptionsOf(event.type).filter((s) => receives(s, event) && (s.deliver !== "best-effort" || message.attempts <= 1));
+  // A best-effort delivery (event or subscription, see effectiveDelivery) gets one attempt: not on redeliveries.
+  const subs = deps.registry.subscriptionsOf(event.type).filter((s) => receives(s, event) && (effectiveDelivery(event.delivery, s.deliver) !== "best-effort" || message.attempts <= 1));
   const results = await Promise.allSettled(subs.map((s) => deliverToSubscription(s, event, deps, message.attempts)));
   const failures = results.flatMap((r, i) => {
     const sub = subs[i];
     if (r.status === "fulfilled" || !sub) return [];
-    if (sub.deliver === "best-effort") {
+    if (effectiveDelivery(event.delivery, sub.deliver) === "best-effort") {
       console.error(`best-effort delivery of ${event.eventId} to ${sub.name} failed`, r.reason);
       return [];
     }
@@ -54,7 +55,8 @@ async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promis
  * The `events` Queue consumer. Never throws (a throw would redeliver the whole batch, acknowledged
  * messages included): each message is acknowledged or retried on its own. A message that is not a
  * valid event of the registry goes straight to the dead letters. A failing subscriber retries the
- * message with backoff; after the Queue's `max_retries` it moves to `events-dlq`.
+ * message with backoff; after the Queue's `max_retries` it moves to `events-dlq`. A best-effort
+ * delivery (`effectiveDelivery`) is tried once and never retried or dead-lettered.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<void> {
   await Promise.all(

@@ -2,6 +2,7 @@ import type { Router } from "../shards";
 import type { EventMessage } from "../spec";
 import { eventChannel } from "../storage/event-channel";
 import type { SubscriptionDefinition } from "./define";
+import { effectiveDelivery } from "./semantics";
 
 /** Exactly-once records of `(subscription, eventId)` are kept 7 days, then pruned by the subscriber's alarm. */
 export const EVENT_DEDUP_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -28,8 +29,10 @@ export function streamOf(sub: SubscriptionDefinition, message: EventMessage): st
 /**
  * Delivers one event to one subscription. Entity targets: exactly-once sends the message with id
  * `<subscription>:<eventId>` (recorded by the entity in the transaction of its effect, 7 days);
- * at-least-once sends it without an id; events with a partition key go through the shard's
- * ordered delivery. Function targets run here. Throws when the subscriber failed.
+ * at-least-once sends it without an id; sequenced events go through the shard's ordered delivery,
+ * unless the delivery is best-effort (`effectiveDelivery`): a best-effort failure is never retried,
+ * so it must not leave a gap that holds its stream. Function targets run here. Throws when the
+ * subscriber failed.
  */
 export async function deliverToSubscription(sub: SubscriptionDefinition, message: EventMessage, deps: DeliveryDeps, attempt: number): Promise<"applied" | "duplicate" | "held"> {
   const payload = message.payload;
@@ -41,7 +44,7 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
   const rawKey = target.key(payload, message);
   const key = message.scope === "tenant" && message.tenantId && deps.tenantIsolation === "channel-prefix" ? `${message.tenantId}:${rawKey}` : rawKey;
   const input = target.input ? target.input(payload, message) : payload;
-  const stream = streamOf(sub, message);
+  const stream = effectiveDelivery(message.delivery, sub.deliver) === "best-effort" ? undefined : streamOf(sub, message);
   const result = await deps.router.request(target.entityType, key, target.message, input, {
     ...(sub.deliver === "exactly-once" ? { messageId: `${sub.name}:${message.eventId}`, dedupRetentionMs: EVENT_DEDUP_RETENTION_MS } : {}),
     ...(stream && message.sequence !== undefined ? { order: { stream, sequence: message.sequence, original: { ...message, subscription: sub.name } } } : {}),

@@ -85,7 +85,8 @@ export function writeOutbox(sql: SqlStorage, source: string, events: readonly Pe
   for (const e of events) {
     if (e.options.scope === "local") continue; // delivered in-process after the commit, never queued
     const key = e.options.partitionKey;
-    const channel = key === undefined ? undefined : eventChannel(key, e.tenantId);
+    // Best-effort events are not sequenced: they are never retried, so a lost one must not leave a gap.
+    const channel = key === undefined || e.options.deliverySemantics === "best-effort" ? undefined : eventChannel(key, e.tenantId);
     const sequence = channel === undefined ? null : sql.exec<{ last: number }>("INSERT INTO outbox_sequences (partition_key, last) VALUES (?, 1) ON CONFLICT (partition_key) DO UPDATE SET last = last + 1 RETURNING last", channel).one().last;
     sql.exec(
       "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",

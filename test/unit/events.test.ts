@@ -5,6 +5,7 @@ import { createEventRegistry, defineEvent, defineSubscription } from "../../src/
 import { receives, streamOf } from "../../src/events/deliver";
 import { ownerKey } from "../../src/events/publish";
 import { relayBackoff } from "../../src/events/relay";
+import { effectiveDelivery } from "../../src/events/semantics";
 import type { EventMessage } from "../../src/spec";
 
 const Ping = defineEvent({ type: "demo.ping", payload: z.object({ n: z.number().int() }) });
@@ -57,6 +58,18 @@ describe("routing of an event to subscriptions", () => {
     expect(streamOf(all, tenant("acme"))).toBe("all|Counter/3|acme:k");
     expect(streamOf(all, tenant("globex"))).toBe("all|Counter/3|globex:k");
     expect([ownerKey("k", "e1", "acme"), ownerKey("k", "e1", "globex"), ownerKey("k", "e1"), ownerKey(undefined, "e1", "acme")]).toEqual(["acme:k", "globex:k", "k", "acme:e1"]);
+  });
+});
+
+describe("the effective delivery of an event to a subscription", () => {
+  it("is best-effort when the emitter asked for best-effort, else the subscription's", () => {
+    const all = ["best-effort", "at-least-once", "exactly-once"] as const;
+    const table = all.map((event) => all.map((sub) => effectiveDelivery(event, sub)));
+    expect(table).toEqual([
+      ["best-effort", "best-effort", "best-effort"],
+      ["best-effort", "at-least-once", "exactly-once"],
+      ["best-effort", "at-least-once", "exactly-once"],
+    ]);
   });
 });
 
