@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createRpcRegistry, defineRpc, type RpcMethod } from "../realtime/define-rpc";
 import { BUILTINS } from "../realtime/dispatch";
 import { EntityKeySchema } from "../spec";
+import { Account } from "./account";
 import { Counter } from "./counter";
 
 /** `counter.add {key, by}`: an entity message whose id is the call id, so a retried call is applied once. */
@@ -10,6 +11,14 @@ const counterAdd = defineRpc({
   params: z.object({ key: EntityKeySchema, by: z.number().int().min(-1_000_000).max(1_000_000) }).strict(),
   result: z.object({ value: z.number().int() }),
   handler: (ctx, { key, by }) => ctx.router.to(Counter).request(key, "increment", { by }, ctx.callId === undefined ? {} : { messageId: `rpc:${ctx.user}:${ctx.callId}` }),
+});
+
+/** `account.withdraw {key, amount}`: an overdraft is the entity's 409, answered as -32010 with the problem. */
+const accountWithdraw = defineRpc({
+  method: "account.withdraw",
+  params: z.object({ key: EntityKeySchema, amount: z.number().int().positive() }).strict(),
+  result: z.object({ balance: z.number().int() }),
+  handler: (ctx, { key, amount }) => ctx.router.to(Account).request(key, "withdraw", { amount }),
 });
 
 /** `chat.post {room, text}`: publishes to topic `chat.<room>` as the caller. */
@@ -44,7 +53,7 @@ const sum = defineRpc({ method: "sum", params: z.array(z.number()), result: z.nu
 const getData = defineRpc({ method: "get_data", params: z.undefined(), result: z.tuple([z.string(), z.number()]), handler: () => ["hello", 5] as [string, number] });
 const noop = (method: string) => defineRpc({ method, params: z.unknown(), result: z.null(), handler: () => null });
 
-const methods: readonly RpcMethod<never, unknown>[] = [counterAdd, chatPost, whoami, adminOnly, subtract, sum, getData, noop("update"), noop("notify_hello"), noop("notify_sum")] as unknown as RpcMethod<never, unknown>[];
+const methods: readonly RpcMethod<never, unknown>[] = [counterAdd, accountWithdraw, chatPost, whoami, adminOnly, subtract, sum, getData, noop("update"), noop("notify_hello"), noop("notify_sum")] as unknown as RpcMethod<never, unknown>[];
 
 /**
  * The demo's realtime surface. Policy: anyone may subscribe to any topic except another user's
