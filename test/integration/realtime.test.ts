@@ -16,14 +16,15 @@ describe("/ws/:user authentication, before any upgrade", () => {
     const user = fresh();
     const expired = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(user).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new TextEncoder().encode(env.AUTH_SECRET));
     const forged = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(user).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret-entirely-0123456789"));
-    const cases = [{}, { Authorization: `Bearer ${expired}` }, { Authorization: `Bearer ${await tokenFor("someone-else")}` }, { Authorization: `Bearer ${forged}` }, { Authorization: "Bearer not.a.jwt" }];
+    const cases: Record<string, string>[] = [{}, { Authorization: `Bearer ${expired}` }, { Authorization: `Bearer ${await tokenFor("someone-else")}` }, { Authorization: `Bearer ${forged}` }, { Authorization: "Bearer not.a.jwt" }];
     for (const headers of cases) {
       const res = await upgrade(user, headers);
       expect(res.status).toBe(401);
       expect(res.webSocket).toBeNull();
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
-    expect(((await (await upgrade(user, { Authorization: `Bearer ${expired}` })).json()) as { detail: string }).detail).toBe("token expired");
+    const body = await (await upgrade(user, { Authorization: `Bearer ${expired}` })).json<{ detail: string }>();
+    expect(body.detail).toBe("token expired");
   });
 
   it("accepts the token as the token query parameter", async () => {

@@ -9,7 +9,7 @@ export const G = 16;
 export async function tokenFor(sub: string, options: { ttlSeconds?: number; tenant?: string } = {}): Promise<string> {
   const res = await exports.default.fetch(`${BASE}/v1/auth/tokens`, { method: "POST", headers: admin({ "content-type": "application/json" }), body: JSON.stringify({ sub, ...options }) });
   if (res.status !== 201) throw new Error(`mint answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  return (await res.json<{ token: string }>()).token;
 }
 
 /** A connected test socket: every frame it received, and a way to wait for the next ones. */
@@ -44,7 +44,7 @@ export function wrap(ws: WebSocket): TestSocket {
       }),
     call: async (frame) => {
       const before = socket.frames.length;
-      ws.send(typeof frame === "string" || frame instanceof ArrayBuffer || ArrayBuffer.isView(frame) ? (frame as string | ArrayBuffer) : JSON.stringify(frame));
+      ws.send(typeof frame === "string" || frame instanceof ArrayBuffer || ArrayBuffer.isView(frame) ? frame : JSON.stringify(frame));
       return (await socket.waitFor(before + 1))[before];
     },
     waitClosed: (timeoutMs = 5000) =>
