@@ -68,6 +68,10 @@ export class GatewayObject extends DurableObject<Env> implements GatewayApi {
     return Promise.resolve(this.#host.presenceOf(topicKey));
   }
 
+  disconnectUser(user: string, code: number, reason: string): Promise<{ closed: number }> {
+    return Promise.resolve(this.#host.disconnectUser(user, code, reason));
+  }
+
   /** For tests and operators: sockets held and topic deliveries asked since the object woke. */
   stats(): { sockets: number; topicCalls: number } {
     return { sockets: this.ctx.getWebSockets().length, topicCalls: this.#host.topicCalls };

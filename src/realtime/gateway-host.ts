@@ -111,6 +111,12 @@ export class GatewayHost {
     return this.#fanOut(this.#topics.socketsOf(key), message, topicName(key));
   }
 
+  disconnectUser(user: string, code: number, reason: string): { closed: number } {
+    const sockets = this.ctx.getWebSockets(userTag(user));
+    for (const ws of sockets) this.#close(ws, code, reason);
+    return { closed: sockets.length };
+  }
+
   presenceOf(key: string): string[] {
     return [...new Set([...this.#topics.socketsOf(key)].map((ws) => identityOf(ws).user))];
   }

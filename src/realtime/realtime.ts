@@ -12,6 +12,7 @@ export interface GatewayApi {
   deliverToUser(user: string, message: Outgoing): Promise<Delivered>;
   deliverToTopic(topicKey: string, message: Outgoing): Promise<Delivered>;
   presenceOf(topicKey: string): Promise<string[]>;
+  disconnectUser(user: string, code: number, reason: string): Promise<{ closed: number }>;
 }
 
 /** The name of gateway shard `n`. */
@@ -61,6 +62,11 @@ export class Realtime {
     const failedGateways = results.flatMap((r, n) => (r.status === "rejected" ? [n] : []));
     const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.delivered : 0), 0);
     return failedGateways.length ? { delivered, gateways: this.shards, failedGateways } : { delivered, gateways: this.shards };
+  }
+
+  /** Closes every socket of `user` with `code` (1012 asks clients to reconnect, 4000–4999 are the app's). */
+  disconnect(user: string, code: number, reason: string): Promise<{ closed: number }> {
+    return this.gateway(gatewayOf(user, this.shards)).disconnectUser(user, code, reason);
   }
 
   /** Users with a socket subscribed to `topic`, over every gateway, sorted. */

@@ -68,6 +68,15 @@ export const PushBodySchema = z
   .strict()
   .describe("A message to push");
 
+/** Body of `POST /v1/users/{user}/disconnect`. */
+export const DisconnectSchema = z
+  .object({
+    code: z.union([z.literal(1000), z.literal(1001), z.literal(1012), z.number().int().min(4000).max(4999)]).default(1012).describe("Close code: 1012 (default, clients reconnect), 1000, 1001, or 4000–4999"),
+    reason: z.string().max(120).default("disconnected by the server").describe("Close reason (≤ 120 bytes)"),
+  })
+  .strict()
+  .describe("Close a user's sockets");
+
 /** The limits of a socket; every one has a test. */
 export const REALTIME_LIMITS = {
   /** Largest frame read; a larger one gets -32001, and the third in a socket's life closes it with 1009. */

@@ -93,6 +93,16 @@ describe("send to a user (WS-03)", () => {
   });
 });
 
+describe("disconnect", () => {
+  it("closes every socket of a user with 1012 by default, and refuses a reserved close code", async () => {
+    const user = fresh();
+    const [a, b] = [await connect(user), await connect(user)];
+    expect(await (await post(`/v1/users/${user}/disconnect`, {})).json()).toEqual({ closed: 2 });
+    expect([(await a.waitClosed()).code, (await b.waitClosed()).code]).toEqual([1012, 1012]);
+    expect((await post(`/v1/users/${user}/disconnect`, { code: 1006 })).status).toBe(400);
+  });
+});
+
 describe("topics", () => {
   it("reaches subscribers on different gateways with exactly G gateway calls", async () => {
     const users = usersOnDistinctGateways(4);

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { realtime } from "../../realtime/realtime";
 import { mintUserToken } from "../../realtime/tokens";
-import { AppError, DeliveredSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec";
+import { AppError, DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec";
 import type { AppEnv } from "../env";
 import { readInput } from "./entity-input";
 
@@ -14,6 +14,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 const routes = {
   mint: createRoute({ ...base, method: "post", path: "/v1/auth/tokens", summary: "Mint a user token (development and tests)", request: { body: { content: { "application/json": { schema: MintTokenSchema } } } }, responses: { 201: json(MintedTokenSchema, "A token"), ...errors } }),
   toUser: createRoute({ ...base, method: "post", path: "/v1/users/{user}/messages", summary: "Send to every socket of a user (one gateway call)", request: { params: z.object({ user: UserIdSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached"), ...errors } }),
+  disconnect: createRoute({ ...base, method: "post", path: "/v1/users/{user}/disconnect", summary: "Close every socket of a user (1012 by default: clients reconnect)", request: { params: z.object({ user: UserIdSchema }), body: { content: { "application/json": { schema: DisconnectSchema } } } }, responses: { 200: json(z.object({ closed: z.number().int() }), "Sockets closed"), ...errors } }),
   toTopic: createRoute({ ...base, method: "post", path: "/v1/topics/{topic}/messages", summary: "Publish to a topic (exactly G gateway calls)", request: { params: z.object({ topic: TopicSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached, gateways called"), ...errors } }),
 };
 
@@ -31,6 +32,13 @@ export function registerRealtimeRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!body.success) throw validationError(body.error, "body");
     if (body.data.tenant) throw new AppError("validation_failed", "tenant applies to topics only", { extra: { errors: [{ path: "tenant", message: "not allowed here" }] } });
     return c.json(await realtime(c.env).sendToUser(user.data, body.data.data), 200);
+  });
+  app.openapi(routes.disconnect, async (c) => {
+    const user = UserIdSchema.safeParse(c.req.param("user"));
+    if (!user.success) throw validationError(user.error, "path", ["user"]);
+    const body = DisconnectSchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "body");
+    return c.json(await realtime(c.env).disconnect(user.data, body.data.code, body.data.reason), 200);
   });
   app.openapi(routes.toTopic, async (c) => {
     const topic = TopicSchema.safeParse(c.req.param("topic"));
