@@ -50,12 +50,21 @@ export function defineEvent<P extends z.ZodType>(config: { type: string; version
   return { type: EventTypeSchema.parse(config.type), version: config.version ?? 1, payload: config.payload };
 }
 
+/** What a subscription declares besides its event. */
+export type SubscriptionConfig<P extends z.ZodType> = Omit<SubscriptionDefinition<z.output<P>>, "event" | "tenant"> & { tenant?: string };
+
 /**
- * Declares a subscription. `exactly-once` needs an entity target: the target records
- * `(subscription, eventId)` in the same transaction as its effect. A function target runs in the
- * consuming Worker, `at-least-once` or `best-effort`.
+ * Declares a subscription, as `defineSubscription({ event, name, deliver, to })` or
+ * `defineSubscription(event, { name, deliver, to })`. `exactly-once` needs an entity target: the
+ * target records `(subscription, eventId)` in the same transaction as its effect. A function target
+ * runs in the consuming Worker, `at-least-once` or `best-effort`.
+ *
+ * @example defineSubscription({ event: Ping, name: "ping-log", deliver: "exactly-once", to: { entityType: "PingLog", key: (e) => String(e.n), message: "apply" } })
  */
-export function defineSubscription<P extends z.ZodType>(event: EventDefinition<P>, config: Omit<SubscriptionDefinition<z.output<P>>, "event" | "tenant"> & { tenant?: string }): SubscriptionDefinition {
+export function defineSubscription<P extends z.ZodType>(config: SubscriptionConfig<P> & { event: EventDefinition<P> }): SubscriptionDefinition;
+export function defineSubscription<P extends z.ZodType>(event: EventDefinition<P>, config: SubscriptionConfig<P>): SubscriptionDefinition;
+export function defineSubscription<P extends z.ZodType>(first: EventDefinition<P> | (SubscriptionConfig<P> & { event: EventDefinition<P> }), second?: SubscriptionConfig<P>): SubscriptionDefinition {
+  const { event, ...config } = second === undefined && "event" in first ? first : { ...(second as SubscriptionConfig<P>), event: first as EventDefinition<P> };
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(config.name)) throw new Error(`defineSubscription: name '${config.name}' must be a lower-case slug`);
   if (config.deliver === "exactly-once" && "run" in config.to) throw new Error(`defineSubscription(${config.name}): exactly-once needs an entity target (its dedup is transactional with its effect)`);
   const tenant = config.tenant === undefined ? undefined : TenantIdSchema.parse(config.tenant);

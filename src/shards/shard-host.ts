@@ -76,7 +76,7 @@ export class ShardHost {
       validateEvent: this.hooks.validateEvent,
       onEvents: (events) => {
         if (events.some((e) => e.options.scope === "local")) this.ctx.waitUntil(this.hooks.deliverLocal?.(events.filter((e) => e.options.scope === "local")) ?? Promise.resolve());
-        if (events.some((e) => e.options.scope !== "local")) this.ctx.waitUntil(this.relay());
+        if (events.some((e) => e.options.scope !== "local")) this.ctx.waitUntil(this.#relayCommitted());
       },
     });
     return this.#runtime;
@@ -170,6 +170,11 @@ export class ShardHost {
       const permanent = error.status < 500 || error.code === "envelope_expired" || row.attempts + 1 >= INBOX_MAX_ATTEMPTS;
       release(sql, row.seq, `${error.code}: ${error.message}`, permanent ? null : Date.now() + inboxRetryDelay(row.attempts + 1));
     }
+  }
+
+  /** After a commit with outbox rows: arms the alarm for now (a relay cut short by a crash is redone from it), and relays. */
+  async #relayCommitted(): Promise<void> {
+    await Promise.all([this.clock.by(Date.now()), this.relay()]);
   }
 
   /** Relays the outbox to the Queue (one relay at a time), then re-arms the alarm for what is left. */

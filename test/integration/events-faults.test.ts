@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EventMessage } from "../../src/spec";
-import { send } from "./entity-helpers";
+import { rows, send } from "./entity-helpers";
 import { api, eventually, ping, pingLog } from "./event-helpers";
 
 interface Dead { id: string; event: { partitionKey?: string } }
@@ -35,6 +35,7 @@ describe("events under faults, through the real local Queue", () => {
     expect(new Set(log.ns).size).toBe(1000);
     const { items } = await (await api("/v1/events/dead?subscription=ping-log&limit=200")).json<{ items: Dead[] }>();
     expect(items.filter((d) => d.event.partitionKey === pk)).toEqual([]);
+    expect(await rows("PingLog", pk, "SELECT seq FROM order_held WHERE entity_key = ?", pk)).toEqual([]);
   }, 180_000);
 
   it("applies 200 events of one partition key in emit order, with no gap, despite random failures", async () => {
@@ -45,6 +46,7 @@ describe("events under faults, through the real local Queue", () => {
     }
     await settle(pk, async () => (await pingLog(pk)).applied >= 200);
     expect((await pingLog(pk)).ns).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(await rows("PingLog", pk, "SELECT seq FROM order_held WHERE entity_key = ?", pk)).toEqual([]);
   }, 180_000);
 
   it("dead-letters exhausted retries with their error; replay delivers them once", async () => {

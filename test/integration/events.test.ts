@@ -3,7 +3,6 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { shardEventHooks } from "../../src/events/hooks";
-import { relayOutbox } from "../../src/events/relay";
 import { Router } from "../../src/shards";
 import { pendingEvent, writeOutbox } from "../../src/storage/outbox";
 import { freshKey, rows, send, shardStub } from "./entity-helpers";
@@ -35,26 +34,6 @@ describe("the outbox (EVNT-02)", () => {
     expect(() => pendingEvent("no.such", {}, { scope: "cluster" }, app.events.validate)).toThrow(/unknown event type/);
     expect(() => pendingEvent("demo.ping", { n: "x" }, { scope: "cluster" }, app.events.validate)).toThrow(/invalid payload/);
     expect(() => pendingEvent("demo.ping", { n: 1 }, { scope: "local", deliverySemantics: "exactly-once" }, app.events.validate)).toThrow(/best-effort only/);
-  });
-
-  it("keeps a row whose Queue send fails, and sends it later with the same event id", async () => {
-    const key = freshKey();
-    await send("Counter", key, "get");
-    const outcome = await runInDurableObject(shardStub("Counter", key), async (_i, state) => {
-      const sql = state.storage.sql;
-      const event = pendingEvent("demo.ping", { n: 1 }, { scope: "cluster" }, app.events.validate);
-      state.storage.transactionSync(() => writeOutbox(sql, key, [event], Date.now()));
-      const failing = { sendBatch: () => Promise.reject(new Error("queue unavailable")) };
-      await relayOutbox(sql, failing, "test");
-      const after = sql.exec<{ event_id: string; sent_at: number | null; attempts: number; next_attempt_at: number; last_error: string }>("SELECT * FROM outbox WHERE event_id = ?", event.eventId).one();
-      await relayOutbox(sql, env.EVENTS, "test", after.next_attempt_at);
-      const sent = sql.exec<{ event_id: string; sent_at: number | null }>("SELECT event_id, sent_at FROM outbox WHERE event_id = ?", event.eventId).one();
-      return { eventId: event.eventId, after, sent };
-    });
-    expect(outcome.after).toMatchObject({ sent_at: null, attempts: 1, last_error: "Error: queue unavailable" });
-    expect(outcome.after.next_attempt_at).toBeGreaterThan(Date.now() - 5_000);
-    expect(outcome.sent.event_id).toBe(outcome.eventId);
-    expect(outcome.sent.sent_at).not.toBeNull();
   });
 
   it("relays from the alarm on the next activation when the object was evicted between commit and relay", async () => {

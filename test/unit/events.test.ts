@@ -25,6 +25,15 @@ describe("event definitions", () => {
     expect(() => createEventRegistry([Ping], [other])).toThrow(/unknown event/);
   });
 
+  it("accepts the object form defineSubscription({ event, name, deliver, to }) as the same definition", () => {
+    const to = { entityType: "PingLog", key: (e: { n: number }) => String(e.n), message: "apply" };
+    const objectForm = defineSubscription({ event: Ping, name: "obj", deliver: "at-least-once", tenant: "acme", to });
+    expect(objectForm).toEqual(defineSubscription(Ping, { name: "obj", deliver: "at-least-once", tenant: "acme", to }));
+    expect(objectForm).toMatchObject({ event: "demo.ping", name: "obj", tenant: "acme" });
+    expect(() => defineSubscription({ event: Ping, name: "f", deliver: "exactly-once", to: { run: () => undefined } })).toThrow(/exactly-once needs an entity target/);
+    expect(defineSubscription({ event: Ping, name: "typed", deliver: "best-effort", to: { entityType: "PingLog", key: (e) => `n-${e.n}`, message: "apply" } }).event).toBe("demo.ping");
+  });
+
   it("validates emits with paths and returns the version", () => {
     const registry = createEventRegistry([Ping], []);
     expect(registry.validate("demo.ping", { n: 1 }, {})).toEqual({ version: 1, payload: { n: 1 } });
