@@ -2,7 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { IDENTITY_HEADERS } from "../../realtime/gateway-host";
 import { gatewayName, gatewayOf } from "../../realtime/realtime";
 import { verifyUserToken } from "../../realtime/tokens";
-import { AppError, runtimeConfig, UserIdSchema } from "../../spec";
+import { z } from "zod";
+import { AppError, ProblemSchema, runtimeConfig, UserIdSchema } from "../../spec";
 import type { AppEnv } from "../env";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -13,6 +14,17 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * the upgrade to the user's gateway `gateway/<shardOf(user, G)>` with the verified identity.
  */
 export function registerSocketRoute(app: OpenAPIHono<AppEnv>): void {
+  const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/ws/{user}",
+    tags: ["realtime"],
+    summary: "Open a WebSocket (JSON-RPC 2.0 frames; subprotocol msgpack for MessagePack)",
+    security: [{ userToken: [] }],
+    request: { params: z.object({ user: UserIdSchema }), query: z.object({ token: z.string().optional().describe("The user token, when no Authorization header can be sent") }) },
+    responses: { 101: { description: "Switching protocols" }, 401: problem("Missing, expired or mismatched user token"), 403: problem("Origin not allowed"), 426: problem("Not a WebSocket upgrade") },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "userToken", { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A user token (HS256, AUTH_SECRET), or ?token=" });
   app.get("/ws/:user", async (c) => {
     const config = runtimeConfig(c.env);
     const origin = c.req.header("Origin");
