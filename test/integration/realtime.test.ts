@@ -4,6 +4,7 @@ import { SignJWT } from "jose";
 import { decode, encode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import type { GatewayObject } from "../../src/objects";
+import { HEARTBEAT } from "../../src/spec";
 import { admin, BASE, fetchWith } from "./helpers";
 import { connect, G, gatewayStub, req, tokenFor, usersOnDistinctGateways } from "./socket-helpers";
 
@@ -126,6 +127,13 @@ describe("topics", () => {
     await post("/v1/topics/idle-topic/messages", { data: "after eviction" });
     expect((await s.waitFor(3))[2]).toMatchObject({ params: { topic: "idle-topic", data: "after eviction" } });
     expect(await s.call(req("w2", "whoami"))).toMatchObject({ result: before.result });
+  });
+
+  it("answers the heartbeat from the runtime, also while the gateway is evicted", async () => {
+    const user = fresh();
+    const s = await connect(user);
+    await evictDurableObject(gatewayStub(user));
+    expect(await s.call(HEARTBEAT.request)).toEqual(JSON.parse(HEARTBEAT.response));
   });
 
   it("isolates tenants: a tenant's topic is not another tenant's or a plain user's", async () => {
