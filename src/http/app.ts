@@ -14,6 +14,7 @@ import { registerEventRoutes } from "./routes/events";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 import { registerRealtimeRoutes } from "./routes/realtime";
 import { registerSocketRoute } from "./routes/socket";
+import { registerWebhookRoutes } from "./routes/webhooks";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -56,6 +57,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEventRoutes(app);
   registerRealtimeRoutes(app);
   registerSocketRoute(app);
+  registerWebhookRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.doc31("/openapi.json", OPENAPI_INFO);

@@ -16,6 +16,7 @@ export const RuntimeConfigSchema = z
     HEALTH_WARN_MS: intVar(1000, 1, 60_000).describe("A probe slower than this reports warn, ms (default 1000)"),
     MAX_BODY_BYTES: intVar(1_048_576, 1, 104_857_600).describe("Request body limit, bytes (default 1 MiB)"),
     ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional().default("false").transform((v) => v === "true").describe("Development only: let task http actions call http:// and private hosts (default false)"),
+    WEBHOOKS_ALLOW_PRIVATE: z.enum(["true", "false"]).optional().default("false").transform((v) => v === "true").describe("Development only: let webhook endpoints use http:// and private hosts such as 127.0.0.1 (default false)"),
     TENANT_ISOLATION: z.enum(["channel-prefix", "none"]).optional().default("channel-prefix").describe("ClusterTenantIsolation: channel-prefix (default) prefixes tenant event keys with the tenant id"),
     EVENT_RETRY_BASE_SECONDS: intVar(1, 0, 60).describe("First retry delay of a failed event delivery, doubling per attempt up to 5 min (default 1; 0 retries at once)"),
     AUTH_SECRET: z.string().optional().describe("HS256 secret of user tokens (secret); at least 32 characters in production"),

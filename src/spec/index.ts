@@ -10,3 +10,4 @@ export * from "./singleton";
 export * from "./events";
 export * from "./rpc";
 export * from "./realtime";
+export * from "./webhooks";

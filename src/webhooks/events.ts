@@ -1,0 +1,5 @@
+import { defineEvent } from "../events/define";
+import { WebhookEndpointDisabledSchema } from "../spec";
+
+/** Published (tenant-scoped) when an endpoint is disabled: it answered 410 Gone, or failed every attempt for 5 days. */
+export const WebhookEndpointDisabledEvent = defineEvent({ type: "webhook.endpoint_disabled", payload: WebhookEndpointDisabledSchema });

@@ -1,0 +1,57 @@
+import type { Migration } from "../storage/migrations";
+
+/**
+ * The webhook tables of a `TenantObject` (the tenant's own SQLite database). `webhook_endpoints`
+ * (secrets included, never returned after creation), `webhook_deliveries` (one per endpoint and
+ * event: the `UNIQUE (endpoint_id, event_id)` is the dedup) and `webhook_attempts` (every attempt).
+ */
+export const WEBHOOK_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "webhook endpoints, deliveries, attempts",
+    sql: `
+      CREATE TABLE IF NOT EXISTS webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        rate_limit INTEGER CHECK (rate_limit IS NULL OR rate_limit >= 1),
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_until INTEGER,
+        disabled_reason TEXT CHECK (disabled_reason IS NULL OR disabled_reason IN ('manual', 'gone', 'failing')),
+        failing_since INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        endpoint_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        round_failures INTEGER NOT NULL DEFAULT 0 CHECK (round_failures >= 0),
+        next_attempt_at INTEGER,
+        replay INTEGER NOT NULL DEFAULT 0 CHECK (replay IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        UNIQUE (endpoint_id, event_id)
+      );
+      CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+      CREATE INDEX IF NOT EXISTS webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, status, seq);
+      CREATE TABLE IF NOT EXISTS webhook_attempts (
+        delivery_seq INTEGER NOT NULL,
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        at INTEGER NOT NULL,
+        status_code INTEGER,
+        latency_ms INTEGER NOT NULL,
+        error TEXT,
+        next_retry_at INTEGER,
+        replay INTEGER NOT NULL CHECK (replay IN (0, 1)),
+        PRIMARY KEY (delivery_seq, attempt)
+      );
+    `,
+  },
+];
