@@ -11,6 +11,7 @@ import { registerClusterRoutes } from "./routes/cluster";
 import { registerEntityRoutes } from "./routes/entities";
 import { registerSingletonRoutes } from "./routes/singletons";
 import { registerEventRoutes } from "./routes/events";
+import { registerJobRoutes } from "./routes/jobs";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 import { registerRealtimeRoutes } from "./routes/realtime";
 import { registerSocketRoute } from "./routes/socket";
@@ -55,6 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEntityRoutes(app);
   registerSingletonRoutes(app);
   registerEventRoutes(app);
+  registerJobRoutes(app);
   registerRealtimeRoutes(app);
   registerSocketRoute(app);
   registerWebhookRoutes(app);

@@ -11,24 +11,31 @@ import { shardEventHooks } from "../events/hooks";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema";
 import { runMigrations } from "../storage/migrations";
 import type { Pong } from "./ping";
+import { JobRunner } from "../jobs/job-runner";
+import type { JobShardStub } from "../jobs/client";
+import type { NewJob } from "../jobs/job-store";
+import type { JobListQuery, JobView, SubmittedJob } from "../spec";
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
  * Single-threaded, so claims need no locks. A thin shell: the work is in `ShardHost`.
  */
-export class ShardObject extends DurableObject<Env> implements ShardStub {
+export class ShardObject extends DurableObject<Env> implements ShardStub, JobShardStub {
   readonly #host: ShardHost;
   readonly #ordered: OrderedDeliveries;
+  readonly #jobs: JobRunner;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const events = shardEventHooks(env, app.events, () => new Router(env.SHARDS, app.entities));
-    this.#host = new ShardHost(ctx, env, app.entities, runtimeConfig(env).ENTITY_MAILBOX_CAPACITY, {
+    const config = runtimeConfig(env);
+    this.#host = new ShardHost(ctx, env, app.entities, config.ENTITY_MAILBOX_CAPACITY, {
       ...events,
-      onAlarm: () => this.#ordered.onAlarm(),
-      nextDue: () => this.#ordered.nextDue(),
+      onAlarm: async () => void (await Promise.all([this.#ordered.onAlarm(), this.#jobs.onAlarm()])),
+      nextDue: () => earliest(this.#ordered.nextDue(), this.#jobs.nextDue()),
     });
     this.#ordered = new OrderedDeliveries(this.#host, events.requeue);
+    this.#jobs = new JobRunner(this.#host, app.jobs, env, config.JOB_QUEUE_CAPACITY);
     // Every activation re-arms the alarm from state: an outbox row committed just before an
     // eviction is relayed even if its relay and its alarm never happened.
     void ctx.blockConcurrencyWhile(async () => {
@@ -68,7 +75,33 @@ export class ShardObject extends DurableObject<Env> implements ShardStub {
     });
   }
 
+  /** Jobs (JOBS-01), in `Jobs/<shard>` objects. */
+  submitJob(target: ShardTarget, job: NewJob): Promise<Delivery<SubmittedJob>> {
+    return delivered(() => this.#jobs.submit(target, job));
+  }
+
+  jobView(_target: ShardTarget, id: string): Promise<Delivery<JobView | null>> {
+    return delivered(() => this.#jobs.view(id));
+  }
+
+  cancelJob(_target: ShardTarget, id: string): Promise<Delivery<JobView>> {
+    return delivered(() => this.#jobs.cancel(id));
+  }
+
+  retryJob(target: ShardTarget, id: string): Promise<Delivery<JobView>> {
+    return delivered(() => this.#jobs.retry(target, id));
+  }
+
+  listJobs(_target: ShardTarget, filter: Pick<JobListQuery, "status" | "type">, after: { createdAt: number; id: string } | null, limit: number): Promise<Delivery<JobView[]>> {
+    return delivered(() => this.#jobs.list(filter, after, limit));
+  }
+
   override alarm(): Promise<void> {
     return this.#host.alarm();
   }
+}
+
+function earliest(...times: (number | null)[]): number | null {
+  const set = times.filter((t): t is number => t !== null);
+  return set.length === 0 ? null : Math.min(...set);
 }

@@ -7,6 +7,7 @@ import { SINGLETON_MIGRATIONS } from "../singleton/store-schema";
 import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
 import { runMigrations } from "../storage/migrations";
 import { actionEvents } from "../events/publish";
+import { actionJobs } from "../jobs/actions";
 import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, type DeadFilter, type Failure } from "../events/dead-letters";
 import type { Pong } from "./ping";
 
@@ -21,7 +22,7 @@ export class SingletonObject extends DurableObject<Env> {
     super(ctx, env);
     const config = runtimeConfig(env);
     const router = new Router(env.SHARDS, app.entities);
-    this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events) });
+    this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events), jobs: actionJobs(env.SHARDS, app.jobs) });
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SINGLETON_MIGRATIONS);
       await this.#host.activate(ctx.id.name);

@@ -1,12 +1,14 @@
 import type { Migration } from "../storage/migrations";
 import { outboxMigration } from "../storage/outbox";
+import { jobsMigration } from "../jobs/job-schema";
 
 /**
  * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type
  * whose keys hash to its shard. Tables: `shard_meta` (identity and shard count, checked on every
  * activation), `entities` (state per key), `dedup` (replies of messages with an id), `inbox`
  * (durable notify mailbox with claims and leases), `outbox` (events emitted by handlers),
- * `order_streams` / `order_held` (per-partition ordering of events delivered to this shard).
+ * `order_streams` / `order_held` (per-partition ordering of events delivered to this shard), `jobs`
+ * (the jobs of a `Jobs/<shard>` object; empty in entity shards).
  */
 export const SHARD_MIGRATIONS: readonly Migration[] = [
   {
@@ -64,4 +66,5 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  jobsMigration(4),
 ];

@@ -1,6 +1,6 @@
 import type { Router } from "../shards";
 import { AppError, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
-import { runAction, type ActionEvents } from "./actions";
+import { runAction, type ActionEvents, type ActionJobs } from "./actions";
 import { DEFAULT_CATCH_UP_CAP } from "./catch-up";
 import type { ScheduleRegistry } from "./registry";
 import { listRuns } from "./runs";
@@ -14,6 +14,7 @@ export interface SingletonDeps {
   readonly schedules: ScheduleRegistry;
   readonly allowPrivateUrls: boolean;
   readonly events?: ActionEvents;
+  readonly jobs?: ActionJobs;
 }
 
 /**
@@ -103,8 +104,8 @@ export class SingletonHost {
   }
 
   async #runTick(task: TaskRow, tick: Tick): Promise<void> {
-    const { env, router, schedules, allowPrivateUrls, events } = this.deps;
-    if (task.action) return runAction(task.action, tick.tickId, router, allowPrivateUrls, events);
+    const { env, router, schedules, allowPrivateUrls, events, jobs } = this.deps;
+    if (task.action) return runAction(task.action, tick.tickId, router, allowPrivateUrls, events, jobs);
     const code = schedules.tasksFor(this.name).find((t) => t.id === task.id);
     if (!code) throw new Error(`task '${task.id}' is no longer declared in code`);
     // A plain task is not a leader: only a leader-elected service sees true (runServiceTick sets it; CLUS-04).

@@ -23,6 +23,7 @@ export const RuntimeConfigSchema = z
     ALLOWED_ORIGINS: z.string().optional().transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : [])).describe("Comma-separated Origins allowed to open /ws/:user; unset: any"),
     GATEWAY_SHARDS: intVar(16, 1, 1024).describe("Socket gateway shards G (default 16); changing it moves users between gateways"),
     ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
+    JOB_QUEUE_CAPACITY: intVar(4096, 1, 1_000_000).describe("Unfinished jobs per job shard before 429 job_queue_full (default 4096)"),
   })
   .describe("Runtime configuration from the environment");
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;

@@ -10,4 +10,5 @@ export * from "./singleton";
 export * from "./events";
 export * from "./rpc";
 export * from "./realtime";
+export * from "./jobs";
 export * from "./webhooks";

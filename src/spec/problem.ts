@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   tenant_suspended: { status: 423, title: "Tenant suspended" },
   rate_limited: { status: 429, title: "Too many requests" },
   mailbox_full: { status: 429, title: "Mailbox full" },
+  job_queue_full: { status: 429, title: "Job queue full" },
   internal: { status: 500, title: "Internal error" },
   not_ready: { status: 503, title: "Not ready" },
   misconfigured: { status: 503, title: "Server misconfigured" },

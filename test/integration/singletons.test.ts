@@ -40,7 +40,8 @@ describe("tasks over HTTP", () => {
     ["a metadata URL", { action: { type: "http", url: "https://169.254.169.254/latest", method: "GET" } }, 400, "action.url"],
     ["an unknown event type", { action: { type: "event", event: "nope.never" } }, 400, "action.event"],
     ["an invalid event payload", { action: { type: "event", event: "demo.ping", payload: { n: "one" } } }, 400, "action.payload.n"],
-    ["a job action (not wired yet)", { action: { type: "job", job: "resize" } }, 422, undefined],
+    ["an unknown job type", { action: { type: "job", job: "resize" } }, 400, "action.job"],
+    ["invalid job input", { action: { type: "job", job: "demo.echo", input: { message: 1 } } }, 400, "action.input.message"],
     ["an unknown field", { surprise: true }, 400, ""],
   ])("refuses %s and stores nothing", async (_label, patch, status, path) => {
     const name = uniqueName("bad");

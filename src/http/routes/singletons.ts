@@ -7,6 +7,7 @@ import type { SingletonNamespace, SingletonStub } from "../../singleton/stub";
 import { ProblemSchema, runtimeConfig, SingletonNameSchema, TaskIdSchema, TaskPutSchema, TaskRunSchema, TaskViewSchema, validationError } from "../../spec";
 import { app as demo } from "../../app";
 import { actionEvents } from "../../events/publish";
+import { actionJobs } from "../../jobs/actions";
 import { routerOf } from "../cluster-router";
 import type { AppEnv } from "../env";
 import { readInput } from "./entity-input";
@@ -15,7 +16,7 @@ const problem = (description: string) => ({ description, content: { "application
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
 const Name = z.object({ name: z.string().describe("Singleton name") });
 const NameTask = Name.extend({ taskId: z.string().describe("Task id") });
-const errors = { 400: problem("Invalid name, schedule or action (paths listed); nothing stored"), 401: problem("Missing or invalid admin token"), 404: problem("No such task"), 409: problem("The task is declared in code"), 422: problem("event/job actions are not available yet") };
+const errors = { 400: problem("Invalid name, schedule or action (paths listed); nothing stored"), 401: problem("Missing or invalid admin token"), 404: problem("No such task"), 409: problem("The task is declared in code"), 422: problem("An action kind that is not wired here") };
 const base = { tags: ["singletons"], security: [{ adminBearer: [] }] };
 const taskPath = "/v1/singletons/{name}/tasks/{taskId}";
 
@@ -52,7 +53,7 @@ export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!parsed.success) throw validationError(parsed.error, "task");
     validateSchedule(parsed.data.schedule, Date.now());
     const router = routerOf(c.env);
-    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, demo.events));
+    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, demo.events), actionJobs(c.env.SHARDS, demo.jobs));
     const { created, task } = unwrap(await stub.putTask(name, id, parsed.data));
     return c.json(task, created ? 201 : 200);
   });

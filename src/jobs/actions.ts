@@ -1,0 +1,16 @@
+import type { ActionJobs } from "../singleton/actions";
+import { JobClient, type JobNamespace } from "./client";
+import type { JobRegistry } from "./define";
+
+/**
+ * The `job` action of scheduled tasks: checked against the job registry when the task is stored,
+ * submitted at each tick with the tick id as its Idempotency-Key, so a retried or re-run tick finds
+ * the job its first run submitted instead of making another.
+ */
+export function actionJobs(namespace: JobNamespace, registry: JobRegistry): ActionJobs {
+  const client = new JobClient(namespace, registry);
+  return {
+    validate: (job) => void client.prepare({ type: job.type, input: job.input, ...(job.key === undefined ? {} : { key: job.key }) }),
+    submit: (job, idempotencyKey) => client.submit({ type: job.type, input: job.input, ...(job.key === undefined ? {} : { key: job.key }) }, idempotencyKey),
+  };
+}
