@@ -3,6 +3,7 @@ import { schedules } from "./schedules";
 import { rpc } from "./rpc";
 import { createEventRegistry } from "../events/define";
 import { CounterIncremented, DemoPing, MetadataChanged, subscriptions } from "./event-demo";
+import { jobs, jobSubscriptions, JobRequested } from "./jobs";
 import { WebhookEndpointDisabledEvent } from "../webhooks/events";
 import { webhookSubscriptions } from "../webhooks/subscription";
 
@@ -10,7 +11,7 @@ export { Account } from "./account";
 export { Counter } from "./counter";
 export { TickLog } from "./tick-log";
 
-const declaredEvents = [CounterIncremented, DemoPing, MetadataChanged, WebhookEndpointDisabledEvent];
+const declaredEvents = [CounterIncremented, DemoPing, MetadataChanged, WebhookEndpointDisabledEvent, JobRequested];
 
-/** The demo application: its entity types, its scheduled tasks and services, its events and subscriptions (every tenant event also feeds the tenant's webhooks), and its realtime methods. */
-export const app = { entities, schedules, rpc, events: createEventRegistry(declaredEvents, [...subscriptions, ...webhookSubscriptions(declaredEvents)]) };
+/** The demo application: its entity types, its scheduled tasks and services, its events and subscriptions (every tenant event also feeds the tenant's webhooks), its job types, and its realtime methods. */
+export const app = { entities, schedules, rpc, jobs, events: createEventRegistry(declaredEvents, [...subscriptions, ...jobSubscriptions, ...webhookSubscriptions(declaredEvents)]) };
