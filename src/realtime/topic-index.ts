@@ -7,8 +7,18 @@ export interface SocketIdentity {
   readonly connectedAt: number;
 }
 
-/** The identity of an accepted socket (its attachment). */
-export const identityOf = (ws: WebSocket): SocketIdentity => ws.deserializeAttachment() as SocketIdentity;
+const identities = new WeakMap<WebSocket, SocketIdentity>();
+
+/**
+ * The identity of an accepted socket: its attachment, deserialized once per socket object and
+ * then cached (the attachment never changes after accept; after a wake-up the socket objects are
+ * new, so the cache refills itself). Fan-out reads it per socket, so this is on the hot path.
+ */
+export function identityOf(ws: WebSocket): SocketIdentity {
+  let who = identities.get(ws);
+  if (!who) identities.set(ws, (who = ws.deserializeAttachment() as SocketIdentity));
+  return who;
+}
 
 /**
  * Topic subscriptions of one gateway: durable in SQLite (one row per connection and topic), served
