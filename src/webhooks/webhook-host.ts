@@ -28,6 +28,8 @@ export interface WebhookHostDeps {
 export class WebhookHost {
   readonly endpoints: EndpointStore;
   readonly deliveries: DeliveryStore;
+  /** Attempts per endpoint in the current second (memory: an eviction starts a fresh second). */
+  readonly #sent = new Map<string, { second: number; count: number }>();
 
   constructor(private readonly storage: DurableObjectStorage, private readonly deps: WebhookHostDeps) {
     this.endpoints = new EndpointStore(storage.sql);
@@ -96,23 +98,24 @@ export class WebhookHost {
       const now = this.deps.now();
       const claimed = this.storage.transactionSync(() => this.deliveries.claimDue(now, BATCH_SIZE));
       if (claimed.length === 0) break;
-      const sent = new Map<string, number>();
-      const results = await Promise.all(claimed.map((row) => this.attempt(row, now, sent)));
+      const results = await Promise.all(claimed.map((row) => this.attempt(row, now)));
       attempted += results.filter(Boolean).length;
     }
     await this.arm();
     return attempted;
   }
 
-  private async attempt(row: DeliveryRow, now: number, sent: Map<string, number>): Promise<boolean> {
+  private async attempt(row: DeliveryRow, now: number): Promise<boolean> {
     const endpoint = this.endpoints.find(row.endpoint_id);
     if (!endpoint) return false;
-    const count = sent.get(endpoint.id) ?? 0;
+    const second = Math.floor(now / 1000);
+    const window = this.#sent.get(endpoint.id);
+    const count = window?.second === second ? window.count : 0;
     if (endpoint.rate_limit !== null && count >= endpoint.rate_limit) {
-      this.deliveries.postpone(row.seq, (Math.floor(now / 1000) + 1) * 1000);
+      this.deliveries.postpone(row.seq, (second + 1) * 1000);
       return false;
     }
-    sent.set(endpoint.id, count + 1);
+    this.#sent.set(endpoint.id, { second, count: count + 1 });
     const outcome = await sendAttempt({ url: endpoint.url, eventId: row.event_id, body: row.body, secrets: signingSecrets(endpoint, now), allowPrivate: this.deps.allowPrivate }, this.deps.fetch, this.deps.now);
     const disabled = this.storage.transactionSync(() => this.record(row, endpoint, now, outcome));
     if (disabled) {

@@ -68,6 +68,19 @@ describe("webhook deliveries inside workerd", () => {
     expect(await t.alarm()).toBe(T0 + 120_000);
   });
 
+  it("holds attempts beyond rateLimitPerSecond for the next second, without counting them", async () => {
+    const t = await testTenant();
+    const { id } = await createEndpoint(t.tenant, { rateLimitPerSecond: 1 });
+    await consume("events", [tenantEvent(t.tenant), tenantEvent(t.tenant)]);
+    await t.runAlarm();
+    expect(t.receiver.requests).toHaveLength(1);
+    expect(await t.alarm()).toBe(T0 + 1_000);
+    t.now = T0 + 1_000;
+    await t.runAlarm();
+    expect(t.receiver.requests).toHaveLength(2);
+    expect((await deliveries(t.tenant, id)).items.map((d) => d.attempts.length)).toEqual([1, 1]);
+  });
+
   it("dead-letters a delivery after the ten attempts of the schedule, and a replay sends it again with the same webhook-id", async () => {
     const t = await testTenant();
     const { id } = await createEndpoint(t.tenant);
