@@ -3,6 +3,7 @@ import { benchCron } from "./cron.ts";
 import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
+import { benchJobs } from "./jobs.ts";
 
 /**
  * `npm run bench [name…]`: starts one real `wrangler dev` and runs the named benchmarks (all by
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   entities: benchEntities,
   cron: benchCron,
   events: benchEvents,
+  jobs: benchJobs,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,9 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import worker from "../../src/worker";
+import { pollingRoute, type PollingJobs } from "./polling-jobs";
 
 export * from "../../src/worker";
+export { PollingJobs } from "./polling-jobs";
 
 interface BenchEnv extends Env {
+  POLLING_JOBS: DurableObjectNamespace<PollingJobs>;
   BARE: DurableObjectNamespace<BareObject>;
   BARE_ALARM: DurableObjectNamespace<BareAlarm>;
   BARE_SINK: DurableObjectNamespace<BareSink>;
@@ -78,6 +81,8 @@ export class BareObject extends DurableObject<BenchEnv> {
 
 export default {
   async fetch(request, env, ctx) {
+    const polled = await pollingRoute(request, env);
+    if (polled) return polled;
     const url = new URL(request.url);
     const bare = /^\/_bench\/bare\/(\d+)\/([^/]+)$/.exec(url.pathname);
     if (bare && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
