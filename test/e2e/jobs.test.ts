@@ -1,0 +1,63 @@
+import { describe, expect, inject, it } from "vitest";
+
+const base = inject("baseUrl");
+const headers = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
+const post = (path: string, body: unknown, extra: Record<string, string> = {}) => fetch(`${base}${path}`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+type Job = { id: string; status: string; attempts: number; result?: unknown; lastError: string | null; createdAt: string; startedAt: string | null };
+const job = async (id: string): Promise<Job> => (await (await fetch(`${base}/v1/jobs/${id}`, { headers })).json()) as Job;
+const submit = async (body: unknown, extra: Record<string, string> = {}): Promise<{ id: string; status: string; duplicate: boolean }> => {
+  const res = await post("/v1/jobs", body, extra);
+  expect(res.status).toBe(202);
+  return (await res.json()) as { id: string; status: string; duplicate: boolean };
+};
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("jobs under a real wrangler dev", () => {
+  it("runs a submitted job at once and shows its result", async () => {
+    const { id, status } = await submit({ type: "demo.echo", input: { message: "e2e" } });
+    expect(["running", "completed"]).toContain(status);
+    await eventually(async () => (await job(id)).status === "completed");
+    expect(await job(id)).toMatchObject({ attempts: 1, result: { echo: "e2e", attempt: 1 }, lastError: null });
+  });
+
+  it("starts a delayed job when it is due, not before", async () => {
+    const { id, status } = await submit({ type: "demo.echo", input: { message: "later" }, delayMs: 1_500 });
+    expect(status).toBe("pending");
+    await eventually(async () => (await job(id)).status === "completed");
+    const done = await job(id);
+    expect(Date.parse(done.startedAt ?? "") - Date.parse(done.createdAt)).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it("retries to dead, lists the dead job, and retries it from dead", async () => {
+    const { id } = await submit({ type: "demo.flaky", input: { failures: 2 }, maxAttempts: 2 });
+    await eventually(async () => (await job(id)).status === "dead");
+    const dead = (await (await fetch(`${base}/v1/jobs?status=dead&type=demo.flaky&limit=200`, { headers })).json()) as { items: Job[] };
+    expect(dead.items.map((j) => j.id)).toContain(id);
+    expect((await post(`/v1/jobs/${id}/retry`, {})).status).toBe(202);
+    await eventually(async () => (await job(id)).status === "completed");
+    expect((await job(id)).attempts).toBe(3);
+  });
+
+  it("returns the same job for a repeated Idempotency-Key, and cancels a pending job", async () => {
+    const key = `e2e-${Date.now()}`;
+    const first = await submit({ type: "demo.echo", input: { message: "x" }, delayMs: 60_000 }, { "idempotency-key": key });
+    const again = await submit({ type: "demo.echo", input: { message: "x" }, delayMs: 60_000 }, { "idempotency-key": key });
+    expect(again).toEqual({ id: first.id, status: "pending", duplicate: true });
+    const cancelled = await fetch(`${base}/v1/jobs/${first.id}`, { method: "DELETE", headers });
+    expect(cancelled.status).toBe(200);
+    expect((await job(first.id)).status).toBe("cancelled");
+  });
+
+  it("refuses an unknown job type with 400 problem+json", async () => {
+    const res = await post("/v1/jobs", { type: "nope.never", input: {} });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+});
