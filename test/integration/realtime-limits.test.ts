@@ -91,6 +91,7 @@ describe("fuzz", () => {
     }
     expect(neighbour.frames).toEqual([]);
     expect(await neighbour.call(req(1, "ping"))).toMatchObject({ id: 1, result: { pong: true } });
+    await new Promise((r) => setTimeout(r, 1100)); // a fuzzed socket used its 100 frames of this second
     expect(await sockets[0]!.call(req(2, "whoami"))).toMatchObject({ id: 2, result: { user: expect.stringMatching(/^fuzz-/) as unknown } });
   });
 });
