@@ -14,6 +14,7 @@ import { registerEventRoutes } from "./routes/events";
 import { registerJobRoutes } from "./routes/jobs";
 import { registerHealthRoutes, SERVICE } from "./routes/health";
 import { registerRealtimeRoutes } from "./routes/realtime";
+import { registerSagaRoutes } from "./routes/sagas";
 import { registerSocketRoute } from "./routes/socket";
 import { registerWebhookRoutes } from "./routes/webhooks";
 
@@ -58,6 +59,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEventRoutes(app);
   registerJobRoutes(app);
   registerRealtimeRoutes(app);
+  registerSagaRoutes(app);
   registerSocketRoute(app);
   registerWebhookRoutes(app);
 

@@ -1,11 +1,22 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { NonRetryableError } from "cloudflare:workflows";
+import { app } from "../app";
+import { Router } from "../shards";
+import { SagaParamsSchema } from "../spec";
+import { runSaga, type SagaOutcome } from "../workflows/saga-runner";
 
 /**
- * The saga interpreter on Cloudflare Workflows. Until sagas are declared (the sagas issue) an
- * instance records that it ran and completes; nothing creates instances yet.
+ * The saga interpreter on Cloudflare Workflows: one instance per saga run, its params
+ * `{ saga, input }`. The input is decoded with the saga's current schema on every (re)start, so an
+ * input written by older code (a `versioned` schema's v1) runs under the new definition.
  */
 export class SagaWorkflow extends WorkflowEntrypoint<Env, unknown> {
-  override async run(event: WorkflowEvent<unknown>, step: WorkflowStep): Promise<{ instanceId: string }> {
-    return step.do("start", () => Promise.resolve({ instanceId: event.instanceId }));
+  override async run(event: WorkflowEvent<unknown>, step: WorkflowStep): Promise<SagaOutcome> {
+    const params = SagaParamsSchema.safeParse(event.payload);
+    if (!params.success) throw new NonRetryableError(`invalid saga parameters: ${params.error.issues[0]?.message ?? "?"}`);
+    const saga = app.sagas.require(params.data.saga);
+    const input = saga.input.safeParse(params.data.input);
+    if (!input.success) throw new NonRetryableError(`invalid input for saga ${saga.name}: ${input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    return runSaga({ instanceId: event.instanceId, saga, input: input.data, router: new Router(this.env.SHARDS, app.entities), env: this.env }, step);
   }
 }

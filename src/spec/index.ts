@@ -12,3 +12,5 @@ export * from "./rpc";
 export * from "./realtime";
 export * from "./jobs";
 export * from "./webhooks";
+export * from "./sagas";
+export * from "./machines";

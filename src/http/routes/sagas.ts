@@ -1,0 +1,43 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { app as demo } from "../../app";
+import { ProblemSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec";
+import { SagaClient } from "../../workflows/saga-client";
+import { routerOf } from "../cluster-router";
+import type { AppEnv } from "../env";
+import { readInput } from "./entity-input";
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
+const base = { tags: ["sagas"], security: [{ adminBearer: [] }] };
+const errors = { 400: problem("Invalid input (paths under input.) or Idempotency-Key; nothing started"), 401: problem("Missing or invalid admin token"), 404: problem("No such saga or instance") };
+const Name = z.object({ name: z.string().describe("Saga name, e.g. transfer") });
+const Instance = Name.extend({ instanceId: z.string().describe("Saga instance id") });
+
+const routes = {
+  start: createRoute({
+    ...base, method: "post", path: "/v1/sagas/{name}", summary: "Start a saga; 202 once its record is stored and its Workflow instance created",
+    request: { params: Name, headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the instance id (1-100 of A-Z a-z 0-9 _ -); a repeat answers the first instance") }), body: { content: { "application/json": { schema: StartSagaSchema } } } },
+    responses: { 202: json("Started (or the instance of this Idempotency-Key)", SagaStartedSchema), ...errors, 409: problem("The Idempotency-Key names an instance of another saga") },
+  }),
+  get: createRoute({ ...base, method: "get", path: "/v1/sagas/{name}/{instanceId}", summary: "A saga instance: status, per-step status, attempts, timings and causes", request: { params: Instance }, responses: { 200: json("The instance", SagaRecordSchema), ...errors } }),
+  cancel: createRoute({
+    ...base, method: "post", path: "/v1/sagas/{name}/{instanceId}/cancel", summary: "Cancel: the next step attempt fails as cancelled and the completed steps are compensated",
+    request: { params: Instance }, responses: { 202: json("Cancel recorded (cancelRequested: true)", SagaRecordSchema), ...errors, 409: problem("invalid_transition: the saga already finished") },
+  }),
+};
+
+const clientOf = (env: Env) => new SagaClient(env.SAGAS, routerOf(env), demo.sagas);
+
+/** Sagas over HTTP (EVNT-03): start, inspect, cancel. */
+export function registerSagaRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(routes.start, async (c) => {
+    const body = StartSagaSchema.safeParse(await readInput(c));
+    if (!body.success) throw validationError(body.error, "body");
+    const started = await clientOf(c.env).start(c.req.param("name"), body.data.input, c.req.header("idempotency-key"));
+    if (started.duplicate) c.header("Idempotent-Replayed", "true");
+    return c.json(started, 202);
+  });
+  app.openapi(routes.get, async (c) => c.json(await clientOf(c.env).get(c.req.param("name"), c.req.param("instanceId")), 200));
+  app.openapi(routes.cancel, async (c) => c.json(await clientOf(c.env).cancel(c.req.param("name"), c.req.param("instanceId")), 202));
+}
