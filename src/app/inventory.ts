@@ -1,20 +1,23 @@
 import { z } from "zod";
 import { defineEntity } from "../shards/define-entity";
 import { AppError } from "../spec";
+import { InventoryState } from "./inventory-state";
 
 const Qty = z.object({ qty: z.number().int().positive().max(1_000_000).describe("Units") });
 const Stock = z.object({ stock: z.number().int().nonnegative(), reserved: z.number().int().nonnegative(), reservations: z.number().int().nonnegative(), releases: z.number().int().nonnegative() });
+const view = ({ stock, reserved, reservations, releases }: z.output<typeof Stock>) => ({ stock, reserved, reservations, releases });
 
 /**
  * Demo stock of one SKU, for the `order` saga: `reserve` takes units (409 `insufficient_funds`
  * when short: the demo reuses the catalogue's "not enough" code), `release` gives them back.
  * `reservations` and `releases` count the effects applied, so tests can see each happened once.
+ * Its stored state is versioned ({@link InventoryState}): rows written by v1 load with the counters at 0.
  */
 export const Inventory = defineEntity({
   type: "Inventory",
   shards: 16,
-  state: Stock,
-  initial: () => ({ stock: 1_000, reserved: 0, reservations: 0, releases: 0 }),
+  state: InventoryState.schema,
+  initial: () => InventoryState.encode({ stock: 1_000, reserved: 0, reservations: 0, releases: 0 }),
   messages: {
     reserve: { input: Qty, output: Stock },
     release: { input: Qty, output: Stock },
@@ -24,12 +27,12 @@ export const Inventory = defineEntity({
     reserve(ctx, { qty }) {
       if (ctx.state.stock < qty) throw new AppError("insufficient_funds", `only ${ctx.state.stock} units in stock`);
       ctx.setState({ ...ctx.state, stock: ctx.state.stock - qty, reserved: ctx.state.reserved + qty, reservations: ctx.state.reservations + 1 });
-      return ctx.state;
+      return view(ctx.state);
     },
     release(ctx, { qty }) {
       ctx.setState({ ...ctx.state, stock: ctx.state.stock + qty, reserved: Math.max(0, ctx.state.reserved - qty), releases: ctx.state.releases + 1 });
-      return ctx.state;
+      return view(ctx.state);
     },
-    get: (ctx) => ctx.state,
+    get: (ctx) => view(ctx.state),
   },
 });

@@ -89,7 +89,8 @@ export class EntityRuntime {
 
     const stored = loadState(sql, key);
     const initial = stored ? null : this.entity.initial();
-    let state: unknown = stored ? structuredClone(stored.state) : initial;
+    // Stored state is read through the schema: a versioned state schema upgrades old rows here.
+    let state: unknown = stored ? decodeStored(this.entity.state, stored.state, `state of ${this.entity.type}/${key}`) : initial;
     const before = stored?.json ?? JSON.stringify(initial);
     const events: PendingEvent[] = [];
     const effects: (() => unknown)[] = [];
@@ -133,6 +134,14 @@ export class EntityRuntime {
 function retention(envelope: Envelope): number | undefined {
   const raw = Number(envelope.headers[CONTEXT_HEADERS.dedupRetentionMs]);
   return Number.isInteger(raw) && raw > 0 ? raw : undefined;
+}
+
+/** Reads a stored state through its schema (which may upgrade an old version); a row that no longer decodes is a 500 naming the paths. */
+function decodeStored(schema: z.ZodType, value: unknown, what: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.error(`stored ${what} does not decode`, parsed.error.issues);
+  throw new AppError("internal", `the stored ${what} does not decode under the current schema; nothing was written`);
 }
 
 /** Validates what the handler produced: a failure is a bug in the handler, so a 500 with the path. */

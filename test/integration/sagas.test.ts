@@ -1,3 +1,5 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, balance, fresh, fund, record, runToEnd } from "./saga-helpers";
 
@@ -63,5 +65,18 @@ describe("the transfer saga", () => {
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: "invalid_transition", state: "completed", event: "cancel" });
     expect((await record("transfer", id)).status).toBe("completed");
+  });
+
+  it("completes a saga whose input v1 code stored, under the v2 definition", async () => {
+    const [a, b, id] = [fresh("a"), fresh("b"), fresh("v1")];
+    await fund(a, 100);
+    await using instance = await introspectWorkflowInstance(env.SAGAS, id);
+    // Exactly what the first release wrote as the Workflow's params: a v1 input, no `v`.
+    await env.SAGAS.create({ id, params: { saga: "transfer", input: { from: a, to: b, amount: 25 } } });
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toMatchObject({ status: "completed" });
+    expect([await balance(a), await balance(b)]).toEqual([75, 25]);
+    const { record: rec } = await runToEnd("transfer", { from: b, to: a, amount: 5 });
+    expect(rec.status).toBe("completed");
   });
 });
