@@ -17,6 +17,9 @@ import { registerRealtimeRoutes } from "./routes/realtime";
 import { registerSagaRoutes } from "./routes/sagas";
 import { registerSocketRoute } from "./routes/socket";
 import { registerWebhookRoutes } from "./routes/webhooks";
+import { registerTenantRoutes } from "./routes/tenants";
+import { registerDeploymentRoutes } from "./routes/deployments";
+import { registerRecordRoutes } from "./routes/records";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -62,8 +65,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerSagaRoutes(app);
   registerSocketRoute(app);
   registerWebhookRoutes(app);
+  registerTenantRoutes(app);
+  registerDeploymentRoutes(app);
+  registerRecordRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "tenantKey", { type: "http", scheme: "bearer", description: "A tenant API key dck_<tenantId>_<secret>: its own tenant's routes only" });
   app.doc31("/openapi.json", OPENAPI_INFO);
   app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as OpenApiDocument)));
 

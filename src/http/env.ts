@@ -1,4 +1,4 @@
-import type { ClusterContext, RuntimeConfig } from "../spec";
+import type { ClusterContext, RuntimeConfig, TenantRuntimeContext } from "../spec";
 
 /** The hono environment of every route: the Worker's bindings and the per-request variables. */
 export type AppEnv = {
@@ -7,5 +7,7 @@ export type AppEnv = {
     requestId: string;
     config: RuntimeConfig;
     cluster: ClusterContext;
+    /** Set for tenant routes: by the tenant-key middleware, or from the path for admins. */
+    tenant?: TenantRuntimeContext;
   };
 };

@@ -3,22 +3,28 @@ import { app } from "../app";
 import { publishEvent } from "../events/publish";
 import { Router } from "../shards";
 import { delivered, type Delivery } from "../shards/delivery";
-import { runtimeConfig, TenantIdSchema, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec";
+import { RegistryStore } from "../tenants/registry";
+import { TenantHost } from "../tenants/tenant-host";
+import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema";
+import type { TenantStub } from "../tenants/tenant-client";
+import { runtimeConfig, TenantIdSchema, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec";
 import { runMigrations } from "../storage/migrations";
 import { webhookConfig } from "../webhooks/config";
 import type { WebhookEvent } from "../webhooks/deliveries";
 import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client";
 import { WebhookHost } from "../webhooks/webhook-host";
-import { WEBHOOK_MIGRATIONS } from "../webhooks/webhook-schema";
 import type { Pong } from "./ping";
 
 /**
  * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's
- * webhook endpoints and deliveries; its single alarm is the earliest due delivery. A thin shell
- * over `WebhookHost`.
+ * lifecycle, keys, deployed metadata, record tables and apps (`TenantHost`), and its webhook
+ * endpoints and deliveries (`WebhookHost`; its single alarm is the earliest due delivery). The
+ * object named `registry` holds the list of tenants. A thin shell over those modules.
  */
-export class TenantObject extends DurableObject<Env> implements TenantWebhooksStub {
+export class TenantObject extends DurableObject<Env> implements TenantWebhooksStub, TenantStub {
   readonly webhooks: WebhookHost;
+  readonly tenant: TenantHost;
+  readonly registry: RegistryStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -29,8 +35,10 @@ export class TenantObject extends DurableObject<Env> implements TenantWebhooksSt
       scale: webhookConfig(env).WEBHOOK_RETRY_SCHEDULE_SCALE,
       onDisabled: (event) => this.#publishDisabled(event),
     });
+    this.tenant = new TenantHost(ctx.storage);
+    this.registry = new RegistryStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage, WEBHOOK_MIGRATIONS);
+      runMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
       await this.webhooks.arm();
     });
   }
@@ -75,8 +83,123 @@ export class TenantObject extends DurableObject<Env> implements TenantWebhooksSt
     return delivered(() => this.webhooks.replay(id, deliveryId));
   }
 
+  provisionTenant(tenant: Tenant): Promise<Delivery<TenantCreated>> {
+    return delivered(() => this.tenant.provision(tenant));
+  }
+
+  getTenant(id: string): Promise<Delivery<Tenant>> {
+    return delivered(() => this.tenant.state.get(id));
+  }
+
+  transitionTenant(id: string, to: TenantProvisioningStatus): Promise<Delivery<Tenant>> {
+    return delivered(() => this.tenant.transition(id, to));
+  }
+
+  destroyTenant(id: string): Promise<Delivery<Tenant>> {
+    return delivered(() => this.tenant.destroy(id));
+  }
+
+  createTenantKey(id: string, input: CreateTenantKey): Promise<Delivery<TenantKeySecret>> {
+    return delivered(() => this.tenant.createKey(id, input));
+  }
+
+  listTenantKeys(id: string): Promise<Delivery<TenantApiKey[]>> {
+    return delivered(() => this.tenant.listKeys(id));
+  }
+
+  deleteTenantKey(id: string, keyId: string): Promise<Delivery<null>> {
+    return delivered(() => (this.tenant.state.get(id), this.tenant.keys.remove(keyId), null));
+  }
+
+  verifyTenantKey(apiKey: string): Promise<{ scope: TenantKeyScope; tenant: Tenant } | null> {
+    return this.tenant.verifyKey(apiKey);
+  }
+
+  tenantUsage(id: string): Promise<Delivery<TenantUsage>> {
+    return delivered(() => this.tenant.usage(id));
+  }
+
+  deploy(id: string, bundle: DeployBundle, dryRun: boolean, raw: unknown): Promise<Delivery<Deployment>> {
+    return delivered(async () => {
+      const outcome = this.tenant.deploy(id, bundle, dryRun, raw);
+      await this.#publishMetadata(outcome.events);
+      return outcome.deployment;
+    });
+  }
+
+  getDeployment(id: string, deploymentId: string): Promise<Delivery<Deployment>> {
+    return delivered(() => this.tenant.deployment(id, deploymentId));
+  }
+
+  installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>> {
+    return delivered(async () => {
+      const { result, events } = this.tenant.install(id, bundle);
+      await this.#publishMetadata(events);
+      return result;
+    });
+  }
+
+  uninstallApp(id: string, name: string): Promise<Delivery<AppOperationResult>> {
+    return delivered(async () => {
+      const { result, events } = this.tenant.uninstall(id, name);
+      await this.#publishMetadata(events);
+      return result;
+    });
+  }
+
+  listApps(id: string): Promise<Delivery<InstalledApp[]>> {
+    return delivered(() => this.tenant.listApps(id));
+  }
+
+  createRecord(id: string, object: string, input: unknown): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.createRecord(id, object, input));
+  }
+
+  getRecord(id: string, object: string, recordId: string): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.getRecord(id, object, recordId));
+  }
+
+  listRecords(id: string, object: string, query: RecordQuery): Promise<Delivery<RecordPage>> {
+    return delivered(() => this.tenant.listRecords(id, object, query));
+  }
+
+  updateRecord(id: string, object: string, recordId: string, input: unknown): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.updateRecord(id, object, recordId, input));
+  }
+
+  deleteRecord(id: string, object: string, recordId: string): Promise<Delivery<null>> {
+    return delivered(() => (this.tenant.deleteRecord(id, object, recordId), null));
+  }
+
+  registryReserve(tenant: Tenant): Promise<Delivery<null>> {
+    return delivered(() => (this.registry.reserve(tenant), null));
+  }
+
+  registryPut(tenant: Tenant): void {
+    this.registry.put(tenant);
+  }
+
+  registryRemove(id: string): void {
+    this.registry.remove(id);
+  }
+
+  registryList(cursor: string | undefined, limit: number): TenantPage {
+    return this.registry.list(cursor, limit);
+  }
+
   override async alarm(): Promise<void> {
     await this.webhooks.runDue();
+  }
+
+  /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */
+  async #publishMetadata(events: MetadataChanged[]): Promise<void> {
+    if (events.length === 0) return;
+    const router = new Router(this.env.SHARDS, app.entities);
+    try {
+      await Promise.all(events.map((e) => publishEvent(router, app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
+    } catch (err) {
+      console.error("metadata.changed not published", err);
+    }
   }
 
   /** `webhook.endpoint_disabled`, tenant-scoped, with an event id fixed by the endpoint and the moment. */

@@ -22,7 +22,9 @@ describe("authentication", () => {
     expect(secured.length).toBeGreaterThan(0);
     for (const [path, item] of secured) {
       for (const [method, op] of Object.entries(item)) {
-        expect(op.security, `${method} ${path} documents its security`).toEqual([path === "/ws/{user}" ? { userToken: [] } : { adminBearer: [] }]);
+        const security = op.security?.length === 2 ? [{ adminBearer: [] }, { tenantKey: [] }] : [path === "/ws/{user}" ? { userToken: [] } : { adminBearer: [] }];
+        if (security.length === 2) expect(path, "only tenant routes take a tenant key").toMatch(/^\/v1\/tenants\/\{tenant\}/);
+        expect(op.security, `${method} ${path} documents its security`).toEqual(security);
         const url = path.replace(/\{[^}]+\}/g, "x");
         const res = await call(url, { method: method.toUpperCase() });
         expect(res.status, `${method} ${path}`).toBe(401);

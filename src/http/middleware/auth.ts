@@ -4,6 +4,7 @@ import { secretsEqual } from "../../security/constant-time";
 import { runtimeConfig } from "../../spec";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { isTenantKey, tenantKeyAuth } from "./tenant-key";
 
 /** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);
@@ -27,6 +28,7 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
       throw new AppError("misconfigured", `ADMIN_TOKEN must be set (at least ${MIN_PRODUCTION_TOKEN_LENGTH} characters) in production`);
     }
     const given = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
+    if (given && isTenantKey(given)) return tenantKeyAuth(c, next, given);
     if (!given || !expected || !(await secretsEqual(given, expected))) {
       throw new AppError("unauthorized", given ? "invalid bearer token" : "missing bearer token", {
         headers: { "WWW-Authenticate": 'Bearer realm="durable-cluster"' },

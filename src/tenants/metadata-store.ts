@@ -1,0 +1,38 @@
+import { AppError, type DeployManifest, type ObjectMetadata } from "../spec";
+import { othersOf, type MetadataSet } from "./diff";
+
+interface Row extends Record<string, SqlStorageValue> { kind: string; name: string; owner: string; definition: string }
+
+/** The deployed metadata of a tenant (`tenant_metadata`), per owner: `tenant` or `app:<name>`. */
+export class MetadataStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  objects(filter: { owner?: string; notOwner?: string } = {}): ObjectMetadata[] {
+    const rows = this.sql.exec<Row>("SELECT * FROM tenant_metadata WHERE kind = 'object' ORDER BY name").toArray();
+    return rows.filter((r) => (filter.owner === undefined || r.owner === filter.owner) && (filter.notOwner === undefined || r.owner !== filter.notOwner)).map((r) => JSON.parse(r.definition) as ObjectMetadata);
+  }
+
+  /** The deployed metadata of one owner, as the diff compares it. */
+  set(owner: string): MetadataSet {
+    const others = new Map<string, string>();
+    for (const r of this.sql.exec<Row>("SELECT * FROM tenant_metadata WHERE kind != 'object' AND owner = ?", owner)) others.set(`${r.kind}:${r.name}`, r.definition);
+    return { objects: this.objects({ owner }), others };
+  }
+
+  /** One deployed object; 404 for a name that is not deployed (the only way a name reaches SQL). */
+  object(name: string): ObjectMetadata {
+    const row = this.sql.exec<Row>("SELECT * FROM tenant_metadata WHERE kind = 'object' AND name = ?", name).toArray()[0];
+    if (!row) throw new AppError("not_found", `no object '${name}'`);
+    return JSON.parse(row.definition) as ObjectMetadata;
+  }
+
+  /** Replaces an owner's metadata by the manifest's (inside the migration's transaction). */
+  register(owner: string, manifest: Pick<DeployManifest, "objects" | "views" | "flows" | "permissions">, version: number): void {
+    this.sql.exec("DELETE FROM tenant_metadata WHERE owner = ?", owner);
+    for (const o of manifest.objects) this.sql.exec("INSERT INTO tenant_metadata (kind, name, owner, definition, version) VALUES ('object', ?, ?, ?, ?)", o.name, owner, JSON.stringify(o), version);
+    for (const [key, definition] of othersOf(manifest)) {
+      const [kind = "", name = ""] = key.split(":");
+      this.sql.exec("INSERT INTO tenant_metadata (kind, name, owner, definition, version) VALUES (?, ?, ?, ?, ?)", kind, name, owner, definition, version);
+    }
+  }
+}

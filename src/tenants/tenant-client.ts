@@ -1,0 +1,50 @@
+import type { Delivery } from "../shards/delivery";
+import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage } from "../spec";
+import { tenantObjectName } from "../webhooks/tenant-client";
+import { REGISTRY_OBJECT } from "./registry";
+
+/** The tenant RPCs of a `TenantObject`; failures travel as problems (`unwrap` re-throws them). */
+export interface TenantStub {
+  provisionTenant(tenant: Tenant): Promise<Delivery<TenantCreated>>;
+  getTenant(id: string): Promise<Delivery<Tenant>>;
+  transitionTenant(id: string, to: TenantProvisioningStatus): Promise<Delivery<Tenant>>;
+  destroyTenant(id: string): Promise<Delivery<Tenant>>;
+  createTenantKey(id: string, input: CreateTenantKey): Promise<Delivery<TenantKeySecret>>;
+  listTenantKeys(id: string): Promise<Delivery<TenantApiKey[]>>;
+  deleteTenantKey(id: string, keyId: string): Promise<Delivery<null>>;
+  verifyTenantKey(apiKey: string): Promise<{ scope: TenantKeyScope; tenant: Tenant } | null>;
+  tenantUsage(id: string): Promise<Delivery<TenantUsage>>;
+  deploy(id: string, bundle: DeployBundle, dryRun: boolean, raw: unknown): Promise<Delivery<Deployment>>;
+  getDeployment(id: string, deploymentId: string): Promise<Delivery<Deployment>>;
+  installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>>;
+  uninstallApp(id: string, name: string): Promise<Delivery<AppOperationResult>>;
+  listApps(id: string): Promise<Delivery<InstalledApp[]>>;
+  createRecord(id: string, object: string, input: unknown): Promise<Delivery<TenantRecord>>;
+  getRecord(id: string, object: string, recordId: string): Promise<Delivery<TenantRecord>>;
+  listRecords(id: string, object: string, query: RecordQuery): Promise<Delivery<RecordPage>>;
+  updateRecord(id: string, object: string, recordId: string, input: unknown): Promise<Delivery<TenantRecord>>;
+  deleteRecord(id: string, object: string, recordId: string): Promise<Delivery<null>>;
+}
+
+/** The registry RPCs (of the object named `registry`). */
+export interface RegistryStub {
+  registryReserve(tenant: Tenant): Promise<Delivery<null>>;
+  registryPut(tenant: Tenant): Promise<void>;
+  registryRemove(id: string): Promise<void>;
+  registryList(cursor: string | undefined, limit: number): Promise<TenantPage>;
+}
+
+interface Namespace<S> {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): S;
+}
+
+/** The `TenantObject` of a tenant. */
+export function tenantStub(namespace: Namespace<TenantStub>, tenantId: string): TenantStub {
+  return namespace.get(namespace.idFromName(tenantObjectName(tenantId)));
+}
+
+/** The tenant registry. */
+export function registryStub(namespace: Namespace<RegistryStub>): RegistryStub {
+  return namespace.get(namespace.idFromName(REGISTRY_OBJECT));
+}

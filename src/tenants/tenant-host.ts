@@ -1,0 +1,136 @@
+import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec";
+import { runMigrations } from "../storage/migrations";
+import { AppStore, installApp, uninstallApp } from "./apps";
+import { DeploymentLog } from "./deployments";
+import { KeyStore } from "./keys";
+import { MetadataStore } from "./metadata-store";
+import { runDeploy, requireDeployment, type DeployOutcome } from "./pipeline";
+import { RecordStore } from "./records";
+import { TENANT_OBJECT_MIGRATIONS } from "./tenant-schema";
+import { TenantState } from "./tenant-state";
+
+const TRANSITIONS: Partial<Record<TenantProvisioningStatus, readonly TenantProvisioningStatus[]>> = { suspended: ["active"], active: ["suspended"] };
+
+/** A tenant's database: lifecycle, keys, deployments, records and apps over its own SQLite. */
+export class TenantHost {
+  readonly state: TenantState;
+  readonly keys: KeyStore;
+  readonly metadata: MetadataStore;
+  readonly log: DeploymentLog;
+  readonly records: RecordStore;
+  readonly apps: AppStore;
+
+  constructor(private readonly storage: DurableObjectStorage, private readonly now: () => number = Date.now) {
+    this.state = new TenantState(storage.sql);
+    this.keys = new KeyStore(storage.sql);
+    this.metadata = new MetadataStore(storage.sql);
+    this.log = new DeploymentLog(storage.sql);
+    this.records = new RecordStore(storage, this.metadata, now);
+    this.apps = new AppStore(storage.sql);
+  }
+
+  /** Records the tenant, applies its base schema (already migrated by the constructor) and creates its first key. */
+  provision(tenant: Tenant): { tenant: Tenant; apiKey: string } {
+    if (this.state.find()) throw new AppError("conflict", `tenant '${tenant.id}' exists`);
+    return this.storage.transactionSync(() => {
+      const t0 = this.now();
+      this.state.put({ ...tenant, provisioningStatus: "provisioning" });
+      this.state.step({ name: "create_database", status: "completed", durationMs: 0 });
+      runMigrations(this.storage, TENANT_OBJECT_MIGRATIONS);
+      this.state.step({ name: "apply_base_schema", status: "completed", durationMs: this.now() - t0 });
+      const { apiKey } = this.keys.create(tenant.id, { scope: "full-access", name: "initial" }, this.now());
+      this.state.step({ name: "create_api_key", status: "completed", durationMs: 0 });
+      const active = this.state.setStatus(tenant.id, "active", this.now());
+      this.state.step({ name: "activate", status: "completed", durationMs: 0 });
+      return { tenant: active, apiKey };
+    });
+  }
+
+  transition(tenantId: string, to: TenantProvisioningStatus): Tenant {
+    const tenant = this.state.get(tenantId);
+    if (tenant.provisioningStatus === to) return tenant;
+    if (!(TRANSITIONS[tenant.provisioningStatus] ?? []).includes(to)) throw new AppError("invalid_transition", `tenant '${tenantId}' is ${tenant.provisioningStatus}, cannot become ${to}`);
+    return this.state.setStatus(tenantId, to, this.now());
+  }
+
+  /** Wipes the whole database (every table, the alarm), then re-creates the empty schema: the id is free again. */
+  async destroy(tenantId: string): Promise<Tenant> {
+    const tenant = this.state.setStatus(tenantId, "destroying", this.now());
+    await this.storage.deleteAlarm();
+    await this.storage.deleteAll();
+    runMigrations(this.storage, TENANT_OBJECT_MIGRATIONS);
+    return tenant;
+  }
+
+  createKey(tenantId: string, input: CreateTenantKey): TenantKeySecret {
+    this.state.get(tenantId);
+    return this.keys.create(tenantId, input, this.now());
+  }
+
+  listKeys(tenantId: string): TenantApiKey[] {
+    this.state.get(tenantId);
+    return this.keys.list();
+  }
+
+  /** A key's scope and its tenant, or null: unknown key, unknown tenant or a destroyed one. */
+  async verifyKey(apiKey: string): Promise<{ scope: TenantKeyScope; tenant: Tenant } | null> {
+    const tenant = this.state.find();
+    if (!tenant || tenant.provisioningStatus === "destroying") return null;
+    const scope = await this.keys.verify(apiKey);
+    return scope ? { scope, tenant } : null;
+  }
+
+  usage(tenantId: string): TenantUsage {
+    const tenant = this.state.get(tenantId);
+    return { objects: this.metadata.objects().length, records: this.records.counts(), deploymentsToday: this.log.lastDay(this.now()).count, storageBytes: this.storage.sql.databaseSize, quota: tenant.quota };
+  }
+
+  deploy(tenantId: string, bundle: DeployBundle, dryRun: boolean, raw: unknown): DeployOutcome {
+    return runDeploy(this.#deps(), this.state.active(tenantId), bundle, { owner: "tenant", dryRun, raw });
+  }
+
+  deployment(tenantId: string, id: string): Deployment {
+    this.state.get(tenantId);
+    return requireDeployment(this.log, id);
+  }
+
+  install(tenantId: string, bundle: AppInstallBundle): ReturnType<typeof installApp> {
+    return installApp(this.#deps(), this.apps, this.state.active(tenantId), bundle);
+  }
+
+  uninstall(tenantId: string, name: string): ReturnType<typeof uninstallApp> {
+    return uninstallApp(this.#deps(), this.apps, this.state.active(tenantId), name);
+  }
+
+  listApps(tenantId: string): InstalledApp[] {
+    this.state.active(tenantId);
+    return this.apps.list();
+  }
+
+  createRecord(tenantId: string, object: string, input: unknown): TenantRecord {
+    return this.records.create(object, input, this.state.active(tenantId).quota);
+  }
+
+  getRecord(tenantId: string, object: string, id: string): TenantRecord {
+    this.state.active(tenantId);
+    return this.records.get(object, id);
+  }
+
+  listRecords(tenantId: string, object: string, query: RecordQuery): RecordPage {
+    this.state.active(tenantId);
+    return this.records.list(object, query);
+  }
+
+  updateRecord(tenantId: string, object: string, id: string, input: unknown): TenantRecord {
+    return this.records.update(object, id, input, this.state.active(tenantId).quota);
+  }
+
+  deleteRecord(tenantId: string, object: string, id: string): void {
+    this.state.active(tenantId);
+    this.records.remove(object, id);
+  }
+
+  #deps() {
+    return { storage: this.storage, state: this.state, metadata: this.metadata, log: this.log, now: this.now };
+  }
+}
