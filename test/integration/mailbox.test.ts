@@ -104,7 +104,7 @@ describe("mailbox capacity", () => {
     expect(request.status).toBe(429);
     expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 4096 }]);
     await abortAllDurableObjects();
-  });
+  }, 120_000); // 4,096 real HTTP notifies: ~12 s alone, more on a loaded machine
 });
 
 describe("broadcast", () => {
