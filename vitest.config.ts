@@ -12,6 +12,8 @@ export default defineConfig({
           ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
           EVENT_RETRY_BASE_SECONDS: "0",
           AUTH_SECRET: "test-auth-secret-0123456789abcdef0123",
+          // Short SSE heartbeats, so the cleanup tests wait for two of them in well under a second.
+          SSE_HEARTBEAT_MS: "200",
         },
       },
     }),

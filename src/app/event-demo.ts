@@ -73,10 +73,24 @@ export const PingLog = defineEntity({
   },
 });
 
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
 export const subscriptions = [
   defineSubscription(CounterIncremented, { name: "counter-stats", deliver: "exactly-once", to: { entityType: "CounterStats", key: (e) => e.key, message: "apply" } }),
   defineSubscription(DemoPing, { name: "ping-log", deliver: "exactly-once", to: { entityType: "PingLog", key: (_e, m) => m.partitionKey ?? "default", message: "apply" } }),
   defineSubscription(DemoPing, { name: "ping-globex", deliver: "at-least-once", tenant: "globex", to: { entityType: "PingLog", key: () => "globex-only", message: "apply", input: (e) => ({ n: e.n }) } }),
+  // Realtime (STRM-02): increments of counters keyed `live-*` go to the topic `counters.<key>` and to the user `<key>`.
+  defineSubscription(CounterIncremented, { name: "counter-live", deliver: "at-least-once", when: (e) => e.key.startsWith("live-"), to: { topic: (e) => `counters.${e.key}` } }),
+  defineSubscription(CounterIncremented, { name: "counter-owner", deliver: "at-least-once", when: (e) => e.key.startsWith("live-"), to: { user: (e) => e.key } }),
+  // Fails the first attempt of `live-flaky-*` increments, so the Queue really redelivers them (to every subscription of the message).
+  defineSubscription(CounterIncremented, {
+    name: "counter-flaky",
+    deliver: "at-least-once",
+    when: (e) => e.key.startsWith("live-flaky-"),
+    to: { run: (_e, _m, ctx) => void (ctx.attempt === 1 && fail("live-flaky-: the first attempt fails (a real Queue redelivery, for tests)")) },
+  }),
   // Best-effort, for tenant `lossy` only: one attempt, never retried, never held for ordering.
   defineSubscription(DemoPing, { name: "ping-lossy", deliver: "best-effort", tenant: "lossy", to: { entityType: "PingLog", key: (_e, m) => `be-${m.partitionKey ?? "default"}`, message: "apply" } }),
 ];

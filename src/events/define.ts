@@ -31,13 +31,28 @@ export interface FunctionTarget<P> {
   readonly run: (event: P, message: EventMessage, ctx: SubscriberContext) => Promise<void> | void;
 }
 
+/** Publish the event to a realtime topic (every gateway's sockets and SSE streams following it; the event's tenant, if any). */
+export interface TopicTarget<P> {
+  readonly topic: (event: P, message: EventMessage) => string;
+}
+
+/** Send the event to a user's sockets and SSE streams (its gateway). */
+export interface UserTarget<P> {
+  readonly user: (event: P, message: EventMessage) => string;
+}
+
+/** Where a subscription delivers (STRM-02 for the realtime kinds). */
+export type SubscriptionTarget<P> = EntityTarget<P> | FunctionTarget<P> | TopicTarget<P> | UserTarget<P>;
+
 export interface SubscriptionDefinition<P = unknown> {
   readonly event: string;
   readonly name: string;
   readonly deliver: EventDeliverySemantics;
-  readonly to: EntityTarget<P> | FunctionTarget<P>;
+  readonly to: SubscriptionTarget<P>;
   /** Only this tenant's events (tenant-scoped); absent: every tenant, with channel-prefixed keys. */
   readonly tenant?: TenantId | undefined;
+  /** Only the events it accepts (default: all); function and realtime targets only. */
+  readonly when?: ((event: P, message: EventMessage) => boolean) | undefined;
 }
 
 /**
@@ -57,7 +72,9 @@ export type SubscriptionConfig<P extends z.ZodType> = Omit<SubscriptionDefinitio
  * Declares a subscription, as `defineSubscription({ event, name, deliver, to })` or
  * `defineSubscription(event, { name, deliver, to })`. `exactly-once` needs an entity target: the
  * target records `(subscription, eventId)` in the same transaction as its effect. A function target
- * runs in the consuming Worker, `at-least-once` or `best-effort`.
+ * runs in the consuming Worker, `at-least-once` or `best-effort`. A realtime target (`{ topic }` or
+ * `{ user }`) pushes the payload to followers; the gateways recognise a redelivered event by
+ * `<subscription>:<eventId>`, so `at-least-once` shows it once (and `exactly-once` is accepted).
  *
  * @example defineSubscription({ event: Ping, name: "ping-log", deliver: "exactly-once", to: { entityType: "PingLog", key: (e) => String(e.n), message: "apply" } })
  */
@@ -66,6 +83,9 @@ export function defineSubscription<P extends z.ZodType>(event: EventDefinition<P
 export function defineSubscription<P extends z.ZodType>(first: EventDefinition<P> | (SubscriptionConfig<P> & { event: EventDefinition<P> }), second?: SubscriptionConfig<P>): SubscriptionDefinition {
   const { event, ...config } = second === undefined && "event" in first ? first : { ...(second as SubscriptionConfig<P>), event: first as EventDefinition<P> };
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(config.name)) throw new Error(`defineSubscription: name '${config.name}' must be a lower-case slug`);
+  const targets = ["entityType", "run", "topic", "user"].filter((k) => k in config.to);
+  if (targets.length !== 1) throw new Error(`defineSubscription(${config.name}): 'to' needs exactly one of entityType, run, topic, user`);
+  if (config.when !== undefined && "entityType" in config.to) throw new Error(`defineSubscription(${config.name}): 'when' is for function and realtime targets (an entity's ordered stream would wait for the events it skips)`);
   if (config.deliver === "exactly-once" && "run" in config.to) throw new Error(`defineSubscription(${config.name}): exactly-once needs an entity target (its dedup is transactional with its effect)`);
   const tenant = config.tenant === undefined ? undefined : TenantIdSchema.parse(config.tenant);
   return { ...config, event: event.type, tenant } as SubscriptionDefinition;

@@ -1,5 +1,6 @@
+import { realtime } from "../realtime/realtime";
 import type { Router } from "../shards";
-import type { EventMessage } from "../spec";
+import { TopicSchema, UserIdSchema, type EventMessage } from "../spec";
 import { eventChannel } from "../storage/event-channel";
 import type { SubscriptionDefinition } from "./define";
 import { effectiveDelivery } from "./semantics";
@@ -17,6 +18,7 @@ export interface DeliveryDeps {
 /** Whether a subscription receives an event, per the event's scope and the subscription's tenant. */
 export function receives(sub: SubscriptionDefinition, message: EventMessage): boolean {
   if (message.subscription !== undefined && message.subscription !== sub.name) return false;
+  if (sub.when !== undefined && !sub.when(message.payload, message)) return false;
   if (sub.tenant === undefined) return true;
   return message.scope === "tenant" && message.tenantId === sub.tenant;
 }
@@ -40,6 +42,7 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
     await sub.to.run(payload, message, { env: deps.env, tenantId: message.tenantId, attempt });
     return "applied";
   }
+  if ("topic" in sub.to || "user" in sub.to) return deliverToRealtime(sub, message, deps);
   const target = sub.to;
   const rawKey = target.key(payload, message);
   const key = message.scope === "tenant" && message.tenantId && deps.tenantIsolation === "channel-prefix" ? `${message.tenantId}:${rawKey}` : rawKey;
@@ -51,4 +54,24 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
     context: { requestId: message.eventId.replace(/[^\w=-]/g, "_") },
   });
   return result.status ?? (result.duplicate ? "duplicate" : "applied");
+}
+
+/**
+ * A realtime target (STRM-02): the payload goes to a topic (G gateway calls) or a user (one), as a
+ * push with `event: <type>`, deduplicated in each gateway by `<subscription>:<eventId>` in the same
+ * transaction as its log append. A failing gateway fails the delivery, so the Queue retries it and
+ * the gateways that already have it answer `duplicate`.
+ */
+async function deliverToRealtime(sub: SubscriptionDefinition, message: EventMessage, deps: DeliveryDeps): Promise<"applied" | "duplicate"> {
+  const extras = { event: message.type, dedupId: `${sub.name}:${message.eventId}` };
+  // A bad name fails the delivery (retried, then dead-lettered) rather than pushing nowhere.
+  const rt = realtime(deps.env);
+  if ("topic" in sub.to) {
+    const result = await rt.publish(TopicSchema.parse(sub.to.topic(message.payload, message)), message.payload, { ...extras, tenant: message.scope === "tenant" ? message.tenantId : undefined });
+    if (result.failedGateways?.length) throw new Error(`realtime topic delivery failed on gateways ${result.failedGateways.join(", ")}`);
+    return "applied";
+  }
+  if (!("user" in sub.to)) throw new Error(`subscription ${sub.name} has no realtime target`);
+  const result = await rt.sendToUser(UserIdSchema.parse(sub.to.user(message.payload, message)), message.payload, undefined, extras);
+  return result.duplicate ? "duplicate" : "applied";
 }

@@ -16,6 +16,7 @@ import { registerHealthRoutes, SERVICE } from "./routes/health";
 import { registerRealtimeRoutes } from "./routes/realtime";
 import { registerSagaRoutes } from "./routes/sagas";
 import { registerSocketRoute } from "./routes/socket";
+import { registerSseRoutes } from "./routes/sse";
 import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerTenantRoutes } from "./routes/tenants";
 import { registerDeploymentRoutes } from "./routes/deployments";
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerRealtimeRoutes(app);
   registerSagaRoutes(app);
   registerSocketRoute(app);
+  registerSseRoutes(app);
   registerWebhookRoutes(app);
   registerTenantRoutes(app);
   registerDeploymentRoutes(app);

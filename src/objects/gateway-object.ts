@@ -32,8 +32,9 @@ export class GatewayObject extends DurableObject<Env> implements GatewayApi {
     return { ok: true, object: "GatewayObject" };
   }
 
-  /** The WebSocket upgrade, forwarded by the Worker once it verified the user token. */
+  /** The WebSocket upgrade or an SSE stream, forwarded by the Worker once it verified the user token. */
   override fetch(request: Request): Response {
+    if (new URL(request.url).pathname.startsWith("/v1/sse/")) return this.#host.openSse(request);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const { protocol, echo } = chooseProtocol(request.headers.get("Sec-WebSocket-Protocol"));
     return this.#host.accept(request, protocol, echo);
@@ -72,8 +73,9 @@ export class GatewayObject extends DurableObject<Env> implements GatewayApi {
     return Promise.resolve(this.#host.disconnectUser(user, code, reason));
   }
 
-  /** For tests and operators: sockets held and topic deliveries asked since the object woke. */
-  stats(): { sockets: number; topicCalls: number } {
-    return { sockets: this.ctx.getWebSockets().length, topicCalls: this.#host.topicCalls };
+  /** For tests and operators: sockets and SSE streams held, topic deliveries asked and SSE overflows since the object woke, the last seq. */
+  stats(): { sockets: number; topicCalls: number; sseStreams: number; sseOverflows: number; seq: number } {
+    const { sse, seq } = this.#host.delivery;
+    return { sockets: this.ctx.getWebSockets().length, topicCalls: this.#host.topicCalls, sseStreams: sse.size, sseOverflows: sse.overflows, seq };
   }
 }

@@ -1,11 +1,15 @@
 import type { Router } from "../shards";
-import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, type Delivered, type PushParams, type RpcRequest, type RpcResponse } from "../spec";
+import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, TopicSchema, type Delivered, type RpcRequest, type RpcResponse, type TenantId, type UserId } from "../spec";
 import { CallMemory } from "./call-memory";
 import { decodeFrame, encodeFrame, type FrameProtocol } from "./codec";
 import type { RpcContext, RpcRegistry } from "./define-rpc";
 import { dispatch, EFFECTFUL_BUILTINS, type CallScope } from "./dispatch";
+import { GatewayDelivery } from "./gateway-delivery";
+import { openSseStream } from "./gateway-sse";
 import { processPayload } from "./jsonrpc";
-import { realtime, topicName, type Outgoing } from "./realtime";
+import { topicStream, userStream } from "./message-log";
+import { realtime, topicKey, topicName, type Outgoing } from "./realtime";
+import { parseLastSeq } from "./resume";
 import { failureResponse } from "./rpc-failure";
 import { SocketGuard } from "./socket-guard";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index";
@@ -25,13 +29,13 @@ export interface GatewaySurface {
 /**
  * One gateway shard's sockets (WS-01..WS-03). Sockets are accepted with the hibernation API and
  * tagged with their user, so a send to a user is a tag lookup; topics are an index rebuilt after
- * every wake-up. Each delivered message takes the next `seq` of this gateway (durable, monotonic).
+ * every wake-up. Delivery (seq, resume log, event dedup, SSE streams) is `GatewayDelivery`.
  */
 export class GatewayHost {
   readonly #topics: TopicIndex;
   readonly #calls: CallMemory;
   readonly #guard = new SocketGuard();
-  #seq: number;
+  readonly delivery: GatewayDelivery;
   /** Topic deliveries asked of this gateway since it woke (tests count the fan-out with it). */
   topicCalls = 0;
 
@@ -40,13 +44,17 @@ export class GatewayHost {
     private readonly env: Env,
     private readonly surface: GatewaySurface,
   ) {
-    this.#topics = new TopicIndex(ctx);
+    this.delivery = new GatewayDelivery(ctx, env);
+    this.#topics = new TopicIndex(ctx, (key) => this.delivery.served.touch(key, this.delivery.seq, Date.now()));
     this.#calls = new CallMemory(ctx.storage.sql);
-    this.#seq = ctx.storage.sql.exec<{ v: number }>("SELECT v FROM gateway_meta WHERE k = 'seq'").toArray()[0]?.v ?? 0;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
   }
 
-  /** Accepts an upgrade whose identity the Worker verified; a user over 10 sockets loses the oldest (4001). */
+  /**
+   * Accepts an upgrade whose identity the Worker verified; a user over 10 sockets loses the oldest
+   * (4001). With `?lastSeq=` (a seq, or `latest`) and `?topics=a,b`, the socket is subscribed and
+   * gets the missed messages (or a `reset`) and a `resumed` notification before any live message.
+   */
   accept(request: Request, protocol: FrameProtocol, echo: string | undefined): Response {
     const user = request.headers.get(IDENTITY_HEADERS.user);
     if (!user) return new Response("identity missing", { status: 400 });
@@ -61,6 +69,7 @@ export class GatewayHost {
       const oldest = sockets.map((ws) => ({ ws, at: identityOf(ws).connectedAt })).sort((a, b) => a.at - b.at).slice(0, excess);
       for (const { ws } of oldest) this.#close(ws, CLOSE_CODES.replaced, `more than ${REALTIME_LIMITS.socketsPerUser} sockets for this user`);
     }
+    this.#resume(server, who, new URL(request.url).searchParams);
     return new Response(null, { status: 101, webSocket: client, ...(echo ? { headers: { "Sec-WebSocket-Protocol": echo } } : {}) });
   }
 
@@ -73,6 +82,24 @@ export class GatewayHost {
     if (!decoded.ok) return this.#send(ws, who.protocol, rpcError(null, "parse_error", "Parse error", { reason: decoded.reason }));
     const response = await processPayload(decoded.value, (req) => this.#invoke(ws, who, req));
     if (response !== null) this.#send(ws, who.protocol, response);
+  }
+
+  /** An SSE stream (`GET /v1/sse/...`, forwarded by the Worker with the verified identity). */
+  openSse(request: Request): Response {
+    return openSseStream(this.delivery, request);
+  }
+
+  /** Subscribes the topics of the URL the policy allows, then replays from `lastSeq` (synchronously: nothing live comes between). */
+  #resume(ws: WebSocket, who: SocketIdentity, query: URLSearchParams): void {
+    const last = query.get("lastSeq");
+    if (last === null) return;
+    const user = who.user as UserId;
+    const tenant = who.tenant as TenantId | undefined;
+    const names = (query.get("topics") ?? "").split(",").filter((t) => TopicSchema.safeParse(t).success && this.surface.rpc.policy.canSubscribe(user, t, tenant));
+    const keys = [...new Set(names.map((t) => topicKey(t, tenant)))].slice(0, REALTIME_LIMITS.topicsPerSocket);
+    const resumption = this.delivery.resume(last === "latest" ? undefined : parseLastSeq(last), [{ stream: userStream(who.user) }, ...keys.map((k) => GatewayDelivery.topicOf(k))]);
+    this.#topics.add(ws, who, keys);
+    this.delivery.replayTo(ws, resumption);
   }
 
   onClose(ws: WebSocket): void {
@@ -100,15 +127,15 @@ export class GatewayHost {
     return { ws, who, topics: this.#topics, realtime: realtime(this.env), registry: rpc, env: this.env, router, emit };
   }
 
-  /** Every socket of a user on this gateway gets the message once. */
+  /** Every socket and SSE stream of a user on this gateway gets the message once; it is logged for resume. */
   deliverToUser(user: string, message: Outgoing): Delivered {
-    return this.#fanOut(this.ctx.getWebSockets(userTag(user)), message, undefined);
+    return this.delivery.deliver(userStream(user), this.ctx.getWebSockets(userTag(user)), message);
   }
 
-  /** Every socket of this gateway subscribed to the topic key gets the message once. */
+  /** Every socket and SSE stream of this gateway following the topic key gets the message once. */
   deliverToTopic(key: string, message: Outgoing): Delivered {
     this.topicCalls += 1;
-    return this.#fanOut(this.#topics.socketsOf(key), message, topicName(key));
+    return this.delivery.deliver(topicStream(key), [...this.#topics.socketsOf(key)], message, { key, name: topicName(key) });
   }
 
   disconnectUser(user: string, code: number, reason: string): { closed: number } {
@@ -119,34 +146,6 @@ export class GatewayHost {
 
   presenceOf(key: string): string[] {
     return [...new Set([...this.#topics.socketsOf(key)].map((ws) => identityOf(ws).user))];
-  }
-
-  /** Encodes the push once per protocol, then one `send` per socket; a socket that fails to take it is skipped. */
-  #fanOut(sockets: Iterable<WebSocket>, message: Outgoing, topic: string | undefined): Delivered {
-    const targets = [...sockets];
-    if (targets.length === 0) return { delivered: 0 };
-    const seq = this.#nextSeq();
-    const params: PushParams = { ...(topic === undefined ? {} : { topic }), ...(message.from === undefined ? {} : { from: message.from }), data: message.data, seq };
-    const frames = new Map<FrameProtocol, string | Uint8Array>();
-    let delivered = 0;
-    for (const ws of targets) {
-      const { protocol } = identityOf(ws);
-      let frame = frames.get(protocol);
-      if (frame === undefined) frames.set(protocol, (frame = encodeFrame({ jsonrpc: "2.0", method: "message", params }, protocol)));
-      try {
-        ws.send(frame);
-        delivered += 1;
-      } catch {
-        // closing or closed: the close handler forgets it
-      }
-    }
-    return { delivered, seq };
-  }
-
-  #nextSeq(): number {
-    this.#seq += 1;
-    this.ctx.storage.sql.exec("INSERT INTO gateway_meta (k, v) VALUES ('seq', ?1) ON CONFLICT (k) DO UPDATE SET v = ?1", this.#seq);
-    return this.#seq;
   }
 
   #send(ws: WebSocket, protocol: FrameProtocol, value: unknown): void {

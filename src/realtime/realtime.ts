@@ -5,7 +5,19 @@ import { runtimeConfig, type Delivered, type TenantId } from "../spec";
 export interface Outgoing {
   readonly data: unknown;
   readonly from?: string;
+  /** The domain event type of a message bridged from an event subscription (the SSE `event:` name). */
+  readonly event?: string;
+  /** Dedup key (`<subscription>:<eventId>`): a gateway that saw it already delivers nothing. */
+  readonly dedupId?: string;
 }
+
+/** Extras of a bridged message. */
+export interface OutgoingExtras {
+  readonly event?: string | undefined;
+  readonly dedupId?: string | undefined;
+}
+
+const extras = (x: OutgoingExtras | undefined) => ({ ...(x?.event === undefined ? {} : { event: x.event }), ...(x?.dedupId === undefined ? {} : { dedupId: x.dedupId }) });
 
 /** What a gateway object answers to the realtime facade (its RPC surface). */
 export interface GatewayApi {
@@ -49,15 +61,15 @@ export class Realtime {
     return this.namespace.get(this.namespace.idFromName(gatewayName(shard))) as unknown as DurableObjectStub & GatewayApi;
   }
 
-  /** Every socket of `user`, wherever it connected: `{ delivered, seq }`. */
-  sendToUser(user: string, data: unknown, from?: string): Promise<Delivered> {
-    return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, from === undefined ? { data } : { data, from });
+  /** Every socket and SSE stream of `user`, wherever it connected: `{ delivered, seq }` (logged for resume even when offline). */
+  sendToUser(user: string, data: unknown, from?: string, extra?: OutgoingExtras): Promise<Delivered> {
+    return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, { data, ...(from === undefined ? {} : { from }), ...extras(extra) });
   }
 
-  /** Every socket subscribed to `topic` (of `tenant`, when given): `{ delivered, gateways, failedGateways? }`. */
-  async publish(topic: string, data: unknown, options: { tenant?: TenantId | undefined; from?: string } = {}): Promise<Delivered> {
+  /** Every socket and SSE stream following `topic` (of `tenant`, when given): `{ delivered, gateways, failedGateways? }`. */
+  async publish(topic: string, data: unknown, options: { tenant?: TenantId | undefined; from?: string } & OutgoingExtras = {}): Promise<Delivered> {
     const key = topicKey(topic, options.tenant);
-    const message = options.from === undefined ? { data } : { data, from: options.from };
+    const message = { data, ...(options.from === undefined ? {} : { from: options.from }), ...extras(options) };
     const results = await Promise.allSettled(Array.from({ length: this.shards }, (_, n) => this.gateway(n).deliverToTopic(key, message)));
     const failedGateways = results.flatMap((r, n) => (r.status === "rejected" ? [n] : []));
     const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.delivered : 0), 0);

@@ -29,7 +29,11 @@ export class TopicIndex {
   #byTopic: Map<string, Set<WebSocket>> | undefined;
   readonly #byConn = new Map<string, Set<string>>();
 
-  constructor(private readonly ctx: DurableObjectState) {}
+  /** `joined` runs for each topic a connection newly follows (the gateway starts logging it). */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly joined: (key: string) => void = () => undefined,
+  ) {}
 
   #index(): Map<string, Set<WebSocket>> {
     if (this.#byTopic) return this.#byTopic;
@@ -68,6 +72,7 @@ export class TopicIndex {
     for (const key of keys) {
       if (topics.has(key)) continue;
       this.ctx.storage.sql.exec("INSERT OR IGNORE INTO subscriptions (conn_id, topic, user_id) VALUES (?, ?, ?)", who.connId, key, who.user);
+      this.joined(key);
       topics.add(key);
       let sockets = index.get(key);
       if (!sockets) index.set(key, (sockets = new Set()));

@@ -22,6 +22,10 @@ export const RuntimeConfigSchema = z
     AUTH_SECRET: z.string().optional().describe("HS256 secret of user tokens (secret); at least 32 characters in production"),
     ALLOWED_ORIGINS: z.string().optional().transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : [])).describe("Comma-separated Origins allowed to open /ws/:user; unset: any"),
     GATEWAY_SHARDS: intVar(16, 1, 1024).describe("Socket gateway shards G (default 16); changing it moves users between gateways"),
+    SSE_HEARTBEAT_MS: intVar(15_000, 10, 300_000).describe("Interval of the SSE `:` heartbeat comment, ms (default 15000)"),
+    SSE_BUFFER_BYTES: intVar(262_144, 1024, 67_108_864).describe("Unread bytes per SSE client before it is closed with overflow (default 256 KiB)"),
+    REALTIME_LOG_MESSAGES: intVar(1000, 1, 100_000).describe("Messages each gateway keeps per user and per topic for resume (default 1000)"),
+    REALTIME_LOG_MS: intVar(600_000, 1000, 86_400_000).describe("Age limit of the resume log, ms (default 600000: 10 minutes)"),
     ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
     JOB_QUEUE_CAPACITY: intVar(4096, 1, 1_000_000).describe("Unfinished jobs per job shard before 429 job_queue_full (default 4096)"),
   })

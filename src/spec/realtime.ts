@@ -26,10 +26,11 @@ export const TopicsResultSchema = z.object({ topics: z.array(z.string()).describ
 /** Result of `publish`, `send` and the HTTP send routes: sockets reached. */
 export const DeliveredSchema = z
   .object({
-    delivered: z.number().int().nonnegative().describe("Sockets the message reached"),
+    delivered: z.number().int().nonnegative().describe("Sockets and SSE streams the message reached"),
     seq: z.number().int().optional().describe("The gateway sequence number (single-gateway deliveries)"),
     gateways: z.number().int().optional().describe("Gateways called (topic publishes: always G)"),
     failedGateways: z.array(z.number().int()).optional().describe("Gateways that failed; the others still delivered"),
+    duplicate: z.boolean().optional().describe("True when this gateway had already delivered the event (a redelivery): nothing was sent"),
   })
   .describe("Delivery count");
 export type Delivered = z.infer<typeof DeliveredSchema>;

@@ -66,6 +66,7 @@ export const PushParamsSchema = z
   .object({
     topic: z.string().optional().describe("The topic, for a topic message (without the tenant prefix)"),
     from: z.string().optional().describe("The sending user, when a user sent it"),
+    event: z.string().optional().describe("The domain event type, for a message bridged from an event subscription"),
     data: z.unknown().describe("The message"),
     seq: z.number().int().min(1).describe("Monotonic per gateway: the order this gateway delivered its messages in"),
   })

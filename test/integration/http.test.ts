@@ -22,7 +22,7 @@ describe("authentication", () => {
     expect(secured.length).toBeGreaterThan(0);
     for (const [path, item] of secured) {
       for (const [method, op] of Object.entries(item)) {
-        const security = op.security?.length === 2 ? [{ adminBearer: [] }, { tenantKey: [] }] : [path === "/ws/{user}" ? { userToken: [] } : { adminBearer: [] }];
+        const security = op.security?.length === 2 ? [{ adminBearer: [] }, { tenantKey: [] }] : [/^\/(ws\/\{user\}|v1\/sse\/)/.test(path) ? { userToken: [] } : { adminBearer: [] }];
         if (security.length === 2) expect(path, "only tenant routes take a tenant key").toMatch(/^\/v1\/tenants\/\{tenant\}/);
         expect(op.security, `${method} ${path} documents its security`).toEqual(security);
         const url = path.replace(/\{[^}]+\}/g, "x");

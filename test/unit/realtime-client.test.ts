@@ -11,7 +11,7 @@ describe("RealtimeClient calls", () => {
   it("connects to the user's socket URL with the token as a query parameter, https turned into wss", async () => {
     startClient({ user: "ada lovelace", token: () => "t&1" });
     await settle();
-    expect(lastSocket().url).toBe("wss://h.example/ws/ada%20lovelace?token=t%261");
+    expect(lastSocket().url).toBe("wss://h.example/ws/ada%20lovelace?token=t%261&lastSeq=latest");
     expect(socketUrl("http://h:8787/base/", "u")).toBe("ws://h:8787/base/ws/u");
   });
 

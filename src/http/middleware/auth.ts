@@ -9,8 +9,8 @@ import { isTenantKey, tenantKeyAuth } from "./tenant-key";
 /** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);
 
-/** Routes authenticated by a user token instead (checked by the route before the upgrade). */
-const USER_TOKEN_PATH = /^\/ws\/[^/]+$/;
+/** Routes authenticated by a user token instead (checked by the route: the upgrade, the SSE streams). */
+const USER_TOKEN_PATH = /^\/(ws\/[^/]+|v1\/sse\/(users|topics)\/[^/]+)$/;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

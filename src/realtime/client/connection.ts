@@ -58,9 +58,11 @@ export class Connection {
   /** The running attempt. Held, not floating: it never rejects (failures go to `error` and a retry). */
   private connecting: Promise<void> = Promise.resolve();
 
+  /** `query` gives extra URL parameters at each attempt (the resume position). */
   constructor(
     private readonly options: ResolvedOptions,
     private readonly handlers: ConnectionHandlers,
+    private readonly query: () => Readonly<Record<string, string>> = () => ({}),
   ) {}
 
   /** True while a socket is open. */
@@ -104,7 +106,7 @@ export class Connection {
       // Always awaits, so the socket is created after the constructor chain has returned.
       const token = await this.options.token?.();
       if (generation !== this.generation) return;
-      const socket = new this.options.WebSocket(socketUrl(this.options.url, this.options.user, token));
+      const socket = new this.options.WebSocket(socketUrl(this.options.url, this.options.user, token, this.query()));
       this.socket = socket;
       const mine = (listener: (event: SocketEventLike) => void) => (event: SocketEventLike) => {
         if (this.socket === socket) listener(event);

@@ -10,7 +10,7 @@ export type IncomingFrame =
   | { readonly type: "push"; readonly params: PushParams }
   | { readonly type: "result"; readonly id: RpcId; readonly result: unknown }
   | { readonly type: "error"; readonly id: RpcId | null; readonly error: RpcErrorObject }
-  | { readonly type: "notification"; readonly method: string }
+  | { readonly type: "notification"; readonly method: string; readonly params: unknown }
   | { readonly type: "invalid"; readonly reason: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -19,7 +19,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readItem(item: unknown): IncomingFrame {
   if (isRecord(item) && typeof item.method === "string" && item.id === undefined) {
-    if (item.method !== "message") return { type: "notification", method: item.method };
+    if (item.method !== "message") return { type: "notification", method: item.method, params: item.params };
     const push = PushParamsSchema.safeParse(item.params);
     return push.success ? { type: "push", params: push.data } : { type: "invalid", reason: "a message push with invalid params" };
   }

@@ -11,3 +11,4 @@ export { type ClientOptions, type TokenProvider } from "./options";
 export { socketUrl } from "./socket-url";
 export { type SocketEventLike, type SocketLike, type WebSocketConstructorLike } from "./socket";
 export { type PushParams, type RpcErrorObject, type RpcId } from "../../spec/rpc";
+export { type ResetParams } from "../../spec/streams";

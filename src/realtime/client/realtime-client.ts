@@ -74,6 +74,11 @@ export class RealtimeClient extends RpcClient {
     return this.callValidated(PongSchema, "ping", {}, options);
   }
 
+  /** The topic set goes in the reconnect URL too: the gateway subscribes and replays them before anything live. */
+  protected override resumeTopics(): readonly string[] {
+    return [...this.subscribed];
+  }
+
   /** Re-subscribes the topic set, in frames of 100, through callbacks (no promise is left floating). */
   protected override reopened(): void {
     const topics = [...this.subscribed];

@@ -1,40 +1,17 @@
 import { type z } from "zod";
-import { type PushParams, type RpcRequest } from "../../spec/rpc";
-import { Connection, type CloseInfo, type ReconnectingInfo } from "./connection";
+import { type RpcRequest } from "../../spec/rpc";
+import { ResetParamsSchema, ResumedParamsSchema } from "../../spec/streams";
+import type { CallOptions, ClientEvents, ClientState, RpcParams } from "./client-events";
+import { Connection, type CloseInfo } from "./connection";
 import { Emitter } from "./emitter";
 import { BufferOverflowError, ConnectionClosedError, InvalidResultError, ProtocolError, RpcError, RpcTimeoutError } from "./errors";
 import { readFrame } from "./frames";
 import { OfflineBuffer, type BufferedFrame } from "./offline-buffer";
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options";
 import { PendingCalls } from "./pending-calls";
+import { ResumeState } from "./resume-state";
 
-/** Params of a call or notification: by name or by position. */
-export type RpcParams = NonNullable<RpcRequest["params"]>;
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Reject with `RpcTimeoutError` after this long, buffered time included (default: the client's `callTimeoutMs`, 10,000; 0 never). */
-  timeoutMs?: number;
-  /** Request id; pass `ConnectionClosedError.id` to retry a call without the server running it twice. Default: `${clientId}:${n}`. */
-  id?: string;
-}
-
-/** Reported on every open; `reconnected` is false only for the first. */
-export interface OpenInfo {
-  readonly reconnected: boolean;
-}
-
-/** The client's events and their payloads. */
-export interface ClientEvents {
-  message: PushParams;
-  open: OpenInfo;
-  close: CloseInfo;
-  reconnecting: ReconnectingInfo;
-  error: Error;
-}
-
-/** `open` while a socket is open, `connecting` while (re)connecting, `closed` for good. */
-export type ClientState = "connecting" | "open" | "closed";
+export type { CallOptions, ClientEvents, ClientState, OpenInfo, RpcParams } from "./client-events";
 
 /**
  * JSON-RPC over a self-healing socket: calls, notifications, the offline buffer and events.
@@ -49,6 +26,7 @@ export class RpcClient {
   private readonly pending = new PendingCalls();
   private readonly buffer: OfflineBuffer;
   private readonly connection: Connection;
+  private readonly resume = new ResumeState();
   private counter = 0;
   private opens = 0;
   private done = false;
@@ -63,7 +41,7 @@ export class RpcClient {
       close: (info) => this.socketClosed(info),
       reconnecting: (info) => this.events.emit("reconnecting", info),
       error: (error) => this.events.emit("error", error),
-    });
+    }, () => this.resume.query(this.resumeTopics()));
     this.connection.start();
   }
 
@@ -116,8 +94,18 @@ export class RpcClient {
     this.events.emit("close", { code: 1000, reason: "client closed", willReconnect: false });
   }
 
+  /** The last gateway seq this client saw: sent on reconnect, so missed messages come first. */
+  get lastSeq(): number | undefined {
+    return this.resume.lastSeq;
+  }
+
   /** Hook run on every open before the buffer is flushed; frames it writes go first. */
   protected reopened(): void {}
+
+  /** Topics the gateway subscribes (and replays) at connect time, before any live message. */
+  protected resumeTopics(): readonly string[] {
+    return [];
+  }
 
   /** Registers a call with callbacks; the building block of `call` and of calls that must not create promises. */
   protected request(method: string, params: RpcParams | undefined, options: CallOptions, resolve: (result: unknown) => void, reject: (error: Error) => void): void {
@@ -160,7 +148,7 @@ export class RpcClient {
     for (const item of readFrame(data)) {
       switch (item.type) {
         case "push":
-          this.events.emit("message", item.params);
+          if (this.resume.accept(item.params)) this.events.emit("message", item.params);
           break;
         case "result":
           if (typeof item.id === "string") this.pending.take(item.id)?.resolve(item.result);
@@ -173,12 +161,24 @@ export class RpcClient {
           break;
         }
         case "notification":
-          break; // Only "message" is part of the protocol; other notifications are ignored.
+          this.notified(item.method, item.params);
+          break;
         case "invalid":
           this.events.emit("error", new ProtocolError(`server sent ${item.reason}`));
           break;
       }
     }
+  }
+
+  /** `reset` and `resumed` move the resume position; other notifications are ignored. */
+  private notified(method: string, params: unknown): void {
+    const reset = method === "reset" ? ResetParamsSchema.safeParse(params) : undefined;
+    if (reset?.success) {
+      this.resume.reset(reset.data);
+      this.events.emit("reset", reset.data);
+    }
+    const resumed = method === "resumed" ? ResumedParamsSchema.safeParse(params) : undefined;
+    if (resumed?.success) this.resume.resumed(resumed.data);
   }
 
   private timedOut(id: string, method: string, timeoutMs: number): void {

@@ -7,11 +7,12 @@ const SCHEMES: Readonly<Record<string, string>> = { "http:": "ws:", "https:": "w
 
 /**
  * Builds the socket URL. Throws a `TypeError` naming the option when `base` is not an absolute
- * http(s)/ws(s) URL. The token, when given, is the `token` query parameter (URL-encoded).
+ * http(s)/ws(s) URL. The token, when given, is the `token` query parameter (URL-encoded); `extra`
+ * adds more (the resume parameters `lastSeq` and `topics`).
  *
  * @example socketUrl("https://api.example.com", "ada", "t0k") // "wss://api.example.com/ws/ada?token=t0k"
  */
-export function socketUrl(base: string, user: string, token?: string): string {
+export function socketUrl(base: string, user: string, token?: string, extra: Readonly<Record<string, string>> = {}): string {
   let url: URL;
   try {
     url = new URL(base);
@@ -25,5 +26,6 @@ export function socketUrl(base: string, user: string, token?: string): string {
   url.search = "";
   url.hash = "";
   if (token !== undefined) url.searchParams.set("token", token);
+  for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
   return url.toString();
 }

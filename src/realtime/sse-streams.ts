@@ -1,0 +1,137 @@
+import { SSE_EVENTS } from "../spec/streams";
+import { encodeComment, encodeEvent, SSE_HEADERS } from "./sse-encoder";
+
+/** Knobs of the SSE streams of one gateway. */
+export interface SseOptions {
+  /** `:` comment interval, ms; a dead client is noticed on the first write after it left. */
+  readonly heartbeatMs: number;
+  /** Unread bytes a client may have before it is closed with `overflow`. */
+  readonly bufferBytes: number;
+}
+
+interface SseClient {
+  readonly streams: readonly string[];
+  readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  /** Bytes written and not yet taken by the runtime (the client's buffer). */
+  pending: number;
+  done: boolean;
+  /** The writer's `closed`, observed (held, so it is not a floating promise). */
+  watch?: Promise<void>;
+  /** The last write, observed. */
+  last?: Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The open SSE streams of one gateway, in memory (a stream is a live response: it keeps the object
+ * awake, nothing to persist). Each client follows some log streams (`u:<user>`, `t:<topic>`); a
+ * message is encoded once and written to each follower. Backpressure: bytes written but not yet
+ * taken by the runtime count against `bufferBytes`; past it the client gets a final
+ * `event: overflow`, its stream is closed, and if the client still does not read, aborted one
+ * heartbeat later, so a slow client costs at most its buffer. Cleanup: a client that left makes the
+ * next write (at the latest the next heartbeat) reject, and is dropped then.
+ */
+export class SseStreams {
+  readonly #byStream = new Map<string, Set<SseClient>>();
+  readonly #clients = new Set<SseClient>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Clients closed because their buffer was full, since the object woke (tests, operators). */
+  overflows = 0;
+
+  constructor(private readonly options: SseOptions) {}
+
+  /** Open streams. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /**
+   * Opens a stream following `streams`, writes `preface` (retry hint, reset or replay) first, then
+   * live messages. `signal` (the request's) drops the client as soon as the runtime reports it gone.
+   */
+  open(streams: readonly string[], preface: readonly string[], signal?: AbortSignal): Response {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const client: SseClient = { streams, writer: writable.getWriter(), pending: 0, done: false };
+    this.#clients.add(client);
+    for (const s of streams) {
+      let set = this.#byStream.get(s);
+      if (!set) this.#byStream.set(s, (set = new Set()));
+      set.add(client);
+    }
+    client.watch = client.writer.closed.then(() => this.#drop(client), () => this.#drop(client));
+    signal?.addEventListener("abort", () => this.#end(client, undefined));
+    for (const text of preface) this.#write(client, encoder.encode(text));
+    this.#arm();
+    return new Response(readable, { headers: SSE_HEADERS });
+  }
+
+  /** Writes an encoded event to every client following `stream`; returns how many took it. */
+  deliver(stream: string, chunk: Uint8Array): number {
+    const set = this.#byStream.get(stream);
+    if (!set) return 0;
+    let n = 0;
+    for (const client of [...set]) if (this.#write(client, chunk)) n += 1;
+    return n;
+  }
+
+  /** Whether any client follows `stream`. */
+  follows(stream: string): boolean {
+    return (this.#byStream.get(stream)?.size ?? 0) > 0;
+  }
+
+  /** Writes a heartbeat comment to every client (the interval does this; tests may call it). */
+  heartbeat(): void {
+    const chunk = encoder.encode(encodeComment());
+    for (const client of [...this.#clients]) this.#write(client, chunk);
+  }
+
+  #write(client: SseClient, chunk: Uint8Array): boolean {
+    if (client.done) return false;
+    if (client.pending + chunk.byteLength > this.options.bufferBytes) {
+      this.overflows += 1;
+      this.#end(client, encodeEvent({ event: SSE_EVENTS.overflow, data: JSON.stringify({ reason: "buffer full", limitBytes: this.options.bufferBytes }) }));
+      return false;
+    }
+    client.pending += chunk.byteLength;
+    client.last = client.writer.write(chunk).then(
+      () => void (client.pending -= chunk.byteLength),
+      () => this.#drop(client),
+    );
+    return true;
+  }
+
+  /** Ends a client's stream: a final notice if given, close, and abort if it is still not drained a heartbeat later. */
+  #end(client: SseClient, notice: string | undefined): void {
+    if (client.done) return;
+    this.#drop(client);
+    const { writer } = client;
+    const closing = (notice === undefined ? Promise.resolve() : writer.write(encoder.encode(notice))).then(() => writer.close());
+    const abort = setTimeout(() => {
+      writer.abort("not drained").catch(() => undefined);
+    }, this.options.heartbeatMs);
+    client.last = closing.then(
+      () => clearTimeout(abort),
+      () => clearTimeout(abort),
+    );
+  }
+
+  #drop(client: SseClient): void {
+    if (client.done) return;
+    client.done = true;
+    this.#clients.delete(client);
+    for (const s of client.streams) {
+      const set = this.#byStream.get(s);
+      set?.delete(client);
+      if (set?.size === 0) this.#byStream.delete(s);
+    }
+    if (this.#clients.size === 0 && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #arm(): void {
+    if (this.#timer === undefined) this.#timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
+  }
+}
