@@ -4,6 +4,7 @@ import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
+import { benchSagas } from "./sagas.ts";
 
 /**
  * `npm run bench [name…]`: starts one real `wrangler dev` and runs the named benchmarks (all by
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   cron: benchCron,
   events: benchEvents,
   jobs: benchJobs,
+  sagas: benchSagas,
 };
 
 const wanted = process.argv.slice(2);
