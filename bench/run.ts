@@ -4,6 +4,7 @@ import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
+import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
 
 /**
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   cron: benchCron,
   events: benchEvents,
   jobs: benchJobs,
+  realtime: benchRealtime,
   sagas: benchSagas,
 };
 

@@ -1,12 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import worker from "../../src/worker";
 import { pollingRoute, type PollingJobs } from "./polling-jobs";
+import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
+import { broadcastRoute } from "./broadcast-routes";
 
 export * from "../../src/worker";
 export { PollingJobs } from "./polling-jobs";
+export { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
 
 interface BenchEnv extends Env {
   POLLING_JOBS: DurableObjectNamespace<PollingJobs>;
+  RAW_BROADCAST: DurableObjectNamespace<RawBroadcast>;
+  PARTY_BROADCAST: DurableObjectNamespace<PartyBroadcast>;
   BARE: DurableObjectNamespace<BareObject>;
   BARE_ALARM: DurableObjectNamespace<BareAlarm>;
   BARE_SINK: DurableObjectNamespace<BareSink>;
@@ -105,7 +110,7 @@ export default {
       if (alarm[2] === "arm") return Response.json(await stub.arm(Number(url.searchParams.get("at"))));
       return Response.json(await stub.result());
     }
-    return worker.fetch(request, env, ctx);
+    return (await broadcastRoute(request, env)) ?? worker.fetch(request, env, ctx);
   },
   async queue(batch, env) {
     if (batch.queue !== "bench-raw") return worker.queue(batch, env);
