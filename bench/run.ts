@@ -6,6 +6,7 @@ import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
+import { benchTenants } from "./tenants.ts";
 
 /**
  * `npm run bench [name…]`: starts one real `wrangler dev` and runs the named benchmarks (all by
@@ -19,6 +20,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   jobs: benchJobs,
   realtime: benchRealtime,
   sagas: benchSagas,
+  tenants: benchTenants,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import worker from "../../src/worker";
 import { pollingRoute, type PollingJobs } from "./polling-jobs";
+import { tenantBenchRoute } from "./tenant-bench";
 import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
 import { broadcastRoute } from "./broadcast-routes";
 
 export * from "../../src/worker";
 export { PollingJobs } from "./polling-jobs";
+export { TenantObject } from "./tenant-bench";
 export { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
 
 interface BenchEnv extends Env {
@@ -88,6 +90,8 @@ export default {
   async fetch(request, env, ctx) {
     const polled = await pollingRoute(request, env);
     if (polled) return polled;
+    const tenantBench = await tenantBenchRoute(request, env);
+    if (tenantBench) return tenantBench;
     const url = new URL(request.url);
     const bare = /^\/_bench\/bare\/(\d+)\/([^/]+)$/.exec(url.pathname);
     if (bare && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {

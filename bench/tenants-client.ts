@@ -1,0 +1,29 @@
+import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
+
+/** The tenants benchmark's HTTP client: JSON in, JSON out, any status ≥ 300 throws with its body. */
+export interface BenchClient {
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, bearer?: string): Promise<T>;
+  /** Milliseconds of one call (the body is read before the clock stops). */
+  time(method: string, path: string, body?: unknown, bearer?: string): Promise<number>;
+}
+
+export function benchClient(dev: WranglerDev): BenchClient {
+  const call = async <T>(method: string, path: string, body?: unknown, bearer = dev.adminToken): Promise<T> => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { "content-type": "application/json" }) };
+    const res = await fetch(`${dev.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  return {
+    call,
+    async time(method, path, body, bearer) {
+      const started = performance.now();
+      await call(method, path, body, bearer);
+      return performance.now() - started;
+    },
+  };
+}
+
+/** Rows (or records) per second of `n` in `ms`. */
+export const perSecond = (n: number, ms: number): number => (n / ms) * 1000;
