@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineEvent, defineSubscription } from "../events/define";
 import { MetadataChangedSchema } from "../spec";
+import { realtime } from "../realtime/realtime";
 import { defineEntity } from "../shards/define-entity";
 
 /** Emitted by `Counter.increment`, partitioned by the counter key. */
@@ -73,10 +74,6 @@ export const PingLog = defineEntity({
   },
 });
 
-const fail = (message: string): never => {
-  throw new Error(message);
-};
-
 export const subscriptions = [
   defineSubscription(CounterIncremented, { name: "counter-stats", deliver: "exactly-once", to: { entityType: "CounterStats", key: (e) => e.key, message: "apply" } }),
   defineSubscription(DemoPing, { name: "ping-log", deliver: "exactly-once", to: { entityType: "PingLog", key: (_e, m) => m.partitionKey ?? "default", message: "apply" } }),
@@ -84,12 +81,19 @@ export const subscriptions = [
   // Realtime (STRM-02): increments of counters keyed `live-*` go to the topic `counters.<key>` and to the user `<key>`.
   defineSubscription(CounterIncremented, { name: "counter-live", deliver: "at-least-once", when: (e) => e.key.startsWith("live-"), to: { topic: (e) => `counters.${e.key}` } }),
   defineSubscription(CounterIncremented, { name: "counter-owner", deliver: "at-least-once", when: (e) => e.key.startsWith("live-"), to: { user: (e) => e.key } }),
-  // Fails the first attempt of `live-flaky-*` increments, so the Queue really redelivers them (to every subscription of the message).
+  // Fails the first attempt of `live-flaky-*` increments, so the Queue really redelivers them (to every subscription of the message),
+  // then tells the user `<key>` it ran again.
   defineSubscription(CounterIncremented, {
     name: "counter-flaky",
     deliver: "at-least-once",
     when: (e) => e.key.startsWith("live-flaky-"),
-    to: { run: (_e, _m, ctx) => void (ctx.attempt === 1 && fail("live-flaky-: the first attempt fails (a real Queue redelivery, for tests)")) },
+    to: {
+      run: async (e, _m, ctx) => {
+        if (ctx.attempt === 1) throw new Error("live-flaky-: the first attempt fails (a real Queue redelivery, for tests)");
+        // Evidence for the tests that the redelivery ran (the bridged event itself is shown once).
+        await realtime(ctx.env).sendToUser(e.key, { redelivered: ctx.attempt });
+      },
+    },
   }),
   // Best-effort, for tenant `lossy` only: one attempt, never retried, never held for ordering.
   defineSubscription(DemoPing, { name: "ping-lossy", deliver: "best-effort", tenant: "lossy", to: { entityType: "PingLog", key: (_e, m) => `be-${m.partitionKey ?? "default"}`, message: "apply" } }),

@@ -22,14 +22,16 @@ interface SseClient {
 }
 
 const encoder = new TextEncoder();
+/** How long a closed stream may wait for its client to drain the final notice before it is aborted. */
+const ABORT_GRACE_MS = 30_000;
 
 /**
  * The open SSE streams of one gateway, in memory (a stream is a live response: it keeps the object
  * awake, nothing to persist). Each client follows some log streams (`u:<user>`, `t:<topic>`); a
  * message is encoded once and written to each follower. Backpressure: bytes written but not yet
  * taken by the runtime count against `bufferBytes`; past it the client gets a final
- * `event: overflow`, its stream is closed, and if the client still does not read, aborted one
- * heartbeat later, so a slow client costs at most its buffer. Cleanup: a client that left makes the
+ * `event: overflow`, its stream is closed, and if the client still does not read, aborted 30 s
+ * (or two heartbeats) later, so a slow client costs at most its buffer, and only for that long. Cleanup: a client that left makes the
  * next write (at the latest the next heartbeat) reject, and is dropped then.
  */
 export class SseStreams {
@@ -101,15 +103,16 @@ export class SseStreams {
     return true;
   }
 
-  /** Ends a client's stream: a final notice if given, close, and abort if it is still not drained a heartbeat later. */
+  /** Ends a client's stream: a final notice if given, close, and abort if it is still not drained after the grace. */
   #end(client: SseClient, notice: string | undefined): void {
     if (client.done) return;
     this.#drop(client);
     const { writer } = client;
     const closing = (notice === undefined ? Promise.resolve() : writer.write(encoder.encode(notice))).then(() => writer.close());
+    // A client that reads late still gets the notice; one that never reads is cut off after the grace.
     const abort = setTimeout(() => {
       writer.abort("not drained").catch(() => undefined);
-    }, this.options.heartbeatMs);
+    }, Math.max(2 * this.options.heartbeatMs, ABORT_GRACE_MS));
     client.last = closing.then(
       () => clearTimeout(abort),
       () => clearTimeout(abort),

@@ -77,7 +77,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), "durable-cluster-e2e-"));
   const logFile = join(state, "wrangler.log");
-  const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", WEBHOOKS_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE_SCALE: "0.0001", ...options.vars };
+  const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", WEBHOOKS_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE_SCALE: "0.0001", SSE_HEARTBEAT_MS: "1000", REALTIME_LOG_MESSAGES: "100", ...options.vars };
   const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--port", String(port), "--ip", "127.0.0.1"];
   args.push("--inspector-port", String(inspectorPort), "--persist-to", join(state, "persist"), "--show-interactive-dev-session=false");
   if (options.config) args.push("--config", join(root, options.config));
