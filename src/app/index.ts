@@ -8,6 +8,7 @@ import { WebhookEndpointDisabledEvent } from "../webhooks/events";
 import { webhookSubscriptions } from "../webhooks/subscription";
 import { tenantLifecycleEvents } from "../tenants/events";
 import { sagas } from "./sagas";
+import { Greeted, greetingSubscriptions } from "./greeting";
 
 export { Account } from "./account";
 export { Counter } from "./counter";
@@ -15,7 +16,7 @@ export { Inventory } from "./inventory";
 export { Order } from "./order";
 export { TickLog } from "./tick-log";
 
-const declaredEvents = [CounterIncremented, DemoPing, MetadataChanged, WebhookEndpointDisabledEvent, JobRequested, ...tenantLifecycleEvents];
+const declaredEvents = [CounterIncremented, DemoPing, MetadataChanged, WebhookEndpointDisabledEvent, JobRequested, Greeted, ...tenantLifecycleEvents];
 
 /** The demo application: its entity types, its scheduled tasks and services, its events and subscriptions (every tenant event also feeds the tenant's webhooks), its job types, its realtime methods, and its sagas. */
-export const app = { entities, schedules, rpc, jobs, sagas, events: createEventRegistry(declaredEvents, [...subscriptions, ...jobSubscriptions, ...webhookSubscriptions(declaredEvents)]) };
+export const app = { entities, schedules, rpc, jobs, sagas, events: createEventRegistry(declaredEvents, [...subscriptions, ...jobSubscriptions, ...greetingSubscriptions, ...webhookSubscriptions(declaredEvents)]) };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineEvent, defineSubscription } from "../events/define";
 import { createJobRegistry, defineJob, NonRetryableJobError } from "../jobs/define";
 import { jobTarget } from "../jobs/subscription";
+import { GreetJob } from "./greeting";
 
 /** Returns its input and the attempt that ran it. */
 export const EchoJob = defineJob({
@@ -54,4 +55,4 @@ export const jobSubscriptions = [
 ];
 
 /** Every job type of the demo application. */
-export const jobs = createJobRegistry([EchoJob, FlakyJob, SlowJob, FailingJob]);
+export const jobs = createJobRegistry([EchoJob, FlakyJob, SlowJob, FailingJob, GreetJob]);

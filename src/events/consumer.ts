@@ -27,9 +27,11 @@ function failureOf(subscription: string, err: unknown): Failure {
 async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promise<void> {
   const parsed = EventMessageSchema.safeParse(message.body);
   if (!parsed.success) return deps.dlq.storeInvalidEvent(message.body, `not an event message: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-  const event: EventMessage = parsed.data;
+  let event: EventMessage = parsed.data;
   try {
-    deps.registry.validate(event.type, event.payload, {});
+    // Subscribers see the payload as its schema reads it: a versioned payload (EVNT-06) emitted by
+    // older code arrives upgraded to the latest version.
+    event = { ...event, payload: deps.registry.validate(event.type, event.payload, {}).payload };
   } catch (err) {
     return deps.dlq.storeInvalidEvent(event, err instanceof Error ? err.message : String(err));
   }

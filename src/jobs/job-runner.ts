@@ -87,7 +87,11 @@ export class JobRunner {
     try {
       if (!definition) throw new NonRetryableJobError(`no job type '${row.type}' is declared`);
       const ctx = { jobId: row.id, attempt, key: row.key, idempotencyKey: row.idempotencyKey, env: this.env };
-      const result = await withDeadline(definition.timeoutMs, (signal) => Promise.resolve(definition.handler({ ...ctx, signal }, row.input)));
+      // The stored input is read through its schema, so a versioned input (EVNT-06) stored by older
+      // code is upgraded to the latest version; one no version fits can never run.
+      const input = definition.input.safeParse(row.input);
+      if (!input.success) throw new NonRetryableJobError(`stored input no longer fits '${row.type}': ${input.error.issues[0]?.message ?? "invalid"}`);
+      const result = await withDeadline(definition.timeoutMs, (signal) => Promise.resolve(definition.handler({ ...ctx, signal }, input.data)));
       if (!completeJob(this.#sql, row.id, attempt, result, Date.now())) console.warn(`job ${row.id} attempt ${attempt} was fenced off; its result is discarded`);
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

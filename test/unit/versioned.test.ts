@@ -7,9 +7,12 @@ import inventoryV1 from "../fixtures/versioned/inventory-state.v1.json";
 import inventoryV2 from "../fixtures/versioned/inventory-state.v2.json";
 import transferV1 from "../fixtures/versioned/transfer-input.v1.json";
 import transferV2 from "../fixtures/versioned/transfer-input.v2.json";
+import greetingV1 from "../fixtures/versioned/greeting.v1.json";
+import greetingV2 from "../fixtures/versioned/greeting.v2.json";
+import { Greeting } from "../../src/app/greeting";
 
 /** Every versioned stored shape of the app, by the name its golden fixtures use. */
-const SHAPES: Record<string, Versioned<unknown>> = { "transfer-input": TransferInput, "inventory-state": InventoryState };
+const SHAPES: Record<string, Versioned<unknown>> = { "transfer-input": TransferInput, "inventory-state": InventoryState, greeting: Greeting };
 interface Fixture {
   shape: string;
   version: number;
@@ -17,7 +20,7 @@ interface Fixture {
   decoded: unknown;
 }
 // Every file of test/fixtures/versioned: add the new version's sample here when a shape gets one.
-const FILES: Record<string, Fixture> = { "transfer-input.v1.json": transferV1, "transfer-input.v2.json": transferV2, "inventory-state.v1.json": inventoryV1, "inventory-state.v2.json": inventoryV2 };
+const FILES: Record<string, Fixture> = { "transfer-input.v1.json": transferV1, "transfer-input.v2.json": transferV2, "inventory-state.v1.json": inventoryV1, "inventory-state.v2.json": inventoryV2, "greeting.v1.json": greetingV1, "greeting.v2.json": greetingV2 };
 const fixtures = Object.entries(FILES).map(([file, fixture]) => ({ file, ...fixture }));
 
 describe("golden fixtures (test/fixtures/versioned)", () => {
