@@ -1,6 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { GatewayObject } from "../../src/objects/gateway-object";
 import { api, consume } from "./event-helpers";
 import { connect, G, gatewayStub, tokenFor, usersOnDistinctGateways, wrap } from "./socket-helpers";
 import { BASE } from "./helpers";
@@ -11,8 +10,8 @@ import type { EventMessage } from "../../src/spec";
 const fresh = (p = "sse") => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 const toUser = async (user: string, data: unknown) => (await api(`/v1/users/${user}/messages`, { method: "POST", body: { data } })).json<{ delivered: number; seq?: number }>();
 const toTopic = async (topic: string, data: unknown) => (await api(`/v1/topics/${topic}/messages`, { method: "POST", body: { data } })).json<{ delivered: number; gateways: number }>();
-const stats = (user: string) => (gatewayStub(user) as unknown as DurableObjectStub<GatewayObject>).stats();
-const rows = (user: string, table: string) => runInDurableObject(gatewayStub(user) as unknown as DurableObjectStub<GatewayObject>, (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n);
+const stats = (user: string) => (gatewayStub(user)).stats();
+const rows = (user: string, table: string) => runInDurableObject(gatewayStub(user), (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n);
 
 describe("SSE streams inside workerd", () => {
   it("answers with the SSE headers, a retry hint, and each message with id = the gateway seq and an event name", async () => {
@@ -49,7 +48,7 @@ describe("SSE streams inside workerd", () => {
 
   it("starts with event: reset when the id is older than the log (1,000 messages per user)", async () => {
     const user = fresh();
-    const stub = gatewayStub(user) as unknown as DurableObjectStub<GatewayObject>;
+    const stub = gatewayStub(user);
     const first = await stub.deliverToUser(user, { data: 0 });
     for (let n = 1; n <= 1000; n++) await stub.deliverToUser(user, { data: n });
     expect(await rows(user, "message_log")).toBe(1000);

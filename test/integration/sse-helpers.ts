@@ -21,7 +21,7 @@ export interface TestStream {
 export async function openStream(user: string, path: string, headers: Record<string, string> = {}): Promise<TestStream> {
   const response = await exports.default.fetch(`${BASE}${path}`, { headers: { Authorization: `Bearer ${await tokenFor(user)}`, ...headers } });
   if (response.status !== 200 || !response.body) throw new Error(`SSE answered ${response.status}: ${await response.text()}`);
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const stream = { response, events: [] as EventSourceMessage[], comments: [] as string[], retry: [] as number[] };
   const parser = createParser({ onEvent: (e) => stream.events.push(e), onComment: (c) => stream.comments.push(c), onRetry: (r) => stream.retry.push(r) });
   const decoder = new TextDecoder();
