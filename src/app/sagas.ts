@@ -40,7 +40,10 @@ const OrderInput = z.object({
   customer: Key.describe("Account charged"),
   amount: z.number().int().positive().max(1_000_000_000),
   fail: z.object({ step: StepName, mode: z.enum(["fatal", "transient"]), times: z.number().int().min(1).max(10).default(1) }).optional().describe("Injected failure of a step (tests)"),
-  failCompensation: z.object({ step: StepName, mode: z.enum(["permanent", "after-effect"]), times: z.number().int().min(1).max(10).default(1) }).optional().describe("Injected failure of a compensation (tests): `after-effect` fails after applying it, like a crash"),
+  failCompensation: z
+    .object({ step: StepName, mode: z.enum(["permanent", "after-effect"]), times: z.number().int().min(1).max(10).default(1), holdMs: z.number().int().min(0).max(10_000).default(0) })
+    .optional()
+    .describe("Injected failure of a compensation (tests): `after-effect` fails after applying it, like a crash, first holding `holdMs` (so a test can evict the entities meanwhile)"),
 });
 type OrderInput = z.output<typeof OrderInput>;
 
@@ -55,7 +58,9 @@ async function undo(c: StepContext<OrderInput>, effect: () => Promise<unknown>):
   const fail = c.input.failCompensation;
   if (fail?.step === c.step && fail.mode === "permanent") throw new Error(`compensation of ${c.step} failed (injected)`);
   await effect();
-  if (fail?.step === c.step && c.attempt <= fail.times) throw new Error(`compensation of ${c.step} crashed after its effect (injected, attempt ${c.attempt})`);
+  if (fail?.step !== c.step || c.attempt > fail.times) return;
+  if (fail.holdMs > 0) await new Promise((resolve) => setTimeout(resolve, fail.holdMs));
+  throw new Error(`compensation of ${c.step} crashed after its effect (injected, attempt ${c.attempt})`);
 }
 
 /** `order`: reserve stock, charge the customer (and mark the `Order` paid), ship it; injectable failures for tests. */

@@ -1,12 +1,15 @@
-import { introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
+import { evictDurableObject, introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Inventory } from "../../src/app/inventory";
 import { Order } from "../../src/app/order";
+import { shardStub } from "./entity-helpers";
 import { api, balance, fresh, fund, record, router, runToEnd, start } from "./saga-helpers";
 
 const stock = (sku: string) => router.to(Inventory).request(sku, "get", {});
 const order = (id: string) => router.to(Order).request(id, "get", {});
+/** The shard object that owns `key`, with the entity's own shard count. */
+const ownerOf = (type: string, key: string) => shardStub(type, key, router.locate(type, key).target.numShards);
 
 function orderInput(extra: Record<string, unknown> = {}) {
   return { orderId: fresh("o"), sku: fresh("sku"), qty: 2, customer: fresh("c"), amount: 50, ...extra };
@@ -48,6 +51,32 @@ describe("the order saga", () => {
     expect(rec.steps.map((s) => s.compensationAttempts)).toEqual([1, 3, 0]);
     expect(await balance(input.customer)).toBe(80);
     expect(await stock(input.sku)).toMatchObject({ reservations: 1, releases: 1 });
+    expect((await order(input.orderId)).history.map((t) => t.to)).toEqual(["paid", "cancelled"]);
+  });
+
+  it("entities evicted in the middle of compensation: each compensation applied once, none skipped", async () => {
+    // The charge compensation refunds and cancels, then holds 1.5 s and crashes (attempt 1 only).
+    const input = orderInput({ fail: { step: "ship", mode: "fatal" }, failCompensation: { step: "charge", mode: "after-effect", times: 1, holdMs: 1_500 } });
+    await fund(input.customer, 80);
+    const id = fresh("evict");
+    await using instance = await introspectWorkflowInstance(env.SAGAS, id);
+    await instance.modify(async (m) => await m.disableRetryDelays());
+    await start("order", input, id);
+    for (let i = 0; i < 300 && (await order(input.orderId)).state.state !== "cancelled"; i++) await new Promise((r) => setTimeout(r, 10));
+    // Mid-compensation: charge's effect applied, its attempt not finished, reserve's not begun.
+    const mid = await record("order", id);
+    expect(mid.status).toBe("compensating");
+    expect(mid.steps.map((s) => [s.status, s.compensationAttempts])).toEqual([["completed", 0], ["compensating", 1], ["failed", 0]]);
+    expect(await stock(input.sku)).toMatchObject({ releases: 0 });
+    // Every object the compensations act on loses its memory (evict rejects if an object is not running).
+    for (const [type, key] of [["Account", input.customer], ["Order", input.orderId], ["Inventory", input.sku], ["SagaLog", id]] as const) await evictDurableObject(ownerOf(type, key));
+    await instance.waitForStatus("complete");
+    const rec = await record("order", id);
+    expect(rec).toMatchObject({ status: "compensated", cause: { step: "ship" }, compensationCause: null });
+    expect(rec.steps.map((s) => [s.status, s.compensationAttempts])).toEqual([["compensated", 1], ["compensated", 2], ["failed", 0]]);
+    // Counted effects: one refund, one cancel (the retry met evicted objects and was deduplicated), one release.
+    expect(await balance(input.customer)).toBe(80);
+    expect(await stock(input.sku)).toMatchObject({ stock: 1000, reservations: 1, releases: 1 });
     expect((await order(input.orderId)).history.map((t) => t.to)).toEqual(["paid", "cancelled"]);
   });
 
