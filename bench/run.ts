@@ -6,6 +6,7 @@ import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
+import { benchSse } from "./sse.ts";
 import { benchTenants } from "./tenants.ts";
 
 /**
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   jobs: benchJobs,
   realtime: benchRealtime,
   sagas: benchSagas,
+  sse: benchSse,
   tenants: benchTenants,
 };
 
