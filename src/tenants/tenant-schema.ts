@@ -1,9 +1,9 @@
 import type { Migration } from "../storage/migrations";
-import { WEBHOOK_MIGRATIONS } from "../webhooks/webhook-schema";
+import { WEBHOOK_MIGRATIONS, WEBHOOK_RETENTION_MIGRATION } from "../webhooks/webhook-schema";
 
 /**
  * Every migration of a `TenantObject`, in one ordered list sharing its `_migrations` table:
- * the webhook tables keep version 1; the tenant tables are version 2. A new migration of either
+ * the webhook tables keep version 1; the tenant tables are version 2; webhook retention is 3. A new migration of either
  * module takes the next free number here, never one already used.
  */
 export const TENANT_OBJECT_MIGRATIONS: readonly Migration[] = [
@@ -62,4 +62,5 @@ export const TENANT_OBJECT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  WEBHOOK_RETENTION_MIGRATION,
 ];

@@ -15,6 +15,7 @@ export interface DeliveryRow extends Record<string, SqlStorageValue> {
   next_attempt_at: number | null;
   replay: number;
   created_at: number;
+  finished_at: number | null;
 }
 
 interface AttemptRow extends Record<string, SqlStorageValue> {
@@ -96,7 +97,7 @@ export class DeliveryStore {
     this.sql.exec("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE seq = ? AND status = 'pending'", at, seq);
   }
 
-  /** Stores an attempt and moves the delivery on: succeeded, pending again at `nextRetryAt`, or dead. */
+  /** Stores an attempt and moves the delivery on: succeeded, pending again at `nextRetryAt`, or dead (finished at `record.at`). */
   recordAttempt(row: DeliveryRow, record: AttemptRecord): void {
     const attempt = row.attempts + 1;
     const status = record.error === null ? "succeeded" : record.nextRetryAt === null ? "dead" : "pending";
@@ -105,14 +106,14 @@ export class DeliveryStore {
       row.seq, attempt, record.at, record.statusCode, record.latencyMs, record.error, record.nextRetryAt, row.replay,
     );
     this.sql.exec(
-      "UPDATE webhook_deliveries SET status = ?, attempts = ?, round_failures = round_failures + ?, next_attempt_at = ? WHERE seq = ?",
-      status, attempt, record.error === null ? 0 : 1, status === "pending" ? record.nextRetryAt : null, row.seq,
+      "UPDATE webhook_deliveries SET status = ?, attempts = ?, round_failures = round_failures + ?, next_attempt_at = ?, finished_at = ? WHERE seq = ?",
+      status, attempt, record.error === null ? 0 : 1, status === "pending" ? record.nextRetryAt : null, status === "pending" ? null : record.at, row.seq,
     );
   }
 
-  /** Sends a delivery again now, with the same event id, on a fresh retry schedule. */
+  /** Sends a delivery again now, with the same event id, on a fresh retry schedule (and, once finished, a fresh retention window). */
   replay(endpointId: string, deliveryId: string, now: number): void {
-    const cursor = this.sql.exec("UPDATE webhook_deliveries SET status = 'pending', round_failures = 0, replay = 1, next_attempt_at = ? WHERE id = ? AND endpoint_id = ?", now, deliveryId, endpointId);
+    const cursor = this.sql.exec("UPDATE webhook_deliveries SET status = 'pending', round_failures = 0, replay = 1, next_attempt_at = ?, finished_at = NULL WHERE id = ? AND endpoint_id = ?", now, deliveryId, endpointId);
     if (cursor.rowsWritten === 0) throw new AppError("not_found", `no delivery '${deliveryId}' for endpoint '${endpointId}'`);
   }
 

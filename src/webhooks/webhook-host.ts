@@ -2,6 +2,7 @@ import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage
 import { sendAttempt, type AttemptOutcome, type Fetcher } from "./attempt";
 import { DeliveryStore, type DeliveryRow, type WebhookEvent } from "./deliveries";
 import { EndpointStore, endpointView, signingSecrets, type EndpointRow } from "./endpoints";
+import { DeliveryRetention } from "./retention";
 import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./schedule";
 
 /** Deliveries attempted concurrently per claim round, and claim rounds per alarm run. */
@@ -22,18 +23,21 @@ export interface WebhookHostDeps {
 
 /**
  * The webhooks of one tenant, in its `TenantObject`: endpoints, deliveries and the dispatcher.
- * Retries are driven by the object's single alarm, always set to the earliest due delivery of an
- * enabled endpoint (or cleared): nothing polls.
+ * Retries and retention are driven by the object's single alarm, always set to the earlier of the
+ * earliest due delivery of an enabled endpoint and the next finished delivery to prune (or cleared):
+ * nothing polls.
  */
 export class WebhookHost {
   readonly endpoints: EndpointStore;
   readonly deliveries: DeliveryStore;
+  readonly retention: DeliveryRetention;
   /** Attempts per endpoint in the current second (memory: an eviction starts a fresh second). */
   readonly #sent = new Map<string, { second: number; count: number }>();
 
   constructor(private readonly storage: DurableObjectStorage, private readonly deps: WebhookHostDeps) {
     this.endpoints = new EndpointStore(storage.sql);
     this.deliveries = new DeliveryStore(storage.sql);
+    this.retention = new DeliveryRetention(storage.sql);
   }
 
   create(input: CreateWebhook): WebhookSecret {
@@ -84,14 +88,17 @@ export class WebhookHost {
     return this.deliveries.get(endpointId, deliveryId);
   }
 
-  /** Sets the alarm to the earliest due delivery, or clears it. */
+  /** Sets the alarm to the earlier of the earliest due delivery and the next prune, or clears it. */
   async arm(): Promise<void> {
-    const due = this.deliveries.nextDue();
-    if (due === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(due);
+    const times = [this.deliveries.nextDue(), this.retention.nextPruneAt()].filter((t) => t !== null);
+    if (times.length === 0) await this.storage.deleteAlarm();
+    else await this.storage.setAlarm(Math.min(...times));
   }
 
-  /** The alarm: attempts every due delivery (in rounds of `BATCH_SIZE`), then re-arms. */
+  /**
+   * The alarm: attempts every due delivery (in rounds of `BATCH_SIZE`), prunes one bounded batch of
+   * expired finished deliveries, then re-arms (at once when expired ones are left).
+   */
   async runDue(): Promise<number> {
     let attempted = 0;
     for (let round = 0; round < ROUNDS_PER_RUN; round++) {
@@ -101,6 +108,8 @@ export class WebhookHost {
       const results = await Promise.all(claimed.map((row) => this.attempt(row, now)));
       attempted += results.filter(Boolean).length;
     }
+    const now = this.deps.now();
+    this.storage.transactionSync(() => this.retention.prune(now));
     await this.arm();
     return attempted;
   }

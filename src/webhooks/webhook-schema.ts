@@ -4,6 +4,7 @@ import type { Migration } from "../storage/migrations";
  * The webhook tables of a `TenantObject` (the tenant's own SQLite database). `webhook_endpoints`
  * (secrets included, never returned after creation), `webhook_deliveries` (one per endpoint and
  * event: the `UNIQUE (endpoint_id, event_id)` is the dedup) and `webhook_attempts` (every attempt).
+ * Version 1 only; `WEBHOOK_RETENTION_MIGRATION` (version 3) follows the tenant tables.
  */
 export const WEBHOOK_MIGRATIONS: readonly Migration[] = [
   {
@@ -55,3 +56,19 @@ export const WEBHOOK_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/**
+ * `finished_at` on deliveries: when a delivery succeeded or went dead (its last attempt), null while
+ * pending; the retention clock (`src/webhooks/retention.ts`). Existing finished deliveries take their
+ * last attempt's time. Listed after the tenant tables' version 2 in `TENANT_OBJECT_MIGRATIONS`.
+ */
+export const WEBHOOK_RETENTION_MIGRATION: Migration = {
+  version: 3,
+  name: "webhook delivery finished_at, for retention",
+  sql: `
+    ALTER TABLE webhook_deliveries ADD COLUMN finished_at INTEGER;
+    UPDATE webhook_deliveries SET finished_at = COALESCE((SELECT MAX(a.at) FROM webhook_attempts a WHERE a.delivery_seq = webhook_deliveries.seq), created_at)
+      WHERE status IN ('succeeded', 'dead');
+    CREATE INDEX IF NOT EXISTS webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
+  `,
+};
