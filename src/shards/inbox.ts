@@ -77,10 +77,17 @@ export function complete(sql: SqlStorage, seq: number, attempt: number): void {
   if (deleted.length !== 1) throw new Error(`inbox row ${seq} was claimed again after attempt ${attempt}; this result is discarded`);
 }
 
-/** Schedules a retry at `retryAt`, or gives up (`failed`, kept for inspection) when it is null. */
-export function release(sql: SqlStorage, seq: number, error: string, retryAt: number | null): void {
-  if (retryAt === null) sql.exec("UPDATE inbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE seq = ?", error, seq);
-  else sql.exec("UPDATE inbox SET status = 'pending', lease_until = NULL, available_at = ?, last_error = ? WHERE seq = ?", retryAt, error, seq);
+/**
+ * Schedules a retry at `retryAt`, or gives up (`failed`, kept for inspection) when it is null.
+ * Fenced like `complete`: a stale attempt (its lease ran out and the row was claimed again) changes
+ * nothing, so it cannot reset the newer attempt's claim. Answers whether it applied.
+ */
+export function release(sql: SqlStorage, seq: number, attempt: number, error: string, retryAt: number | null): boolean {
+  const applied =
+    retryAt === null
+      ? sql.exec("UPDATE inbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE seq = ? AND attempts = ? RETURNING seq", error, seq, attempt)
+      : sql.exec("UPDATE inbox SET status = 'pending', lease_until = NULL, available_at = ?, last_error = ? WHERE seq = ? AND attempts = ? RETURNING seq", retryAt, error, seq, attempt);
+  return applied.toArray().length === 1;
 }
 
 /** When the inbox next needs the alarm: the earliest due row or lease end. */

@@ -168,7 +168,9 @@ export class ShardHost {
     } catch (err) {
       const error = err instanceof AppError ? err : new AppError("internal", err instanceof Error ? err.message : String(err));
       const permanent = error.status < 500 || error.code === "envelope_expired" || row.attempts + 1 >= INBOX_MAX_ATTEMPTS;
-      release(sql, row.seq, `${error.code}: ${error.message}`, permanent ? null : Date.now() + inboxRetryDelay(row.attempts + 1));
+      if (!release(sql, row.seq, row.attempts + 1, `${error.code}: ${error.message}`, permanent ? null : Date.now() + inboxRetryDelay(row.attempts + 1))) {
+        console.warn(`inbox row ${row.seq} attempt ${row.attempts + 1} was fenced off; its failure is discarded`);
+      }
     }
   }
 
