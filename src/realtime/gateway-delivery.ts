@@ -1,4 +1,4 @@
-import { runtimeConfig, type Delivered, type PushParams } from "../spec";
+import { REALTIME_LIMITS, runtimeConfig, type Delivered, type PushParams } from "../spec";
 import { SSE_EVENTS, type ResetParams } from "../spec/streams";
 import { encodeFrame, type FrameProtocol } from "./codec";
 import { MessageLog, topicStream, type LoggedMessage } from "./message-log";
@@ -50,7 +50,7 @@ export class GatewayDelivery {
     this.log = new MessageLog(sql, { messages: config.REALTIME_LOG_MESSAGES, ms: config.REALTIME_LOG_MS });
     this.served = new ServedTopics(sql, config.REALTIME_LOG_MS);
     this.seen = new SeenEvents(sql);
-    this.sse = new SseStreams({ heartbeatMs: config.SSE_HEARTBEAT_MS, bufferBytes: config.SSE_BUFFER_BYTES });
+    this.sse = new SseStreams({ heartbeatMs: config.SSE_HEARTBEAT_MS, bufferBytes: config.SSE_BUFFER_BYTES, streamsPerUser: REALTIME_LIMITS.sseStreamsPerUser });
     this.#seq = sql.exec<{ v: number }>("SELECT v FROM gateway_meta WHERE k = 'seq'").toArray()[0]?.v ?? 0;
   }
 

@@ -6,6 +6,7 @@ import type { RpcContext, RpcRegistry } from "./define-rpc";
 import { dispatch, EFFECTFUL_BUILTINS, type CallScope } from "./dispatch";
 import { GatewayDelivery } from "./gateway-delivery";
 import { openSseStream } from "./gateway-sse";
+import { IDENTITY_HEADERS } from "./identity-headers";
 import { processPayload } from "./jsonrpc";
 import { topicStream, userStream } from "./message-log";
 import { realtime, topicKey, topicName, type Outgoing } from "./realtime";
@@ -13,9 +14,6 @@ import { parseLastSeq } from "./resume";
 import { failureResponse } from "./rpc-failure";
 import { SocketGuard } from "./socket-guard";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index";
-
-/** Headers the Worker sets on the upgrade it forwards after verifying the user token. */
-export const IDENTITY_HEADERS = { user: "x-cluster-user", tenant: "x-cluster-tenant" } as const;
 
 const userTag = (user: string) => `u:${user}`;
 

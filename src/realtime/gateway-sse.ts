@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SSE_EVENTS, STREAM_DEFAULTS } from "../spec/streams";
 import { GatewayDelivery } from "./gateway-delivery";
+import { IDENTITY_HEADERS } from "./identity-headers";
 import { userStream } from "./message-log";
 import { parseLastSeq } from "./resume";
 import { encodeEvent, encodeRetry } from "./sse-encoder";
@@ -33,5 +34,6 @@ export function openSseStream(delivery: GatewayDelivery, request: Request): Resp
   for (const m of resumption.messages) preface.push(encodeEvent({ id: m.seq, event: m.event, data: m.params }));
   // An id with no data sets the client's last event id without dispatching an event.
   preface.push(`id: ${delivery.seq}\n\n`);
-  return delivery.sse.open(streams.map((s) => s.stream), preface, request.signal);
+  const owner = request.headers.get(IDENTITY_HEADERS.user) ?? follow.user ?? "";
+  return delivery.sse.open(owner, streams.map((s) => s.stream), preface, request.signal);
 }

@@ -7,9 +7,12 @@ export interface SseOptions {
   readonly heartbeatMs: number;
   /** Unread bytes a client may have before it is closed with `overflow`. */
   readonly bufferBytes: number;
+  /** Open streams per user; a new one closes that user's oldest with `event: replaced`. */
+  readonly streamsPerUser: number;
 }
 
 interface SseClient {
+  readonly owner: string;
   readonly streams: readonly string[];
   readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   /** Bytes written and not yet taken by the runtime (the client's buffer). */
@@ -37,6 +40,8 @@ const ABORT_GRACE_MS = 30_000;
 export class SseStreams {
   readonly #byStream = new Map<string, Set<SseClient>>();
   readonly #clients = new Set<SseClient>();
+  /** Each user's open streams, oldest first: memory per user is bounded (streamsPerUser × bufferBytes). */
+  readonly #byOwner = new Map<string, SseClient[]>();
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Clients closed because their buffer was full, since the object woke (tests, operators). */
   overflows = 0;
@@ -52,10 +57,15 @@ export class SseStreams {
    * Opens a stream following `streams`, writes `preface` (retry hint, reset or replay) first, then
    * live messages. `signal` (the request's) drops the client as soon as the runtime reports it gone.
    */
-  open(streams: readonly string[], preface: readonly string[], signal?: AbortSignal): Response {
+  open(owner: string, streams: readonly string[], preface: readonly string[], signal?: AbortSignal): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const client: SseClient = { streams, writer: writable.getWriter(), pending: 0, done: false };
+    const client: SseClient = { owner, streams, writer: writable.getWriter(), pending: 0, done: false };
     this.#clients.add(client);
+    const mine = [...(this.#byOwner.get(owner) ?? []), client];
+    this.#byOwner.set(owner, mine);
+    for (const old of mine.slice(0, Math.max(0, mine.length - this.options.streamsPerUser))) {
+      this.#end(old, encodeEvent({ event: SSE_EVENTS.replaced, data: JSON.stringify({ reason: `more than ${this.options.streamsPerUser} streams for this user` }) }));
+    }
     for (const s of streams) {
       let set = this.#byStream.get(s);
       if (!set) this.#byStream.set(s, (set = new Set()));
@@ -123,6 +133,9 @@ export class SseStreams {
     if (client.done) return;
     client.done = true;
     this.#clients.delete(client);
+    const mine = this.#byOwner.get(client.owner)?.filter((c) => c !== client) ?? [];
+    if (mine.length) this.#byOwner.set(client.owner, mine);
+    else this.#byOwner.delete(client.owner);
     for (const s of client.streams) {
       const set = this.#byStream.get(s);
       set?.delete(client);

@@ -87,6 +87,8 @@ export const REALTIME_LIMITS = {
   framesPerSecond: 100,
   /** Sockets per user: a new one closes the oldest with 4001. */
   socketsPerUser: 10,
+  /** SSE streams per user on its gateway: a new one closes the oldest with `event: replaced`. */
+  sseStreamsPerUser: 10,
   /** Topics per socket: beyond, -32003. */
   topicsPerSocket: 100,
   /** Request ids remembered per user, so a call retried after a reconnect is answered, not run again. */

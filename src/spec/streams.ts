@@ -46,4 +46,4 @@ export const ResumedParamsSchema = z
 export type ResumedParams = z.infer<typeof ResumedParamsSchema>;
 
 /** SSE event names besides the messages' own (`message`, or the domain event type). */
-export const SSE_EVENTS = { message: "message", reset: "reset", overflow: "overflow" } as const;
+export const SSE_EVENTS = { message: "message", reset: "reset", overflow: "overflow", replaced: "replaced" } as const;

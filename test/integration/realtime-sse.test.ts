@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api, consume } from "./event-helpers";
 import { connect, G, gatewayStub, tokenFor, usersOnDistinctGateways, wrap } from "./socket-helpers";
 import { BASE } from "./helpers";
-import { openStream, until } from "./sse-helpers";
+import { openStream, until, type TestStream } from "./sse-helpers";
 import { exports } from "cloudflare:workers";
 import type { EventMessage } from "../../src/spec";
 
@@ -81,6 +81,16 @@ describe("SSE streams inside workerd", () => {
     const gone = Date.now();
     await until(async () => (await stats(user)).sseStreams === 0, 2_000);
     expect(Date.now() - gone).toBeLessThan(2 * 200 + 300);
+  });
+
+  it("closes a user's oldest SSE stream with event: replaced when it opens stream 11", async () => {
+    const user = fresh();
+    const streams: TestStream[] = [];
+    for (let i = 0; i < 11; i++) streams.push(await openStream(user, `/v1/sse/users/${user}`));
+    await until(() => Promise.resolve(streams[0]?.events.some((e) => e.event === "replaced") ?? false), 2_000);
+    expect((await stats(user)).sseStreams).toBe(10);
+    expect(streams.slice(1).every((s) => !s.events.some((e) => e.event === "replaced"))).toBe(true);
+    await Promise.all(streams.map((s) => s.cancel()));
   });
 
   it("delivers a domain event bridged to a topic and a user once, when the Queue delivers it twice", async () => {

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { IDENTITY_HEADERS } from "../../realtime/gateway-host";
+import { IDENTITY_HEADERS } from "../../realtime/identity-headers";
 import { gatewayName, gatewayOf } from "../../realtime/realtime";
 import { z } from "zod";
 import { AppError, ProblemSchema, runtimeConfig, UserIdSchema } from "../../spec";

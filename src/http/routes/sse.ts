@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
 import { app as demo } from "../../app";
-import { IDENTITY_HEADERS } from "../../realtime/gateway-host";
+import { IDENTITY_HEADERS } from "../../realtime/identity-headers";
 import { SSE_HEADERS_IN, type SseFollow } from "../../realtime/gateway-sse";
 import { gatewayName, gatewayOf, topicKey } from "../../realtime/realtime";
 import { parseLastSeq } from "../../realtime/resume";
