@@ -48,39 +48,39 @@ export class TenantObject extends DurableObject<Env> implements TenantWebhooksSt
   }
 
   createWebhook(input: CreateWebhook): Promise<Delivery<WebhookSecret>> {
-    return delivered(() => this.webhooks.create(input));
+    return delivered(() => (this.#open(), this.webhooks.create(input)));
   }
 
   listWebhooks(): Promise<Delivery<WebhookEndpoint[]>> {
-    return delivered(() => this.webhooks.list());
+    return delivered(() => (this.#open(), this.webhooks.list()));
   }
 
   getWebhook(id: string): Promise<Delivery<WebhookEndpoint>> {
-    return delivered(() => this.webhooks.get(id));
+    return delivered(() => (this.#open(), this.webhooks.get(id)));
   }
 
   updateWebhook(id: string, patch: UpdateWebhook): Promise<Delivery<WebhookEndpoint>> {
-    return delivered(() => this.webhooks.update(id, patch));
+    return delivered(() => (this.#open(), this.webhooks.update(id, patch)));
   }
 
   deleteWebhook(id: string): Promise<Delivery<null>> {
-    return delivered(async () => (await this.webhooks.remove(id), null));
+    return delivered(async () => (this.#open(), await this.webhooks.remove(id), null));
   }
 
   rotateWebhookSecret(id: string): Promise<Delivery<WebhookSecret>> {
-    return delivered(() => this.webhooks.rotate(id));
+    return delivered(() => (this.#open(), this.webhooks.rotate(id)));
   }
 
   enqueueWebhookEvent(event: WebhookEvent): Promise<Delivery<{ created: number }>> {
-    return delivered(() => this.webhooks.enqueue(event));
+    return delivered(async () => (this.tenant.webhookState().accept ? this.webhooks.enqueue(event) : { created: 0 }));
   }
 
   listWebhookDeliveries(id: string, query: WebhookDeliveryQuery): Promise<Delivery<WebhookDeliveryPage>> {
-    return delivered(() => this.webhooks.listDeliveries(id, query));
+    return delivered(() => (this.#open(), this.webhooks.listDeliveries(id, query)));
   }
 
   replayWebhookDelivery(id: string, deliveryId: string): Promise<Delivery<WebhookDelivery>> {
-    return delivered(() => this.webhooks.replay(id, deliveryId));
+    return delivered(() => (this.#open(), this.webhooks.replay(id, deliveryId)));
   }
 
   provisionTenant(tenant: Tenant): Promise<Delivery<TenantCreated>> {
@@ -92,7 +92,10 @@ export class TenantObject extends DurableObject<Env> implements TenantWebhooksSt
   }
 
   transitionTenant(id: string, to: TenantProvisioningStatus): Promise<Delivery<Tenant>> {
-    return delivered(() => this.tenant.transition(id, to));
+    return delivered(async () => {
+      const tenant = this.tenant.transition(id, to);
+      return tenant.provisioningStatus === "active" ? (await this.webhooks.arm(), tenant) : tenant; // resumed: what waited is due
+    });
   }
 
   destroyTenant(id: string): Promise<Delivery<Tenant>> {
@@ -183,12 +186,22 @@ export class TenantObject extends DurableObject<Env> implements TenantWebhooksSt
     this.registry.remove(id);
   }
 
+  registryHas(id: string): boolean {
+    return this.registry.has(id);
+  }
+
   registryList(cursor: string | undefined, limit: number): TenantPage {
     return this.registry.list(cursor, limit);
   }
 
+  /** Deliveries and retention run only while active (`webhookState`); a suspended tenant's wait, unarmed, until resume re-arms. */
   override async alarm(): Promise<void> {
-    await this.webhooks.runDue();
+    if (this.tenant.webhookState().send) await this.webhooks.runDue();
+  }
+
+  /** Webhook routes need the tenant active: 404 when unknown or destroyed, 423 `tenant_suspended` while suspended. */
+  #open(): void {
+    this.tenant.state.active(tenantOfObjectName(this.ctx.id.name) ?? "");
   }
 
   /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */

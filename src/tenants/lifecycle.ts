@@ -3,6 +3,7 @@ import { publishEvent } from "../events/publish";
 import { Router } from "../shards";
 import { unwrap } from "../shards/delivery";
 import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenant, type Tenant, type TenantCreated } from "../spec";
+import { forgetTenant } from "./known-tenants";
 import { registryStub, tenantStub, type RegistryStub, type TenantStub } from "./tenant-client";
 
 type Hook = keyof typeof TENANT_LIFECYCLE_EVENTS;
@@ -60,6 +61,7 @@ export async function destroyTenant(env: Env, id: string): Promise<Tenant> {
   const registry = registryStub(ns(env));
   const tenant = unwrap(await tenantStub(ns(env), id).destroyTenant(id));
   await registry.registryRemove(id);
+  forgetTenant(id);
   await announce(env, "onTenantDelete", tenant);
   return tenant;
 }

@@ -9,8 +9,13 @@ export class RegistryStore {
 
   /** Reserves an id; 409 `conflict` when taken. */
   reserve(tenant: Tenant): void {
-    if (this.sql.exec("SELECT 1 FROM tenant_registry WHERE tenant_id = ?", tenant.id).toArray().length > 0) throw new AppError("conflict", `tenant '${tenant.id}' exists`);
+    if (this.has(tenant.id)) throw new AppError("conflict", `tenant '${tenant.id}' exists`);
     this.put(tenant);
+  }
+
+  /** Whether the id is registered, in any state (reserved, active, suspended, failed). */
+  has(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM tenant_registry WHERE tenant_id = ?", id).toArray().length > 0;
   }
 
   put(tenant: Tenant): void {

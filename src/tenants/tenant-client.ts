@@ -31,6 +31,7 @@ export interface RegistryStub {
   registryReserve(tenant: Tenant): Promise<Delivery<null>>;
   registryPut(tenant: Tenant): Promise<void>;
   registryRemove(id: string): Promise<void>;
+  registryHas(id: string): Promise<boolean>;
   registryList(cursor: string | undefined, limit: number): Promise<TenantPage>;
 }
 

@@ -80,6 +80,16 @@ export class TenantHost {
     return scope ? { scope, tenant } : null;
   }
 
+  /**
+   * The webhook work the tenant's state allows: `accept` new deliveries while active or suspended
+   * (a suspended tenant's deliveries are kept and wait), `send` them only while active. A tenant
+   * never provisioned, or destroyed, does neither.
+   */
+  webhookState(): { accept: boolean; send: boolean } {
+    const status = this.state.find()?.provisioningStatus;
+    return { accept: status === "active" || status === "suspended", send: status === "active" };
+  }
+
   usage(tenantId: string): TenantUsage {
     const tenant = this.state.get(tenantId);
     return { objects: this.metadata.objects().length, records: this.records.counts(), deploymentsToday: this.log.lastDay(this.now()).count, storageBytes: this.storage.sql.databaseSize, quota: tenant.quota };

@@ -1,5 +1,6 @@
 import { defineSubscription, type EventDefinition, type SubscriptionDefinition } from "../events/define";
 import { unwrap } from "../shards/delivery";
+import { tenantExists } from "../tenants/known-tenants";
 import type { EventMessage, WebhookPayload } from "../spec";
 import { tenantWebhooks } from "./tenant-client";
 
@@ -12,6 +13,7 @@ export function webhookBody(message: EventMessage): string {
 /** Hands a tenant-scoped event to its tenant's `TenantObject`, which enqueues one delivery per subscribed endpoint. */
 export async function enqueueForTenant(env: Env, message: EventMessage): Promise<void> {
   if (message.scope !== "tenant" || message.tenantId === undefined) return;
+  if (!(await tenantExists(env, message.tenantId))) return; // an unknown tenant has no endpoints; reaching its object would create it
   unwrap(await tenantWebhooks(env.TENANTS, message.tenantId).enqueueWebhookEvent({ eventId: message.eventId, type: message.type, body: webhookBody(message) }));
 }
 

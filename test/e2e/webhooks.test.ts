@@ -65,7 +65,9 @@ async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 6
   }
 }
 
+/** Registers the tenant (webhook routes answer 404 for one the registry does not list), then an endpoint. */
 async function endpoint(tenant: string, path: string, events: string[] = ["*"]): Promise<string> {
+  expect([201, 409]).toContain((await post("/v1/tenants", { id: tenant, name: "Webhooks e2e", plan: "free" })).status);
   const res = await post(`/v1/tenants/${tenant}/webhooks`, { url: `http://127.0.0.1:${receiver.port}${path}`, events });
   expect(res.status).toBe(201);
   const { id, secret } = (await res.json()) as { id: string; secret: string };

@@ -13,6 +13,14 @@ export function freshTenant(): string {
   return `t${Date.now().toString(36)}${++counter}`;
 }
 
+/** A registered, active tenant no other test uses: webhook routes answer 404 for a tenant the registry does not list. */
+export async function activeTenant(): Promise<string> {
+  const tenant = freshTenant();
+  const res = await api("/v1/tenants", { method: "POST", body: { id: tenant, name: "Webhooks", plan: "free" } });
+  if (res.status !== 201) throw new Error(`tenant creation answered ${res.status}: ${await res.text()}`);
+  return tenant;
+}
+
 export function tenantStub(tenant: string) {
   return env.TENANTS.get(env.TENANTS.idFromName(tenantObjectName(tenant)));
 }
@@ -40,7 +48,7 @@ export class FakeReceiver {
 }
 
 /**
- * A tenant whose `TenantObject` runs its webhooks with a fake receiver and a controllable clock
+ * A registered, active tenant whose `TenantObject` runs its webhooks with a fake receiver and a controllable clock
  * starting in 2100 (so the real alarm never fires by itself: `runAlarm` fires it).
  */
 export interface TestTenant {
@@ -55,7 +63,7 @@ export interface TestTenant {
 export const T0 = Date.parse("2100-01-01T00:00:00Z");
 
 export async function testTenant(): Promise<TestTenant> {
-  const tenant = freshTenant();
+  const tenant = await activeTenant();
   const receiver = new FakeReceiver();
   const t: TestTenant = {
     tenant, receiver, disabled: [], now: T0,

@@ -2,13 +2,13 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "./event-helpers";
 import { BASE } from "./helpers";
-import { createEndpoint, freshTenant, tenantRows } from "./webhook-helpers";
+import { activeTenant, createEndpoint, freshTenant, tenantRows } from "./webhook-helpers";
 
 const hooks = (tenant: string, rest = "") => `/v1/tenants/${tenant}/webhooks${rest}`;
 
 describe("webhook endpoints over HTTP", () => {
   it("registers an endpoint and shows its whsec_ secret only in the creation answer", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const res = await api(hooks(tenant), { method: "POST", body: { url: "https://hooks.example.com/in", events: ["demo.ping"], description: "orders", rateLimitPerSecond: 5 } });
     expect(res.status).toBe(201);
     const created = await res.json<{ id: string; secret: string; events: string[]; disabled: boolean }>();
@@ -25,7 +25,7 @@ describe("webhook endpoints over HTTP", () => {
   });
 
   it("changes url, events, description, rate limit and disabled with PATCH", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const { id } = await createEndpoint(tenant, { description: "a" });
     const res = await api(hooks(tenant, `/${id}`), { method: "PATCH", body: { url: "https://other.example.com/x", events: ["counter.incremented"], description: null, rateLimitPerSecond: 2, disabled: true } });
     expect(res.status).toBe(200);
@@ -35,7 +35,7 @@ describe("webhook endpoints over HTTP", () => {
   });
 
   it("deletes an endpoint; it is then 404", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const { id } = await createEndpoint(tenant);
     expect((await api(hooks(tenant, `/${id}`), { method: "DELETE" })).status).toBe(204);
     expect((await api(hooks(tenant, `/${id}`))).status).toBe(404);
@@ -44,7 +44,7 @@ describe("webhook endpoints over HTTP", () => {
   });
 
   it("rotates the secret: a new secret, shown once, and a 24 h window for the old one", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const { id, secret } = await createEndpoint(tenant);
     const res = await api(hooks(tenant, `/${id}/rotate-secret`), { method: "POST" });
     expect(res.status).toBe(200);
@@ -61,7 +61,7 @@ describe("webhook endpoints over HTTP", () => {
   it.each(["http://127.0.0.1/hook", "http://169.254.169.254/latest/meta-data", "https://10.0.0.1/", "https://[::1]/", "http://hooks.example.com/in"])(
     "refuses %s with a 400 problem on the path url, storing nothing (WEBHOOKS_ALLOW_PRIVATE off)",
     async (url) => {
-      const tenant = freshTenant();
+      const tenant = await activeTenant();
       const res = await api(hooks(tenant), { method: "POST", body: { url, events: ["*"] } });
       expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -71,7 +71,7 @@ describe("webhook endpoints over HTTP", () => {
   );
 
   it("refuses a private URL in a PATCH too", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const { id } = await createEndpoint(tenant);
     const res = await api(hooks(tenant, `/${id}`), { method: "PATCH", body: { url: "https://192.168.1.1/" } });
     expect(res.status).toBe(400);
@@ -79,7 +79,7 @@ describe("webhook endpoints over HTTP", () => {
   });
 
   it("answers 400 with paths for bad input and 404 for unknown endpoints", async () => {
-    const tenant = freshTenant();
+    const tenant = await activeTenant();
     const bad = await api(hooks(tenant), { method: "POST", body: { url: "https://hooks.example.com/", events: [], extra: 1 } });
     expect(bad.status).toBe(400);
     expect((await bad.json<{ errors: { path: string }[] }>()).errors.map((e) => e.path)).toEqual(expect.arrayContaining(["events"]));

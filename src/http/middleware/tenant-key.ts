@@ -1,6 +1,7 @@
 import type { Context, Next } from "hono";
 import { AppError, TenantIdSchema, type TenantRuntimeContext } from "../../spec";
 import { tenantOfKey } from "../../tenants/keys";
+import { tenantExists } from "../../tenants/known-tenants";
 import { tenantNamespace } from "../../tenants/lifecycle";
 import { tenantStub } from "../../tenants/tenant-client";
 import type { AppEnv } from "../env";
@@ -18,10 +19,13 @@ const unauthorized = () => new AppError("unauthorized", "invalid bearer token", 
  * Authenticates a tenant API key. The key's tenant is authoritative: it may reach only
  * `/v1/tenants/<its tenant>/…` (another tenant's path answers 404, never revealing whether that
  * tenant exists; any other route 403), never the lifecycle or key routes, and a `read-only` key
- * only GET. Handlers then see the `TenantRuntimeContext` in `c.var.tenant`.
+ * only GET. Handlers then see the `TenantRuntimeContext` in `c.var.tenant`. A key naming a tenant
+ * the registry does not list answers 401 before any tenant object is reached (`tenantExists`):
+ * anyone can shape a key, and reaching `tenant/<any id>` would create a stored object per request.
  */
 export async function tenantKeyAuth(c: Context<AppEnv>, next: Next, apiKey: string): Promise<Response | void> {
   const tenantId = tenantOfKey(apiKey) ?? "";
+  if (!(await tenantExists(c.env, tenantId))) throw unauthorized();
   const verified = await tenantStub(tenantNamespace(c.env), tenantId).verifyTenantKey(apiKey);
   if (!verified) throw unauthorized();
   const path = TENANT_PATH.exec(c.req.path);

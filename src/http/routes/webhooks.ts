@@ -1,11 +1,12 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { unwrap } from "../../shards/delivery";
+import { unwrap, type Delivery } from "../../shards/delivery";
 import {
   CreateWebhookSchema, ProblemSchema, TenantIdSchema, UpdateWebhookSchema, validationError, WebhookDeliveryPageSchema, WebhookDeliveryQuerySchema, WebhookDeliverySchema,
   WebhookEndpointSchema, WebhookSecretSchema, type TenantId,
 } from "../../spec";
+import { requireTenant } from "../../tenants/known-tenants";
 import { tenantWebhooks, type TenantWebhooksStub } from "../../webhooks/tenant-client";
 import type { AppEnv } from "../env";
 import { readInput } from "./entity-input";
@@ -13,7 +14,7 @@ import { readInput } from "./entity-input";
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { "application/json": { schema } } });
 const base = { tags: ["webhooks"], security: [{ adminBearer: [] }] };
-const errors = { 400: problem("Invalid input (paths listed), or a URL the SSRF guard refuses (path url)"), 401: problem("Missing or invalid admin token"), 404: problem("No such endpoint or delivery") };
+const errors = { 400: problem("Invalid input (paths listed), or a URL the SSRF guard refuses (path url)"), 401: problem("Missing or invalid admin token"), 404: problem("No such tenant, endpoint or delivery"), 423: problem("Tenant suspended") };
 const Tenant = z.object({ tenant: TenantIdSchema });
 const Endpoint = Tenant.extend({ id: z.string().describe("Endpoint id") });
 const DeliveryParams = Endpoint.extend({ deliveryId: z.string().describe("Delivery id") });
@@ -36,7 +37,15 @@ function tenantOf(c: Context<AppEnv>): TenantId {
   return parsed.data;
 }
 
-const stub = (c: Context<AppEnv>): TenantWebhooksStub => tenantWebhooks(c.env.TENANTS, tenantOf(c));
+/**
+ * Calls the tenant's object once the registry lists the tenant (404 otherwise, and no object is
+ * created: `requireTenant`); the object itself answers 404 for a destroyed tenant, 423 while suspended.
+ */
+async function call<T>(c: Context<AppEnv>, rpc: (stub: TenantWebhooksStub) => Promise<Delivery<T>>): Promise<T> {
+  const tenant = tenantOf(c);
+  await requireTenant(c.env, tenant);
+  return unwrap(await rpc(tenantWebhooks(c.env.TENANTS, tenant)));
+}
 const param = (c: Context<AppEnv>, name: string): string => c.req.param(name) ?? "";
 
 async function body<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
@@ -45,24 +54,24 @@ async function body<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise
   return parsed.data;
 }
 
-/** Outbound webhooks of a tenant (JOBS-02): endpoints, secrets, deliveries and replay. Admin bearer. */
+/** Outbound webhooks of a tenant (JOBS-02): endpoints, secrets, deliveries and replay. Admin bearer or the tenant's key; the tenant must exist and be active. */
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.create, async (c) => {
     const input = await body(c, CreateWebhookSchema);
-    return c.json(unwrap(await stub(c).createWebhook(input)), 201);
+    return c.json(await call(c, (s) => s.createWebhook(input)), 201);
   });
-  app.openapi(routes.list, async (c) => c.json({ items: unwrap(await stub(c).listWebhooks()) }, 200));
-  app.openapi(routes.get, async (c) => c.json(unwrap(await stub(c).getWebhook(param(c, "id"))), 200));
+  app.openapi(routes.list, async (c) => c.json({ items: await call(c, (s) => s.listWebhooks()) }, 200));
+  app.openapi(routes.get, async (c) => c.json(await call(c, (s) => s.getWebhook(param(c, "id"))), 200));
   app.openapi(routes.update, async (c) => {
     const patch = await body(c, UpdateWebhookSchema);
-    return c.json(unwrap(await stub(c).updateWebhook(param(c, "id"), patch)), 200);
+    return c.json(await call(c, (s) => s.updateWebhook(param(c, "id"), patch)), 200);
   });
-  app.openapi(routes.remove, async (c) => (unwrap(await stub(c).deleteWebhook(param(c, "id"))), c.body(null, 204)));
-  app.openapi(routes.rotate, async (c) => c.json(unwrap(await stub(c).rotateWebhookSecret(param(c, "id"))), 200));
+  app.openapi(routes.remove, async (c) => (await call(c, (s) => s.deleteWebhook(param(c, "id"))), c.body(null, 204)));
+  app.openapi(routes.rotate, async (c) => c.json(await call(c, (s) => s.rotateWebhookSecret(param(c, "id"))), 200));
   app.openapi(routes.deliveries, async (c) => {
     const query = WebhookDeliveryQuerySchema.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
-    return c.json(unwrap(await stub(c).listWebhookDeliveries(param(c, "id"), query.data)), 200);
+    return c.json(await call(c, (s) => s.listWebhookDeliveries(param(c, "id"), query.data)), 200);
   });
-  app.openapi(routes.replay, async (c) => c.json(unwrap(await stub(c).replayWebhookDelivery(param(c, "id"), param(c, "deliveryId"))), 202));
+  app.openapi(routes.replay, async (c) => c.json(await call(c, (s) => s.replayWebhookDelivery(param(c, "id"), param(c, "deliveryId"))), 202));
 }
