@@ -80,6 +80,11 @@ export function storeInvalid(sql: SqlStorage, raw: unknown, reason: string, now:
   insertDead(sql, { ...(raw as object), eventId, type }, { subscription: null, message: reason, code: "invalid_event", attempts: 1, first: now, last: now }, now);
 }
 
+/** An event the outbox relay gave up on: it never reached any subscriber, so one dead letter for all (`subscription: null`). */
+export function storeUnrelayed(sql: SqlStorage, event: EventMessage, error: { message: string; code: string }, attempts: number, now: number): void {
+  insertDead(sql, event, { subscription: null, message: error.message.slice(0, 2000), code: error.code, attempts, first: now, last: now }, now);
+}
+
 interface DeadRow extends Record<string, SqlStorageValue> {
   id: string; event: string; subscription: string | null; error_message: string; error_code: string; attempts: number; first_failed_at: number; last_failed_at: number; created_at: number;
 }

@@ -28,6 +28,12 @@ export function streamOf(sub: SubscriptionDefinition, message: EventMessage): st
   return message.partitionKey === undefined || message.sequence === undefined ? undefined : `${sub.name}|${message.producer}|${eventChannel(message.partitionKey, message.tenantId)}`;
 }
 
+/** The entity key an event goes to at an entity target: `<tenantId>:`-prefixed for a tenant's event under `channel-prefix` isolation. */
+export function subscriberKey(target: { key: (payload: never, message: EventMessage) => string }, message: EventMessage, isolation: DeliveryDeps["tenantIsolation"]): string {
+  const rawKey = target.key(message.payload as never, message);
+  return message.scope === "tenant" && message.tenantId && isolation === "channel-prefix" ? `${message.tenantId}:${rawKey}` : rawKey;
+}
+
 /**
  * Delivers one event to one subscription. Entity targets: exactly-once sends the message with id
  * `<subscription>:<eventId>` (recorded by the entity in the transaction of its effect, 7 days);
@@ -44,8 +50,7 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
   }
   if ("topic" in sub.to || "user" in sub.to) return deliverToRealtime(sub, message, deps);
   const target = sub.to;
-  const rawKey = target.key(payload, message);
-  const key = message.scope === "tenant" && message.tenantId && deps.tenantIsolation === "channel-prefix" ? `${message.tenantId}:${rawKey}` : rawKey;
+  const key = subscriberKey(target, message, deps.tenantIsolation);
   const input = target.input ? target.input(payload, message) : payload;
   const stream = effectiveDelivery(message.delivery, sub.deliver) === "best-effort" ? undefined : streamOf(sub, message);
   const result = await deps.router.request(target.entityType, key, target.message, input, {

@@ -9,6 +9,8 @@ export interface DeadLetterStub {
   recordEventFailures(eventId: string, failures: Failure[], attempt: number): Promise<void>;
   storeDeadEvent(event: EventMessage, attempts: number): Promise<number>;
   storeInvalidEvent(raw: unknown, reason: string): Promise<void>;
+  /** An event the outbox relay gave up on (it never reached the Queue): a dead letter with `subscription: null`. */
+  storeUnrelayedEvent(event: EventMessage, error: { message: string; code: string }, attempts: number): Promise<void>;
   listDeadEvents(filter: DeadFilter): Promise<{ items: DeadLetter[]; nextCursor: string | null }>;
   getDeadEvent(id: string): Promise<DeadLetter | null>;
   deleteDeadEvent(id: string): Promise<boolean>;

@@ -4,17 +4,18 @@ import { runtimeConfig, type EventMessage } from "../spec";
 import type { PendingEvent } from "../storage/outbox";
 import type { EventRegistry } from "./define";
 import { deliverToSubscription, receives } from "./deliver";
+import { deadLetters } from "./dlq-client";
 import { relayOutbox } from "./relay";
 
 /**
  * What the events capability plugs into every object that emits: the emit-time registry check,
- * the outbox relay to the `events` Queue, in-process delivery of local-scope events after their
+ * the outbox relay to the `events` Queue (rows it gives up on go to the event dead letters), in-process delivery of local-scope events after their
  * commit (best-effort: one attempt, failures logged), and handing a held event back to the Queue.
  */
 export function shardEventHooks(env: Env, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { requeue: (original: unknown) => Promise<void> } {
   return {
     validateEvent: registry.validate,
-    relay: async (sql, producer) => (await relayOutbox(sql, env.EVENTS, producer)).nextDue,
+    relay: async (sql, producer) => (await relayOutbox(sql, { queue: env.EVENTS, deadLetter: (event, error, attempts) => deadLetters(env.SINGLETONS).storeUnrelayedEvent(event, error, attempts) }, producer)).nextDue,
     deliverLocal: async (events: readonly PendingEvent[]) => {
       const deps = { env, router: router(), tenantIsolation: runtimeConfig(env).TENANT_ISOLATION };
       for (const event of events) {

@@ -3,6 +3,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards";
 import { AppError, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec";
 import { eventChannel } from "../storage/event-channel";
+import { assertEmitFits } from "../storage/event-size";
 import type { EventRegistry } from "./define";
 
 /**
@@ -17,7 +18,7 @@ export function ownerKey(partitionKey: string | undefined, eventId: string, tena
 
 /**
  * Publishes an event from outside an entity: checked against the registry first (400, nothing
- * stored), then emitted by the `EventBus` entity that owns its partition key, so it is durable in
+ * stored) and against the Queue's message size (413 `payload_too_large`, nothing stored), then emitted by the `EventBus` entity that owns its partition key, so it is durable in
  * an outbox when this resolves. `eventId` (an Idempotency-Key) makes a repeat a duplicate.
  */
 export async function publishEvent(router: Router, registry: EventRegistry, event: PublishEvent, eventId?: string): Promise<{ eventId: string; duplicate: boolean }> {
@@ -27,6 +28,7 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
   if (event.scope === "tenant" && !event.tenantId) throw new AppError("validation_failed", "a tenant-scoped event needs tenantId", { extra: { errors: [{ path: "tenantId", message: "required with scope tenant" }] } });
   const { payload } = registry.validate(event.type, event.payload, {});
   const input = { eventId: parsedId.data, type: event.type, payload, scope: event.scope, ...(event.partitionKey ? { partitionKey: event.partitionKey } : {}), ...(event.tenantId ? { tenantId: event.tenantId } : {}) };
+  assertEmitFits(input);
   const result = await router.request("EventBus", ownerKey(event.partitionKey, id, event.tenantId), "publish", input, { messageId: id });
   return { eventId: id, duplicate: result.duplicate };
 }

@@ -1,9 +1,12 @@
 import type { EventMessage } from "../spec";
+import { jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size";
 import { outboxNextDue, SENT_RETENTION_MS } from "../storage/outbox";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
 const BATCH = 100;
 const BATCH_BYTES = 200_000;
+/** A row the Queue refuses this many times (about 4 minutes of backoff) moves to the event dead letters. */
+export const MAX_RELAY_ATTEMPTS = 10;
 
 export interface EventQueue {
   sendBatch(messages: Iterable<MessageSendRequest<EventMessage>>): Promise<unknown>;
@@ -29,51 +32,116 @@ function toMessage(row: OutboxRow, producer: string): EventMessage {
   } as EventMessage;
 }
 
-function chunks(messages: EventMessage[]): EventMessage[][] {
-  const out: EventMessage[][] = [];
-  let current: EventMessage[] = [];
+/** A row ready to send: its message and that message's serialized size. */
+interface Pending { readonly row: OutboxRow; readonly message: EventMessage; readonly bytes: number }
+
+function chunks(pending: readonly Pending[]): Pending[][] {
+  const out: Pending[][] = [];
+  let current: Pending[] = [];
   let bytes = 0;
-  for (const m of messages) {
-    const size = JSON.stringify(m).length;
-    if (current.length > 0 && (current.length >= BATCH || bytes + size > BATCH_BYTES)) {
+  for (const p of pending) {
+    if (current.length > 0 && (current.length >= BATCH || bytes + p.bytes > BATCH_BYTES)) {
       out.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(m);
-    bytes += size;
+    current.push(p);
+    bytes += p.bytes;
   }
   if (current.length > 0) out.push(current);
   return out;
 }
 
+/** Where the relay sends: the events Queue, and the event dead letters for rows it gives up on. */
+export interface RelayTargets {
+  readonly queue: EventQueue;
+  /** Stores an event the relay gave up on as a dead letter (`subscription: null`). */
+  readonly deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => Promise<void>;
+}
+
+const send = (queue: EventQueue, batch: readonly Pending[]) => queue.sendBatch(batch.map((p) => ({ body: p.message, contentType: "json" as const })));
+const markSent = (sql: SqlStorage, batch: readonly Pending[]) => sql.exec(`UPDATE outbox SET sent_at = ? WHERE seq IN (${batch.map(() => "?").join(",")})`, Date.now(), ...batch.map((p) => p.row.seq));
+
+/** Moves a row to the dead letters (then out of the outbox); if the dead letters are unreachable, retries it later. */
+async function bury(sql: SqlStorage, targets: RelayTargets, p: Pending, error: { message: string; code: string }, attempts: number): Promise<boolean> {
+  try {
+    await targets.deadLetter(p.message, error, attempts);
+    sql.exec("DELETE FROM outbox WHERE seq = ?", p.row.seq);
+    console.error(`event ${p.row.event_id} dead-lettered by the relay after ${attempts} attempt(s): ${error.message}`);
+    return true;
+  } catch (err) {
+    sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, Date.now() + relayBackoff(attempts), `dead-lettering failed: ${String(err)}`.slice(0, 500), p.row.seq);
+    return false;
+  }
+}
+
+/** One failed send of a row: retried with backoff, or dead-lettered at its `MAX_RELAY_ATTEMPTS`th failure. */
+async function failed(sql: SqlStorage, targets: RelayTargets, p: Pending, err: unknown): Promise<void> {
+  const attempts = p.row.attempts + 1;
+  const error = String(err).slice(0, 500);
+  if (attempts >= MAX_RELAY_ATTEMPTS) {
+    await bury(sql, targets, p, { message: `the events Queue refused the event ${attempts} times; last error: ${error}`, code: "relay_failed" }, attempts);
+    return;
+  }
+  sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, Date.now() + relayBackoff(attempts), error, p.row.seq);
+}
+
+/**
+ * Sends one batch. If a batch of several rows fails, its rows are sent one at a time, so one bad row
+ * does not hold the others back. Returns how many rows were sent.
+ */
+async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly Pending[]): Promise<number> {
+  try {
+    await send(targets.queue, batch);
+    markSent(sql, batch);
+    return batch.length;
+  } catch (err) {
+    if (batch.length === 1 && batch[0]) return failed(sql, targets, batch[0], err).then(() => 0);
+  }
+  let sent = 0;
+  for (const p of batch) {
+    try {
+      await send(targets.queue, [p]);
+      markSent(sql, [p]);
+      sent++;
+    } catch (err) {
+      await failed(sql, targets, p, err);
+    }
+  }
+  return sent;
+}
+
 /**
  * Relays the outbox to the events Queue, oldest first, in batches. A row is marked sent only after
- * `sendBatch` resolves; a failing send keeps the row and schedules it again with backoff. Every
- * relay of a row carries the same event id. Returns when the outbox next needs the alarm.
+ * `sendBatch` resolves; a failing send keeps the row and schedules it again with backoff (a failed
+ * batch is retried row by row). A row the Queue refuses `MAX_RELAY_ATTEMPTS` times, or whose message
+ * is over `MAX_EVENT_MESSAGE_BYTES`, moves to the event dead letters. Every relay of a row carries
+ * the same event id. Returns when the outbox next needs the alarm.
  */
-export async function relayOutbox(sql: SqlStorage, queue: EventQueue, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
+export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
   let sent = 0;
   for (;;) {
     const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();
     if (rows.length === 0) break;
-    const bySeq = new Map(rows.map((r) => [r.event_id, r.seq]));
-    let failed = false;
-    for (const batch of chunks(rows.map((r) => toMessage(r, producer)))) {
-      const seqs = batch.map((m) => bySeq.get(m.eventId) ?? -1);
-      const marks = seqs.map(() => "?").join(",");
-      try {
-        await queue.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
-        sql.exec(`UPDATE outbox SET sent_at = ? WHERE seq IN (${marks})`, Date.now(), ...seqs);
-        sent += batch.length;
-      } catch (err) {
-        const attempts = (rows.find((r) => r.seq === seqs[0])?.attempts ?? 0) + 1;
-        sql.exec(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq IN (${marks})`, Date.now() + relayBackoff(attempts), String(err).slice(0, 500), ...seqs);
-        failed = true;
+    const pending: Pending[] = [];
+    for (const row of rows) {
+      const message = toMessage(row, producer);
+      const bytes = jsonBytes(message);
+      // Written before the emit-time check existed, or over it by the relay's own fields: it can never be sent.
+      if (bytes > MAX_EVENT_MESSAGE_BYTES) await bury(sql, targets, { row, message, bytes }, { message: `the event is a ${bytes}-byte Queue message, over the ${MAX_EVENT_MESSAGE_BYTES}-byte limit`, code: "payload_too_large" }, row.attempts + 1);
+      else pending.push({ row, message, bytes });
+    }
+    let stalled = false;
+    for (const batch of chunks(pending)) {
+      const ok = await sendChunk(sql, targets, batch);
+      sent += ok;
+      // Not one row of the batch went out: the Queue is likely down; the rest waits for the next run.
+      if (ok === 0) {
+        stalled = true;
         break;
       }
     }
-    if (failed) break;
+    if (stalled) break;
   }
   sql.exec("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= ?", now - SENT_RETENTION_MS);
   return { sent, nextDue: outboxNextDue(sql) };

@@ -60,6 +60,10 @@ export class ShardObject extends DurableObject<Env> implements ShardStub, JobSha
     return delivered(() => this.#ordered.deliver(target, key, envelope, order, original));
   }
 
+  skipOrdered(target: ShardTarget, stream: string, sequence: number): Promise<Delivery<{ status: "skipped" | "marked" | "passed" }>> {
+    return delivered(() => this.#ordered.skip(target, stream, sequence));
+  }
+
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {
     return delivered(() => this.#host.broadcast(target, envelope));
   }

@@ -8,7 +8,7 @@ import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type Ta
 import { runMigrations } from "../storage/migrations";
 import { actionEvents } from "../events/publish";
 import { actionJobs } from "../jobs/actions";
-import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, type DeadFilter, type Failure } from "../events/dead-letters";
+import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters";
 import type { Pong } from "./ping";
 
 /**
@@ -80,6 +80,10 @@ export class SingletonObject extends DurableObject<Env> {
 
   storeInvalidEvent(raw: unknown, reason: string): void {
     storeInvalid(this.ctx.storage.sql, raw, reason, Date.now());
+  }
+
+  storeUnrelayedEvent(event: EventMessage, error: { message: string; code: string }, attempts: number): void {
+    storeUnrelayed(this.ctx.storage.sql, event, error, attempts, Date.now());
   }
 
   listDeadEvents(filter: DeadFilter): { items: DeadLetter[]; nextCursor: string | null } {

@@ -31,6 +31,8 @@ export interface ShardStub {
   enqueue(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Accepted>>;
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>>;
   deliverOrdered(target: ShardTarget, key: EntityKey, envelope: Envelope, order: { stream: string; sequence: number }, original: unknown): Promise<Delivery<Reply & { status: "applied" | "duplicate" | "held" }>>;
+  /** Makes an ordered stream pass one sequence (a deleted dead letter). */
+  skipOrdered(target: ShardTarget, stream: string, sequence: number): Promise<Delivery<{ status: "skipped" | "marked" | "passed" }>>;
 }
 
 export interface ShardNamespace {

@@ -1,6 +1,6 @@
 import type { EntityKey, Envelope } from "../spec";
 import type { Reply, ShardTarget } from "./delivery";
-import { advanceStream, dropHeld, holdEvent, nextSequence, releasable, releasableStreams, retryHeldAt, type OrderedDelivery } from "./ordering";
+import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, type OrderedDelivery } from "./ordering";
 import type { ShardHost } from "./shard-host";
 
 /** How a sequenced event was taken: applied now, already applied, or held until its gap fills. */
@@ -40,6 +40,22 @@ export class OrderedDeliveries {
     });
   }
 
+  /**
+   * Delete = skip: the stream passes `sequence` without applying it (its dead letter was deleted),
+   * and what is then next is released. A sequence not yet reached is marked and passed when it is
+   * next; one already passed is left alone.
+   */
+  skip(target: ShardTarget, stream: string, sequence: number): Promise<{ status: "skipped" | "marked" | "passed" }> {
+    this.host.open(target);
+    const sql = this.host.ctx.storage.sql;
+    return this.host.mailbox.run(`order|${stream}`, async () => {
+      if (sequence < nextSequence(sql, stream)) return { status: "passed" as const };
+      this.host.ctx.storage.transactionSync(() => holdSkip(sql, stream, sequence, Date.now()));
+      await this.#releaseLocked(stream);
+      return { status: nextSequence(sql, stream) > sequence ? ("skipped" as const) : ("marked" as const) };
+    }, false);
+  }
+
   /** Applies the held events of `stream` that are next, in order, until one is missing or fails. */
   release(stream: string): Promise<void> {
     return this.host.mailbox.run(`order|${stream}`, () => this.#releaseLocked(stream), false);
@@ -51,6 +67,10 @@ export class OrderedDeliveries {
     const sql = this.host.ctx.storage.sql;
     for (let held = releasable(sql, stream, Date.now()); held; held = releasable(sql, stream, Date.now())) {
       const { seq, key, envelope, original } = held;
+      if (envelope === null) {
+        this.host.ctx.storage.transactionSync(() => (advanceStream(sql, stream, seq + 1), dropHeld(sql, stream, seq)));
+        continue;
+      }
       const apply = () => this.host.mailbox.run(key, () => runtime.execute(key as EntityKey, envelope, (tx) => (advanceStream(tx, stream, seq + 1), dropHeld(tx, stream, seq))), false);
       let error: unknown;
       for (let attempt = 1; attempt <= LOCAL_ATTEMPTS; attempt++) {

@@ -15,7 +15,8 @@ export interface HeldEvent {
   readonly stream: string;
   readonly seq: number;
   readonly key: string;
-  readonly envelope: Envelope;
+  /** Null for a skip: the stream passes this sequence without applying anything (its dead letter was deleted). */
+  readonly envelope: Envelope | null;
   /** The original Queue message, re-enqueued if applying the held event fails. */
   readonly original: unknown;
 }
@@ -45,7 +46,18 @@ export function releasable(sql: SqlStorage, stream: string, now: number): HeldEv
       stream, now,
     )
     .toArray()[0];
-  return row ? { stream, seq: row.seq, key: row.entity_key, envelope: JSON.parse(row.envelope) as Envelope, original: JSON.parse(row.original) as unknown } : null;
+  return row ? { stream, seq: row.seq, key: row.entity_key, envelope: JSON.parse(row.envelope) as Envelope | null, original: JSON.parse(row.original) as unknown } : null;
+}
+
+/**
+ * Marks `seq` of `stream` as skipped: a held row with no envelope (replacing a held event there),
+ * released like any held event, so the stream passes it once it is next. Idempotent.
+ */
+export function holdSkip(sql: SqlStorage, stream: string, seq: number, now: number): void {
+  sql.exec(
+    "INSERT INTO order_held (stream, seq, entity_key, envelope, original, held_at) VALUES (?, ?, '', 'null', 'null', ?) ON CONFLICT (stream, seq) DO UPDATE SET entity_key = '', envelope = 'null', original = 'null', retry_at = 0",
+    stream, seq, now,
+  );
 }
 
 export function dropHeld(sql: SqlStorage, stream: string, seq: number): void {

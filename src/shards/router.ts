@@ -69,6 +69,12 @@ export class Router {
     return { ...unwrap(await stub.deliver(location.target, location.key, envelope)), location };
   }
 
+  /** Makes the ordered stream `stream` at the shard owning `key` pass `sequence` (a deleted dead letter: delete = skip). */
+  async skipOrdered(type: string, key: string, stream: string, sequence: number): Promise<{ status: "skipped" | "marked" | "passed" }> {
+    const location = this.locate(type, key);
+    return unwrap(await this.#stub(location.objectName).skipOrdered(location.target, stream, sequence));
+  }
+
   /** Sends and returns once the message is durably stored in the shard's inbox. */
   async notify(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Accepted & { location: Location }> {
     const location = this.locate(type, key);

@@ -1,5 +1,6 @@
 import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec";
 import { eventChannel } from "./event-channel";
+import { assertEmitFits } from "./event-size";
 import type { Migration } from "./migrations";
 
 /**
@@ -53,8 +54,9 @@ export type EventValidator = (type: string, payload: unknown, options: EmitOptio
 
 /**
  * Builds an outbox entry from `ctx.emit`. Options are validated here, at the emitter, so a bad
- * emit fails the handler before anything is stored. The event id is fixed now, so every relay of
- * the row carries the same id.
+ * emit fails the handler before anything is stored; so does an event whose Queue message would
+ * exceed `MAX_EVENT_MESSAGE_BYTES` (413 `payload_too_large`). The event id is fixed now, so every
+ * relay of the row carries the same id.
  */
 export function pendingEvent(type: string, payload: unknown, options: EmitOptions = {}, validate?: EventValidator): PendingEvent {
   if (typeof type !== "string" || type.length === 0 || type.length > 128) throw new Error("emit: event type must be 1–128 characters");
@@ -66,7 +68,7 @@ export function pendingEvent(type: string, payload: unknown, options: EmitOption
   if (parsed.scope === "tenant" && !tenantId) throw new AppError("validation_failed", "emit: a tenant-scoped event needs a tenantId");
   const checked = validate ? validate(type, payload, options) : { version: 1, payload };
   JSON.stringify(checked.payload); // throws on cycles and BigInt: an event must be JSON
-  return {
+  const pending: PendingEvent = {
     eventId: eventId ?? `evt_${crypto.randomUUID()}`,
     type,
     version: checked.version,
@@ -74,6 +76,9 @@ export function pendingEvent(type: string, payload: unknown, options: EmitOption
     ...(tenantId ? { tenantId } : {}),
     options: { scope: parsed.scope, deliverySemantics: parsed.deliverySemantics ?? defaultDeliverySemantics(parsed.scope), partitionKey: parsed.partitionKey },
   };
+  // Local events never touch the Queue; every other one must fit a Queue message, or its row could never be relayed.
+  if (parsed.scope !== "local") assertEmitFits(pending);
+  return pending;
 }
 
 /**

@@ -24,6 +24,7 @@ function recordingNamespace() {
         deliver: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: { n: 1 }, duplicate: false } })),
         enqueue: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { messageId: envelope.messageId ?? ("" as never), duplicate: false } })),
         deliverOrdered: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: null, duplicate: false, status: "held" as const } })),
+        skipOrdered: () => Promise.resolve({ ok: true, value: { status: "passed" as const } }),
         broadcast: (target, envelope) => (sent.push({ name, target, envelope }), target.shardId === 3 ? Promise.reject(new Error("unreachable")) : Promise.resolve({ ok: true, value: target.shardId })),
       };
       return stub;

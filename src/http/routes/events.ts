@@ -3,7 +3,9 @@ import { z } from "zod";
 import { app as demo } from "../../app";
 import { deadLetters } from "../../events/dlq-client";
 import { publishEvent } from "../../events/publish";
-import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, validationError, type EventMessage } from "../../spec";
+import { skipDeadSequence } from "../../events/skip";
+import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, runtimeConfig, validationError, type EventMessage } from "../../spec";
+import { assertEventFits, jsonBytes } from "../../storage/event-size";
 import { routerOf } from "../cluster-router";
 import type { AppEnv } from "../env";
 import { readInput } from "./entity-input";
@@ -11,6 +13,7 @@ import { readInput } from "./entity-input";
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const base = { tags: ["events"], security: [{ adminBearer: [] }] };
 const errors = { 400: problem("Unknown event type, invalid payload (paths listed) or bad id"), 401: problem("Missing or invalid admin token"), 404: problem("No such dead letter") };
+const tooLarge = { 413: problem("The event's Queue message would exceed 120,000 bytes (MAX_EVENT_MESSAGE_BYTES); nothing stored") };
 const Id = z.object({ id: z.string().describe("Dead-letter id") });
 const ListQuery = z.object({
   type: z.string().optional().describe("Only this event type"),
@@ -20,10 +23,10 @@ const ListQuery = z.object({
 });
 
 const routes = {
-  publish: createRoute({ ...base, method: "post", path: "/v1/events", summary: "Publish an event; 202 once it is durable", request: { headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the event id") }), body: { content: { "application/json": { schema: PublishEventSchema } } } }, responses: { 202: { description: "Durable", content: { "application/json": { schema: PublishedSchema } } }, ...errors } }),
+  publish: createRoute({ ...base, method: "post", path: "/v1/events", summary: "Publish an event; 202 once it is durable", request: { headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the event id") }), body: { content: { "application/json": { schema: PublishEventSchema } } } }, responses: { 202: { description: "Durable", content: { "application/json": { schema: PublishedSchema } } }, ...errors, ...tooLarge } }),
   list: createRoute({ ...base, method: "get", path: "/v1/events/dead", summary: "Dead letters, oldest first", request: { query: ListQuery }, responses: { 200: { description: "A page", content: { "application/json": { schema: z.object({ items: z.array(DeadLetterSchema), nextCursor: z.string().nullable() }) } } }, ...errors } }),
-  replay: createRoute({ ...base, method: "post", path: "/v1/events/dead/{id}/replay", summary: "Redeliver a dead event with the same event id", request: { params: Id }, responses: { 202: { description: "Re-enqueued", content: { "application/json": { schema: z.object({ eventId: z.string(), subscription: z.string().nullable() }) } } }, ...errors } }),
-  remove: createRoute({ ...base, method: "delete", path: "/v1/events/dead/{id}", summary: "Forget a dead letter", request: { params: Id }, responses: { 204: { description: "Deleted" }, ...errors } }),
+  replay: createRoute({ ...base, method: "post", path: "/v1/events/dead/{id}/replay", summary: "Redeliver a dead event with the same event id", request: { params: Id }, responses: { 202: { description: "Re-enqueued", content: { "application/json": { schema: z.object({ eventId: z.string(), subscription: z.string().nullable() }) } } }, ...errors, ...tooLarge } }),
+  remove: createRoute({ ...base, method: "delete", path: "/v1/events/dead/{id}", summary: "Forget a dead letter; a sequenced event's ordered streams skip it", request: { params: Id }, responses: { 204: { description: "Deleted (delete = skip)" }, ...errors } }),
 };
 
 /** Domain events over HTTP (EVNT-01): publish, and the dead-letter list with replay. */
@@ -46,12 +49,18 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
     const { subscription: _previous, ...event } = dead.event;
     const message: EventMessage = dead.subscription === null ? event : { ...event, subscription: dead.subscription };
+    assertEventFits(jsonBytes(message), message.type); // an event the relay dead-lettered for its size cannot be replayed
     await c.env.EVENTS.send(message, { contentType: "json" });
     await dlq.deleteDeadEvent(dead.id);
     return c.json({ eventId: dead.event.eventId, subscription: dead.subscription }, 202);
   });
   app.openapi(routes.remove, async (c) => {
-    if (!(await deadLetters(c.env.SINGLETONS).deleteDeadEvent(c.req.param("id")))) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    const dlq = deadLetters(c.env.SINGLETONS);
+    const dead = await dlq.getDeadEvent(c.req.param("id"));
+    if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    // Delete = skip: the ordered streams waiting for this sequence pass it first, so a failure here keeps the dead letter to retry.
+    await skipDeadSequence(dead, { registry: demo.events, router: routerOf(c.env), tenantIsolation: runtimeConfig(c.env).TENANT_ISOLATION });
+    await dlq.deleteDeadEvent(dead.id);
     return c.body(null, 204);
   });
 }
