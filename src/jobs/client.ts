@@ -60,7 +60,9 @@ export class JobClient {
     if (idem && !idem.success) throw validationError(idem.error, "Idempotency-Key", ["headers", "idempotency-key"]);
     const runAt = request.runAt === undefined ? now + (request.delayMs ?? 0) : typeof request.runAt === "number" ? request.runAt : Date.parse(request.runAt);
     if (runAt > now + MAX_JOB_DELAY_MS) throw new AppError("validation_failed", "runAt is more than a year away", { extra: { errors: [{ path: "runAt", message: "at most 365 days from now" }] } });
-    const shard = jobShard(request.key ?? idempotencyKey, this.seed);
+    // The Idempotency-Key routes first: its UNIQUE index is per shard, so every repeat of a key must
+    // reach the one shard holding its job, whatever `key` the repeat carries.
+    const shard = jobShard(idem?.data ?? request.key, this.seed);
     const job: NewJob = { id: newJobId(shard), type: definition.type, key: request.key ?? null, idempotencyKey: idem?.data ?? null, input, maxAttempts: request.maxAttempts ?? definition.maxAttempts, runAt };
     return { shard, job };
   }

@@ -3,9 +3,10 @@ import { shardOf } from "../shards/shard-hash";
 
 /**
  * Jobs live in their own shard space: `ShardObject`s named `Jobs/<shard>`, 16 shards, routed
- * with the cluster's hash. A job's shard is `shardOf(key)` when it has a key, else
- * `shardOf(idempotencyKey)` (so a repeated submit finds the first), else random. Its id is
- * `j<shard>_<32 hex>`: reading the shard off the id routes every lookup without an index.
+ * with the cluster's hash. A job's shard is `shardOf(idempotencyKey)` when it has one (so every
+ * repeat, whatever its `key`, finds the first: the key's UNIQUE index is per shard), else
+ * `shardOf(key)`, else random. Its id is `j<shard>_<32 hex>`: reading the shard off the id routes
+ * every lookup without an index.
  */
 export const JOB_ENTITY_TYPE = "Jobs";
 export const JOB_SHARDS = 16;

@@ -4,7 +4,7 @@ import { withDeadline } from "../shards/runtime";
 import type { AlarmClock } from "../storage/alarm-clock";
 import { backoffDelay } from "./backoff";
 import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define";
-import { cancelJob, claimJob, completeJob, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store";
+import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store";
 
 /** A running job's lease: its timeout plus this margin. Past the lease, the alarm redelivers it. */
 export const JOB_LEASE_MARGIN_MS = 5_000;
@@ -65,10 +65,13 @@ export class JobRunner {
     const running = runningByType(this.#sql, now);
     let total = [...running.values()].reduce((a, b) => a + b, 0);
     const started: Promise<void>[] = [];
-    for (const row of total >= SHARD_JOB_CONCURRENCY ? [] : dueJobs(this.#sql, now, 256)) {
+    const free = SHARD_JOB_CONCURRENCY - total;
+    // Types at their limit are left out of the query, and no type fills it: a backlog of one type
+    // cannot starve the others.
+    for (const row of free <= 0 ? [] : dueJobs(this.#sql, now, this.#saturated(running), free)) {
       if (total >= SHARD_JOB_CONCURRENCY) break;
       const definition = this.registry.find(row.type);
-      if (definition && (running.get(row.type) ?? 0) >= definition.concurrency) continue;
+      if ((running.get(row.type) ?? 0) >= this.#limit(row.type)) continue;
       if (row.status === "running" && row.attempts >= row.maxAttempts) {
         // The lease of the last allowed attempt ran out (its object was evicted): no attempt is left.
         failJob(this.#sql, row.id, row.attempts, row.lastError ?? `lease expired during attempt ${row.attempts}`, null, now);
@@ -80,6 +83,15 @@ export class JobRunner {
       started.push(this.#run({ ...row, attempts: row.attempts + 1 }, definition));
     }
     return Promise.all(started).then(() => undefined);
+  }
+
+  /** A type's concurrency; an undeclared type's is the shard's. */
+  #limit(type: string): number {
+    return this.registry.find(type)?.concurrency ?? SHARD_JOB_CONCURRENCY;
+  }
+
+  #saturated(running: ReadonlyMap<string, number>): string[] {
+    return [...running].filter(([type, n]) => n >= this.#limit(type)).map(([type]) => type);
   }
 
   async #run(row: JobRow, definition: JobDefinition | undefined): Promise<void> {
@@ -145,21 +157,21 @@ export class JobRunner {
   }
 
   /**
-   * When the jobs next need the alarm: the earliest lease end, the earliest due job of a type with a
-   * free slot (with every slot taken, a finishing job starts the next, and the lease ends cover an
-   * eviction), and the next prune.
+   * When the jobs next need the alarm: the earliest live lease end, the earliest due item (job or
+   * expired lease) of a type with a free slot, and the next prune. A type at its limit (or a full
+   * shard) adds nothing: a finishing job starts the next, and the live lease ends cover an eviction,
+   * so the alarm is never set in the past for work that cannot start.
    */
   nextDue(): number | null {
     const sql = this.#sql;
     const now = Date.now();
     const times: number[] = [];
-    const lease = sql.exec<{ t: number | null }>("SELECT MIN(lease_until) AS t FROM jobs WHERE status = 'running'").one().t;
+    const lease = sql.exec<{ t: number | null }>("SELECT MIN(lease_until) AS t FROM jobs WHERE status = 'running' AND lease_until > ?", now).one().t;
     if (lease !== null) times.push(lease);
     const running = runningByType(sql, now);
     const total = [...running.values()].reduce((a, b) => a + b, 0);
     if (total < SHARD_JOB_CONCURRENCY) {
-      const due = sql.exec<{ type: string; t: number }>("SELECT type, MIN(run_at) AS t FROM jobs WHERE status IN ('pending', 'failed') GROUP BY type").toArray();
-      for (const { type, t } of due) if ((running.get(type) ?? 0) < (this.registry.find(type)?.concurrency ?? SHARD_JOB_CONCURRENCY)) times.push(t);
+      for (const { type, t } of dueByType(sql, now)) if ((running.get(type) ?? 0) < this.#limit(type)) times.push(t);
     }
     const finished = sql.exec<{ t: number | null }>("SELECT MIN(finished_at) AS t FROM jobs WHERE status IN ('completed', 'cancelled')").one().t;
     if (finished !== null) times.push(finished + FINISHED_JOB_RETENTION_MS);

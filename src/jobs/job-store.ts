@@ -87,12 +87,32 @@ export function runningByType(sql: SqlStorage, now: number): Map<string, number>
   return new Map(sql.exec<{ type: string; n: number }>("SELECT type, COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_until > ? GROUP BY type", now).toArray().map((r) => [r.type, r.n]));
 }
 
-/** Jobs that may start now, oldest due first: pending or failed and due, or running with an expired lease. */
-export function dueJobs(sql: SqlStorage, now: number, limit: number): JobRow[] {
+/** Due: pending or failed and due, or running with an expired lease (`?1` is now). */
+const DUE = "((status IN ('pending', 'failed') AND run_at <= ?1) OR (status = 'running' AND lease_until <= ?1))";
+
+/**
+ * Jobs that may start now, oldest due first, leaving out the types in `saturated` (at their
+ * concurrency) and at most `perType` of any one type: so a type with a backlog can fill neither
+ * the answer nor the slots, and every type with a free slot is in it.
+ */
+export function dueJobs(sql: SqlStorage, now: number, saturated: readonly string[], perType: number): JobRow[] {
   return sql
-    .exec<Raw>(`SELECT ${COLUMNS} FROM jobs WHERE (status IN ('pending', 'failed') AND run_at <= ?1) OR (status = 'running' AND lease_until <= ?1) ORDER BY run_at, created_at LIMIT ?2`, now, limit)
+    .exec<Raw>(
+      `SELECT ${COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY type ORDER BY run_at, created_at) AS nth FROM jobs
+       WHERE ${DUE} AND type NOT IN (SELECT value FROM json_each(?2))) WHERE nth <= ?3 ORDER BY run_at, created_at`,
+      now, JSON.stringify(saturated), perType,
+    )
     .toArray()
     .map(toRow);
+}
+
+/** Per type, when its earliest due item is (or was): a pending or failed job's `run_at`, an expired lease's end. */
+export function dueByType(sql: SqlStorage, now: number): { type: string; t: number }[] {
+  return sql.exec<{ type: string; t: number }>(
+    `SELECT type, MIN(CASE WHEN status = 'running' THEN lease_until ELSE run_at END) AS t FROM jobs
+     WHERE status IN ('pending', 'failed') OR (status = 'running' AND lease_until <= ?1) GROUP BY type`,
+    now,
+  ).toArray();
 }
 
 /** Claims a due job for `leaseMs`: attempts + 1. True for exactly one of any number of claimers. */

@@ -3,8 +3,9 @@ import { JobIdSchema } from "./ids";
 
 /**
  * The jobs protocol (JOBS-01): what `POST /v1/jobs` accepts, what a job looks like, and the list
- * page. A job lives in the `Jobs/<shard>` shard object that owns its key (or, without a key, its
- * idempotency key or id); its id `j<shard>_<random>` names that shard, so lookups need no index.
+ * page. A job lives in the `Jobs/<shard>` shard object that owns its idempotency key (or, without
+ * one, its `key`, else a random shard); its id `j<shard>_<random>` names that shard, so lookups
+ * need no index.
  */
 
 /** A job type: lower-case dotted name, e.g. `demo.echo`; at most 128. */
@@ -23,7 +24,7 @@ export const SubmitJobSchema = z
   .object({
     type: JobTypeSchema,
     input: z.unknown().optional().describe("The job's input, validated against the job type's schema (default {})"),
-    key: z.string().min(1).max(256).regex(/^[A-Za-z0-9._:@~+=-]+$/, "letters, digits and . _ : @ ~ + = -").optional().describe("Routes the job to the shard owning this key (default: its idempotency key, else its id)"),
+    key: z.string().min(1).max(256).regex(/^[A-Za-z0-9._:@~+=-]+$/, "letters, digits and . _ : @ ~ + = -").optional().describe("Handed to the handler as ctx.key; routes the job to the shard owning this key when no Idempotency-Key is given (that key routes first), else a random shard"),
     runAt: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).optional().describe("Start at this time (ISO-8601 or ms since the epoch); default now"),
     delayMs: z.number().int().min(0).max(31_536_000_000).optional().describe("Start this many ms from now; not with runAt"),
     maxAttempts: z.number().int().min(1).max(100).optional().describe("Attempts before the job is dead (default: the job type's, 5)"),

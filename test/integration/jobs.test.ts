@@ -2,8 +2,9 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { describe, expect, it } from "vitest";
 import { completeJob } from "../../src/jobs/job-store";
 import { ProblemSchema, type JobPage } from "../../src/spec";
-import { countJobs, jobRow, jobsApi, shardAlarm, stubOfJob, submit, until, view } from "./job-helpers";
-import { shardOfJobId } from "../../src/jobs/job-id";
+import { countJobs, jobRow, jobsApi, keyForShard, shardAlarm, stubOfJob, submit, until, view } from "./job-helpers";
+import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id";
+import { shardOf } from "../../src/shards";
 
 const status = async (id: string) => (await jobRow(id))?.status;
 
@@ -52,6 +53,25 @@ describe("submitting a job", () => {
     expect(res.headers.get("idempotent-replayed")).toBe("true");
     expect(await res.json()).toMatchObject({ id: first.id, duplicate: true });
     expect(await countJobs("idempotency_key = ?", "idem-1")).toBe(1);
+  });
+
+  it("returns the first job for a repeated Idempotency-Key whatever `key` the repeat carries, or none", async () => {
+    const idem = `idem-${crypto.randomUUID()}`;
+    const home = shardOf(idem, JOB_SHARDS);
+    // Keys of two other shards: before the fix each submit landed in its key's shard.
+    const [a, b] = [keyForShard((home + 1) % JOB_SHARDS), keyForShard((home + 2) % JOB_SHARDS)];
+    const first = await submit({ type: "demo.echo", input: { message: "one" }, key: a }, { "idempotency-key": idem });
+    const repeats = [
+      await submit({ type: "demo.echo", input: { message: "two" }, key: b }, { "idempotency-key": idem }),
+      await submit({ type: "demo.flaky", input: { failures: 1 } }, { "idempotency-key": idem }),
+      await submit({ type: "demo.echo", input: { message: "one" }, key: a }, { "idempotency-key": idem }),
+    ];
+    expect(first.duplicate).toBe(false);
+    expect(repeats.map((r) => [r.id, r.duplicate])).toEqual(Array.from({ length: 3 }, () => [first.id, true]));
+    // One row in all 16 shards, in the Idempotency-Key's shard, keeping the first body and its `key`.
+    expect(await countJobs("idempotency_key = ?", idem)).toBe(1);
+    expect(shardOfJobId(first.id)).toBe(home);
+    expect(await view(first.id)).toMatchObject({ type: "demo.echo", key: a, input: { message: "one" }, idempotencyKey: idem });
   });
 });
 
