@@ -42,7 +42,7 @@ export function defineRpc<P, R>(definition: RpcMethod<P, R>): RpcMethod<P, R> {
 
 /** Who may do what with the built-in methods. Topics are the names the client uses (no tenant prefix). */
 export interface RealtimePolicy {
-  /** Default: any topic. */
+  /** Default: every topic. */
   readonly canSubscribe: (user: UserId, topic: string, tenant: TenantId | undefined) => boolean;
   /** Default: nobody (clients publish only where the application allows it). */
   readonly canPublish: (user: UserId, topic: string, tenant: TenantId | undefined) => boolean;

@@ -20,7 +20,7 @@ export const RuntimeConfigSchema = z
     TENANT_ISOLATION: z.enum(["channel-prefix", "none"]).optional().default("channel-prefix").describe("ClusterTenantIsolation: channel-prefix (default) prefixes tenant event keys with the tenant id"),
     EVENT_RETRY_BASE_SECONDS: intVar(1, 0, 60).describe("First retry delay of a failed event delivery, doubling per attempt up to 5 min (default 1; 0 retries at once)"),
     AUTH_SECRET: z.string().optional().describe("HS256 secret of user tokens (secret); at least 32 characters in production"),
-    ALLOWED_ORIGINS: z.string().optional().transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : [])).describe("Comma-separated Origins allowed to open /ws/:user; unset: any"),
+    ALLOWED_ORIGINS: z.string().optional().transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : [])).describe("Comma-separated Origins allowed to open /ws/:user; unset: every origin"),
     GATEWAY_SHARDS: intVar(16, 1, 1024).describe("Socket gateway shards G (default 16); changing it moves users between gateways"),
     SSE_HEARTBEAT_MS: intVar(15_000, 10, 300_000).describe("Interval of the SSE `:` heartbeat comment, ms (default 15000)"),
     SSE_BUFFER_BYTES: intVar(262_144, 1024, 67_108_864).describe("Unread bytes per SSE client before it is closed with overflow (default 256 KiB)"),

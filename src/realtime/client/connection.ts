@@ -100,7 +100,7 @@ export class Connection {
     this.connecting = this.open(generation);
   }
 
-  /** One attempt; never rejects: any failure goes to `fail`, which ignores stale generations. */
+  /** One attempt; never rejects: every failure goes to `fail`, which ignores stale generations. */
   private async open(generation: number): Promise<void> {
     try {
       // Always awaits, so the socket is created after the constructor chain has returned.
