@@ -22,7 +22,7 @@ const routes = {
 /** The deploy pipeline and app install over HTTP. */
 export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.deploy, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const { data, raw } = await readBody(c, DeployBundleSchema);
     const dryRun = c.req.query("dryRun") === "true";
     const deployment = unwrap(await t.stub.deploy(t.id, data, dryRun, (raw as { manifest?: unknown }).manifest));
@@ -30,20 +30,20 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json({ deploymentId: deployment.id, status: deployment.status }, 202);
   });
   app.openapi(routes.get, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.getDeployment(t.id, param(c, "deploymentId"))), 200);
   });
   app.openapi(routes.install, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const { data } = await readBody(c, AppInstallBundleSchema);
     return c.json(unwrap(await t.stub.installApp(t.id, data)), 200);
   });
   app.openapi(routes.list, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json({ items: unwrap(await t.stub.listApps(t.id)) }, 200);
   });
   app.openapi(routes.uninstall, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     if (c.req.query("confirm") !== "true") throw new AppError("validation_failed", "uninstalling drops the app's objects and records: repeat with ?confirm=true", { extra: { errors: [{ path: "query.confirm", message: "must be true" }] } });
     return c.json(unwrap(await t.stub.uninstallApp(t.id, param(c, "app"))), 200);
   });

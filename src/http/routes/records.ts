@@ -30,26 +30,26 @@ const routes = {
 /** The typed records API over a tenant's deployed objects. */
 export function registerRecordRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.create, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const input = await readInput(c);
     return c.json(unwrap(await t.stub.createRecord(t.id, param(c, "object"), input)), 201);
   });
   app.openapi(routes.list, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const query = parseRecordQuery(new URL(c.req.url).searchParams);
     return c.json(unwrap(await t.stub.listRecords(t.id, param(c, "object"), query)), 200);
   });
   app.openapi(routes.get, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.getRecord(t.id, param(c, "object"), param(c, "recordId"))), 200);
   });
   app.openapi(routes.update, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const input = await readInput(c);
     return c.json(unwrap(await t.stub.updateRecord(t.id, param(c, "object"), param(c, "recordId"), input)), 200);
   });
   app.openapi(routes.remove, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     unwrap(await t.stub.deleteRecord(t.id, param(c, "object"), param(c, "recordId")));
     return c.body(null, 204);
   });

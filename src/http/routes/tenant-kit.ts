@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { ProblemSchema, TenantIdSchema, validationError, type TenantId } from "../../spec";
+import { requireTenant } from "../../tenants/known-tenants";
 import { tenantNamespace } from "../../tenants/lifecycle";
 import { tenantStub, type TenantStub } from "../../tenants/tenant-client";
 import type { AppEnv } from "../env";
@@ -34,10 +35,16 @@ export function tenantIdOf(c: Context<AppEnv>): TenantId {
   return parsed.data;
 }
 
-export const tenantOf = (c: Context<AppEnv>): { id: TenantId; stub: TenantStub } => {
+/**
+ * The tenant of the request and its object's stub. An admin path naming a tenant the registry does
+ * not list answers 404 before the object is reached (`requireTenant`), since reaching it would
+ * create it; a tenant key's tenant was already checked by `tenantKeyAuth`.
+ */
+export async function tenantOf(c: Context<AppEnv>): Promise<{ id: TenantId; stub: TenantStub }> {
   const id = tenantIdOf(c);
+  if (!c.get("tenant")?.tenantId) await requireTenant(c.env, id);
   return { id, stub: tenantStub(tenantNamespace(c.env), id) };
-};
+}
 
 export const param = (c: Context<AppEnv>, name: string): string => c.req.param(name) ?? "";
 

@@ -36,27 +36,27 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(await registryStub(tenantNamespace(c.env)).registryList(query.data.cursor, query.data.limit), 200);
   });
   app.openapi(routes.get, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.getTenant(t.id)), 200);
   });
-  app.openapi(routes.remove, async (c) => c.json(await destroyTenant(c.env, tenantOf(c).id), 200));
-  app.openapi(routes.suspend, async (c) => c.json(await transitionTenant(c.env, tenantOf(c).id, "suspended"), 200));
-  app.openapi(routes.resume, async (c) => c.json(await transitionTenant(c.env, tenantOf(c).id, "active"), 200));
+  app.openapi(routes.remove, async (c) => c.json(await destroyTenant(c.env, (await tenantOf(c)).id), 200));
+  app.openapi(routes.suspend, async (c) => c.json(await transitionTenant(c.env, (await tenantOf(c)).id, "suspended"), 200));
+  app.openapi(routes.resume, async (c) => c.json(await transitionTenant(c.env, (await tenantOf(c)).id, "active"), 200));
   app.openapi(routes.usage, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.tenantUsage(t.id)), 200);
   });
   app.openapi(routes.createKey, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     const input = (await readBody(c, CreateTenantKeySchema)).data;
     return c.json(unwrap(await t.stub.createTenantKey(t.id, input)), 201);
   });
   app.openapi(routes.listKeys, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     return c.json({ items: unwrap(await t.stub.listTenantKeys(t.id)) }, 200);
   });
   app.openapi(routes.deleteKey, async (c) => {
-    const t = tenantOf(c);
+    const t = await tenantOf(c);
     unwrap(await t.stub.deleteTenantKey(t.id, param(c, "keyId")));
     return c.body(null, 204);
   });
