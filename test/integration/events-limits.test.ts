@@ -16,7 +16,7 @@ interface Dead { id: string; subscription: string | null; attempts: number; erro
 
 const big = (bytes: number) => "x".repeat(bytes);
 const incremented = (key: string) => pendingEvent("counter.incremented", { key, value: 1, by: 1 }, { scope: "cluster" }, app.events.validate);
-const outboxCount = async (type: string, key: string) => (await rows<{ n: number }>(type, key, "SELECT COUNT(*) AS n FROM outbox"))[0]?.n;
+const outboxCount = async (type: string, key: string) => (await rows<{ n: number }>(type, key, "SELECT COUNT(*) AS n FROM outbox WHERE entity_key = ?", key))[0]?.n;
 const deadOf = async (eventId: string) => (await (await api("/v1/events/dead?type=counter.incremented&limit=200")).json<{ items: Dead[] }>()).items.find((d) => d.id === eventId);
 
 /** A Queue that records each batch (as event ids) and refuses any batch holding an event of a key in `bad`. */
@@ -53,7 +53,7 @@ describe("the event size limit", () => {
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(await res.json()).toMatchObject({ code: "payload_too_large", limit: MAX_EVENT_MESSAGE_BYTES });
     expect(await outboxCount("EventBus", pk)).toBe(0);
-    expect(await rows("EventBus", pk, "SELECT entity_key FROM entities")).toEqual([]);
+    expect(await rows("EventBus", pk, "SELECT entity_key FROM entities WHERE entity_key = ?", pk)).toEqual([]);
   });
 
   it("accepts an event just under the limit", async () => {
@@ -68,7 +68,7 @@ describe("the event size limit", () => {
     const res = await send("EventBus", pk, "publish", { eventId: `evt_${pk}`, type: "counter.incremented", payload: { key: big(200_000), value: 1, by: 1 }, scope: "cluster", partitionKey: pk });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: "payload_too_large" });
-    expect(await rows("EventBus", pk, "SELECT entity_key FROM entities")).toEqual([]);
+    expect(await rows("EventBus", pk, "SELECT entity_key FROM entities WHERE entity_key = ?", pk)).toEqual([]);
     expect(await outboxCount("EventBus", pk)).toBe(0);
   });
 });

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { freshKey, rows, send } from "./entity-helpers";
 import { api, consume, ping, pingLog } from "./event-helpers";
 
-const held = (key: string) => rows("PingLog", key, "SELECT seq FROM order_held ORDER BY seq");
-const next = async (key: string) => (await rows<{ next_seq: number }>("PingLog", key, "SELECT next_seq FROM order_streams"))[0]?.next_seq;
+// Filtered by key: other tests' keys may share the PingLog shard.
+const held = (key: string) => rows("PingLog", key, "SELECT seq FROM order_held WHERE stream LIKE '%' || ? || '%' ORDER BY seq", key);
+const next = async (key: string) => (await rows<{ next_seq: number }>("PingLog", key, "SELECT next_seq FROM order_streams WHERE stream LIKE '%' || ? || '%'", key))[0]?.next_seq;
 
 describe("deleting the dead letter of a sequenced event (delete = skip)", () => {
   it("advances the subscriber's stream past it and applies the events it held", async () => {

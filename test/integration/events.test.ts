@@ -98,12 +98,12 @@ describe("the consumer", () => {
     const events = [1, 2, 3, 4, 5].map((n) => ping(n, { partitionKey: key, sequence: n, producer }));
     await consume("events", [events[2], events[4]]);
     expect((await pingLog(key)).ns).toEqual([]);
-    expect(await rows("PingLog", key, "SELECT seq FROM order_held ORDER BY seq")).toEqual([{ seq: 3 }, { seq: 5 }]);
+    expect(await rows("PingLog", key, "SELECT seq FROM order_held WHERE entity_key = ? ORDER BY seq", key)).toEqual([{ seq: 3 }, { seq: 5 }]);
     await consume("events", [events[0]]);
     expect((await pingLog(key)).ns).toEqual([1]);
     await consume("events", [events[1], events[3], events[2]]);
     expect((await pingLog(key)).ns).toEqual([1, 2, 3, 4, 5]);
-    expect(await rows("PingLog", key, "SELECT * FROM order_held")).toEqual([]);
+    expect(await rows("PingLog", key, "SELECT * FROM order_held WHERE entity_key = ?", key)).toEqual([]);
   });
 
   it("never delivers a tenant-scoped event to another tenant's subscriber, and prefixes keys with the tenant", async () => {
