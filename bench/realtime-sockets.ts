@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { MarkerCounter } from "./marker-counter.ts";
 import { timed } from "./stats.ts";
 
 /** One benchmark socket: where it connects, and the topic it subscribes to (ours only). */
@@ -42,11 +43,7 @@ export class SocketPool {
   readonly failures: string[] = [];
   readonly closeCodes = new Map<number, number>();
   #closing = false;
-  #marker: string | undefined;
-  #want = 0;
-  #got = 0;
-  #lastAt = 0;
-  #done: (() => void) | undefined;
+  readonly #counter = new MarkerCounter();
 
   /** Opens `specs` with at most `concurrency` handshakes in flight. */
   static async connect(specs: readonly SocketSpec[], concurrency = 200): Promise<SocketPool> {
@@ -56,7 +53,7 @@ export class SocketPool {
       const spec = specs[i] as SocketSpec;
       for (let attempt = 1; ; attempt++) {
         try {
-          pool.sockets.push(await open(spec, (data) => pool.#onPush(data), (code) => pool.#onClose(code)));
+          pool.sockets.push(await open(spec, (data) => pool.#counter.seen(data), (code) => pool.#onClose(code)));
           return;
         } catch (err) {
           if (attempt === 3) return void pool.failures.push(String(err));
@@ -76,34 +73,11 @@ export class SocketPool {
     return [...this.closeCodes.values()].reduce((a, b) => a + b, 0);
   }
 
-  /**
-   * Resolves when `count` pushes containing the JSON string `marker` arrived (or after `timeoutMs`) with how many
-   * did and when the last one did (`performance.now()`).
-   */
+  /** Resolves when `count` messages containing the JSON string `marker` arrived (or after `timeoutMs`). */
   expect(marker: string, count: number, timeoutMs = 30_000): Promise<{ received: number; lastAt: number }> {
-    this.#marker = JSON.stringify(marker);
-    this.#want = count;
-    this.#got = 0;
-    this.#lastAt = 0;
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.#marker = undefined;
-        this.#done = undefined;
-        resolve({ received: this.#got, lastAt: this.#lastAt });
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.#done = finish;
-      if (count === 0) finish();
-    });
+    return this.#counter.expect(marker, count, timeoutMs);
   }
 
-  #onPush(data: Buffer): void {
-    if (this.#marker === undefined || !data.includes(this.#marker)) return;
-    this.#got += 1;
-    this.#lastAt = performance.now();
-    if (this.#got >= this.#want) this.#done?.();
-  }
 
   #onClose(code: number): void {
     if (!this.#closing) this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import { createParser } from "eventsource-parser";
+import { MarkerCounter } from "./marker-counter.ts";
 import { timed } from "./stats.ts";
 
 const OPEN_TIMEOUT_MS = 30_000;
@@ -43,11 +44,7 @@ export class SsePool {
   readonly ends = new Map<string, number>();
   readonly #streams: AbortController[] = [];
   #closing = false;
-  #marker: string | undefined;
-  #want = 0;
-  #got = 0;
-  #lastAt = 0;
-  #done: (() => void) | undefined;
+  readonly #counter = new MarkerCounter();
 
   /** Opens one stream per `urls[i]` with `tokens[i]`, at most `concurrency` opening at once. */
   static async connect(urls: readonly string[], tokens: readonly string[], concurrency = 100): Promise<SsePool> {
@@ -55,7 +52,7 @@ export class SsePool {
     await timed(urls.length, concurrency, async (i) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          pool.#streams.push(await open(urls[i] ?? "", tokens[i] ?? "", (data) => pool.#onMessage(data), (why) => pool.#onEnd(why)));
+          pool.#streams.push(await open(urls[i] ?? "", tokens[i] ?? "", (data) => pool.#counter.seen(data), (why) => pool.#onEnd(why)));
           return;
         } catch (err) {
           if (attempt === 3) return void pool.failures.push(String(err));
@@ -77,29 +74,9 @@ export class SsePool {
 
   /** Resolves when `count` messages containing the JSON string `marker` arrived (or after `timeoutMs`). */
   expect(marker: string, count: number, timeoutMs = 30_000): Promise<{ received: number; lastAt: number }> {
-    this.#marker = JSON.stringify(marker);
-    this.#want = count;
-    this.#got = 0;
-    this.#lastAt = 0;
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.#marker = undefined;
-        this.#done = undefined;
-        resolve({ received: this.#got, lastAt: this.#lastAt });
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.#done = finish;
-      if (count === 0) finish();
-    });
+    return this.#counter.expect(marker, count, timeoutMs);
   }
 
-  #onMessage(data: string): void {
-    if (this.#marker === undefined || !data.includes(this.#marker)) return;
-    this.#got += 1;
-    this.#lastAt = performance.now();
-    if (this.#got >= this.#want) this.#done?.();
-  }
 
   #onEnd(why: string): void {
     if (!this.#closing) this.ends.set(why, (this.ends.get(why) ?? 0) + 1);
