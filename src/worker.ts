@@ -1,13 +1,13 @@
-import { app as demo } from "./app";
-import { createApp } from "./http/app";
-import { PUBLIC_PATHS } from "./http/middleware/auth";
-import { ensureSingletons } from "./singleton/ensure";
-import { consumeDeadLetters, consumeEvents } from "./events/consumer";
-import { deadLetters } from "./events/dlq-client";
-import { Router } from "./shards";
-import { runtimeConfig } from "./spec";
+import { app as demo } from "./app/index.ts";
+import { createApp } from "./http/app.ts";
+import { PUBLIC_PATHS } from "./http/middleware/auth.ts";
+import { ensureSingletons } from "./singleton/ensure.ts";
+import { consumeDeadLetters, consumeEvents } from "./events/consumer.ts";
+import { deadLetters } from "./events/dlq-client.ts";
+import { Router } from "./shards/index.ts";
+import { runtimeConfig } from "./spec/index.ts";
 
-export { GatewayObject, SagaWorkflow, ShardObject, SingletonObject, TenantObject } from "./objects";
+export { GatewayObject, SagaWorkflow, ShardObject, SingletonObject, TenantObject } from "./objects/index.ts";
 
 const app = createApp();
 let singletonsEnsured = false;

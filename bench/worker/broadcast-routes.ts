@@ -1,5 +1,5 @@
 import { getServerByName } from "partyserver";
-import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
+import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
 
 /** The bindings the realtime baselines need. */
 export interface BroadcastEnv {

@@ -1,7 +1,7 @@
-import { TenantObject as RealTenantObject } from "../../src/objects/tenant-object";
-import { ObjectMetadataSchema, type FieldMetadata } from "../../src/spec";
-import { createTable, fieldIndexes, quoteId, storageValue, tableOf } from "../../src/tenants/ddl";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
+import { TenantObject as RealTenantObject } from "../../src/objects/tenant-object.ts";
+import { ObjectMetadataSchema, type FieldMetadata } from "../../src/spec/index.ts";
+import { createTable, fieldIndexes, quoteId, storageValue, tableOf } from "../../src/tenants/ddl.ts";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
 
 const COPY = quoteId("bench_copy");
 const rawId = (): string => `rec_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;

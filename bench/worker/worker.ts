@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import worker from "../../src/worker";
-import { pollingRoute, type PollingJobs } from "./polling-jobs";
-import { tenantBenchRoute } from "./tenant-bench";
-import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
-import { broadcastRoute } from "./broadcast-routes";
+import worker from "../../src/worker.ts";
+import { pollingRoute, type PollingJobs } from "./polling-jobs.ts";
+import { tenantBenchRoute } from "./tenant-bench.ts";
+import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
+import { broadcastRoute } from "./broadcast-routes.ts";
 
-export * from "../../src/worker";
-export { PollingJobs } from "./polling-jobs";
-export { TenantObject } from "./tenant-bench";
-export { PartyBroadcast, RawBroadcast } from "./broadcast-objects";
+export * from "../../src/worker.ts";
+export { PollingJobs } from "./polling-jobs.ts";
+export { TenantObject } from "./tenant-bench.ts";
+export { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
 
 interface BenchEnv extends Env {
   POLLING_JOBS: DurableObjectNamespace<PollingJobs>;

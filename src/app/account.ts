@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
-import { AppError } from "../spec";
+import { defineEntity } from "../shards/define-entity.ts";
+import { AppError } from "../spec/index.ts";
 
 const Amount = z.object({ amount: z.number().int().positive().max(1_000_000_000_000).describe("Amount in minor units (cents)") });
 const Balance = z.object({ balance: z.number().int().nonnegative().describe("Balance after the message, minor units") });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ClusterContextSchema } from "../spec";
-import { defineEntity } from "../shards/define-entity";
+import { ClusterContextSchema } from "../spec/index.ts";
+import { defineEntity } from "../shards/define-entity.ts";
 
 const Value = z.object({ value: z.number().int().describe("The counter's value after the message") });
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineEvent, defineSubscription } from "../events/define";
-import { MetadataChangedSchema } from "../spec";
-import { realtime } from "../realtime/realtime";
-import { defineEntity } from "../shards/define-entity";
+import { defineEvent, defineSubscription } from "../events/define.ts";
+import { MetadataChangedSchema } from "../spec/index.ts";
+import { realtime } from "../realtime/realtime.ts";
+import { defineEntity } from "../shards/define-entity.ts";
 
 /** Emitted by `Counter.increment`, partitioned by the counter key. */
 export const CounterIncremented = defineEvent({

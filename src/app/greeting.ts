@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineEvent, defineSubscription } from "../events/define";
-import { defineJob } from "../jobs/define";
-import { jobTarget } from "../jobs/subscription";
-import { versioned } from "../workflows/versioned";
+import { defineEvent, defineSubscription } from "../events/define.ts";
+import { defineJob } from "../jobs/define.ts";
+import { jobTarget } from "../jobs/subscription.ts";
+import { versioned } from "../workflows/versioned.ts";
 
 /**
  * A versioned payload shared by an event and a job (EVNT-06): v1 was `{ name }`; v2 added

@@ -1,20 +1,20 @@
-import { entities } from "./entities";
-import { schedules } from "./schedules";
-import { rpc } from "./rpc";
-import { createEventRegistry } from "../events/define";
-import { CounterIncremented, DemoPing, MetadataChanged, subscriptions } from "./event-demo";
-import { jobs, jobSubscriptions, JobRequested } from "./jobs";
-import { WebhookEndpointDisabledEvent } from "../webhooks/events";
-import { webhookSubscriptions } from "../webhooks/subscription";
-import { tenantLifecycleEvents } from "../tenants/events";
-import { sagas } from "./sagas";
-import { Greeted, greetingSubscriptions } from "./greeting";
+import { entities } from "./entities.ts";
+import { schedules } from "./schedules.ts";
+import { rpc } from "./rpc.ts";
+import { createEventRegistry } from "../events/define.ts";
+import { CounterIncremented, DemoPing, MetadataChanged, subscriptions } from "./event-demo.ts";
+import { jobs, jobSubscriptions, JobRequested } from "./jobs.ts";
+import { WebhookEndpointDisabledEvent } from "../webhooks/events.ts";
+import { webhookSubscriptions } from "../webhooks/subscription.ts";
+import { tenantLifecycleEvents } from "../tenants/events.ts";
+import { sagas } from "./sagas.ts";
+import { Greeted, greetingSubscriptions } from "./greeting.ts";
 
-export { Account } from "./account";
-export { Counter } from "./counter";
-export { Inventory } from "./inventory";
-export { Order } from "./order";
-export { TickLog } from "./tick-log";
+export { Account } from "./account.ts";
+export { Counter } from "./counter.ts";
+export { Inventory } from "./inventory.ts";
+export { Order } from "./order.ts";
+export { TickLog } from "./tick-log.ts";
 
 const declaredEvents = [CounterIncremented, DemoPing, MetadataChanged, WebhookEndpointDisabledEvent, JobRequested, Greeted, ...tenantLifecycleEvents];
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { versioned } from "../workflows/versioned";
+import { versioned } from "../workflows/versioned.ts";
 
 const Units = z.number().int().nonnegative();
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
-import { AppError } from "../spec";
-import { InventoryState } from "./inventory-state";
+import { defineEntity } from "../shards/define-entity.ts";
+import { AppError } from "../spec/index.ts";
+import { InventoryState } from "./inventory-state.ts";
 
 const Qty = z.object({ qty: z.number().int().positive().max(1_000_000).describe("Units") });
 const Stock = z.object({ stock: z.number().int().nonnegative(), reserved: z.number().int().nonnegative(), reservations: z.number().int().nonnegative(), releases: z.number().int().nonnegative() });

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineEvent, defineSubscription } from "../events/define";
-import { createJobRegistry, defineJob, NonRetryableJobError } from "../jobs/define";
-import { jobTarget } from "../jobs/subscription";
-import { GreetJob } from "./greeting";
+import { defineEvent, defineSubscription } from "../events/define.ts";
+import { createJobRegistry, defineJob, NonRetryableJobError } from "../jobs/define.ts";
+import { jobTarget } from "../jobs/subscription.ts";
+import { GreetJob } from "./greeting.ts";
 
 /** Returns its input and the attempt that ran it. */
 export const EchoJob = defineJob({

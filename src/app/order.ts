@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineMachine } from "../workflows/machine";
-import { defineMachineEntity } from "../workflows/machine-entity";
+import { defineMachine } from "../workflows/machine.ts";
+import { defineMachineEntity } from "../workflows/machine-entity.ts";
 
 const Amount = z.number().int().positive().describe("Amount in minor units");
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { createRpcRegistry, defineRpc, type RpcMethod } from "../realtime/define-rpc";
-import { BUILTINS } from "../realtime/dispatch";
-import { EntityKeySchema } from "../spec";
-import { Account } from "./account";
-import { Counter } from "./counter";
+import { createRpcRegistry, defineRpc, type RpcMethod } from "../realtime/define-rpc.ts";
+import { BUILTINS } from "../realtime/dispatch.ts";
+import { EntityKeySchema } from "../spec/index.ts";
+import { Account } from "./account.ts";
+import { Counter } from "./counter.ts";
 
 /** `counter.add {key, by}`: an entity message whose id is the call id, so a retried call is applied once. */
 const counterAdd = defineRpc({

@@ -1,10 +1,10 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import { z } from "zod";
-import { createSagaRegistry, defineSaga, type StepContext } from "../workflows/define-saga";
-import { Account } from "./account";
-import { Inventory } from "./inventory";
-import { Order } from "./order";
-import { TransferInput } from "./transfer-input";
+import { createSagaRegistry, defineSaga, type StepContext } from "../workflows/define-saga.ts";
+import { Account } from "./account.ts";
+import { Inventory } from "./inventory.ts";
+import { Order } from "./order.ts";
+import { TransferInput } from "./transfer-input.ts";
 
 const Key = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@~+=-]+$/).describe("Entity key");
 

@@ -1,8 +1,8 @@
-import { Router } from "../shards/router";
-import { createScheduleRegistry } from "../singleton/registry";
-import { defineService, defineTask, type PartitionContext, type TaskContext } from "../singleton/define";
-import { Counter } from "./counter";
-import { entities } from "./entities";
+import { Router } from "../shards/router.ts";
+import { createScheduleRegistry } from "../singleton/registry.ts";
+import { defineService, defineTask, type PartitionContext, type TaskContext } from "../singleton/define.ts";
+import { Counter } from "./counter.ts";
+import { entities } from "./entities.ts";
 
 function record(env: Env, source: string, ctx: TaskContext | PartitionContext, shardId?: number): Promise<unknown> {
   const router = new Router(env.SHARDS, entities);

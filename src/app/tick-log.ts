@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
+import { defineEntity } from "../shards/define-entity.ts";
 
 /** Entries kept per log (the latest). */
 const KEEP = 500;

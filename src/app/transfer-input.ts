@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { versioned } from "../workflows/versioned";
+import { versioned } from "../workflows/versioned.ts";
 
 const Key = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@~+=-]+$/).describe("Account key");
 const Amount = z.number().int().positive().max(1_000_000_000_000).describe("Amount in minor units");

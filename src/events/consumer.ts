@@ -1,10 +1,10 @@
-import type { Router } from "../shards";
-import { AppError, EventMessageSchema, type EventMessage } from "../spec";
-import type { EventRegistry } from "./define";
-import type { Failure } from "./dead-letters";
-import { deliverToSubscription, receives, type DeliveryDeps } from "./deliver";
-import type { DeadLetterStub } from "./dlq-client";
-import { effectiveDelivery } from "./semantics";
+import type { Router } from "../shards/index.ts";
+import { AppError, EventMessageSchema, type EventMessage } from "../spec/index.ts";
+import type { EventRegistry } from "./define.ts";
+import type { Failure } from "./dead-letters.ts";
+import { deliverToSubscription, receives, type DeliveryDeps } from "./deliver.ts";
+import type { DeadLetterStub } from "./dlq-client.ts";
+import { effectiveDelivery } from "./semantics.ts";
 
 export interface ConsumerDeps extends DeliveryDeps {
   readonly registry: EventRegistry;

@@ -1,4 +1,4 @@
-import type { DeadLetter, EventMessage } from "../spec";
+import type { DeadLetter, EventMessage } from "../spec/index.ts";
 
 /**
  * The dead-letter list (SQLite of the singleton `events-dlq`). The consumer records each failed

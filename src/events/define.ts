@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { AppError, EventTypeSchema, TenantIdSchema, type EventDeliverySemantics, type EventMessage, type TenantId } from "../spec";
-import type { EventValidator } from "../storage/outbox";
+import { AppError, EventTypeSchema, TenantIdSchema, type EventDeliverySemantics, type EventMessage, type TenantId } from "../spec/index.ts";
+import type { EventValidator } from "../storage/outbox.ts";
 
 /** A declared event type with its payload schema. */
 export interface EventDefinition<P extends z.ZodType = z.ZodType> {

@@ -1,9 +1,9 @@
-import { realtime } from "../realtime/realtime";
-import type { Router } from "../shards";
-import { TopicSchema, UserIdSchema, type EventMessage } from "../spec";
-import { eventChannel } from "../storage/event-channel";
-import type { SubscriptionDefinition } from "./define";
-import { effectiveDelivery } from "./semantics";
+import { realtime } from "../realtime/realtime.ts";
+import type { Router } from "../shards/index.ts";
+import { TopicSchema, UserIdSchema, type EventMessage } from "../spec/index.ts";
+import { eventChannel } from "../storage/event-channel.ts";
+import type { SubscriptionDefinition } from "./define.ts";
+import { effectiveDelivery } from "./semantics.ts";
 
 /** Exactly-once records of `(subscription, eventId)` are kept 7 days, then pruned by the subscriber's alarm. */
 export const EVENT_DEDUP_RETENTION_MS = 7 * 24 * 3_600_000;

@@ -1,5 +1,5 @@
-import type { DeadLetter, EventMessage } from "../spec";
-import type { DeadFilter, Failure } from "./dead-letters";
+import type { DeadLetter, EventMessage } from "../spec/index.ts";
+import type { DeadFilter, Failure } from "./dead-letters.ts";
 
 /** The singleton that keeps the dead-letter list. */
 export const DEAD_LETTER_SINGLETON = "events-dlq";

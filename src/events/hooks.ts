@@ -1,11 +1,11 @@
-import type { Router } from "../shards";
-import type { ShardHooks } from "../shards/shard-host";
-import { runtimeConfig, type EventMessage } from "../spec";
-import type { PendingEvent } from "../storage/outbox";
-import type { EventRegistry } from "./define";
-import { deliverToSubscription, receives } from "./deliver";
-import { deadLetters } from "./dlq-client";
-import { relayOutbox } from "./relay";
+import type { Router } from "../shards/index.ts";
+import type { ShardHooks } from "../shards/shard-host.ts";
+import { runtimeConfig, type EventMessage } from "../spec/index.ts";
+import type { PendingEvent } from "../storage/outbox.ts";
+import type { EventRegistry } from "./define.ts";
+import { deliverToSubscription, receives } from "./deliver.ts";
+import { deadLetters } from "./dlq-client.ts";
+import { relayOutbox } from "./relay.ts";
 
 /**
  * What the events capability plugs into every object that emits: the emit-time registry check,

@@ -1,10 +1,10 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import type { Router } from "../shards";
-import { AppError, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec";
-import { eventChannel } from "../storage/event-channel";
-import { assertEmitFits } from "../storage/event-size";
-import type { EventRegistry } from "./define";
+import type { Router } from "../shards/index.ts";
+import { AppError, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec/index.ts";
+import { eventChannel } from "../storage/event-channel.ts";
+import { assertEmitFits } from "../storage/event-size.ts";
+import type { EventRegistry } from "./define.ts";
 
 /**
  * The EventBus key that owns an event: its channel (the partition key, else its id; prefixed

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { EventIdSchema, EventTypeSchema, TenantIdSchema } from "../spec";
-import { defineEntity } from "../shards/define-entity";
+import { EventIdSchema, EventTypeSchema, TenantIdSchema } from "../spec/index.ts";
+import { defineEntity } from "../shards/define-entity.ts";
 
 /**
  * The owner of events published from outside (`POST /v1/events`). An event is published by the

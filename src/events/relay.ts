@@ -1,6 +1,6 @@
-import type { EventMessage } from "../spec";
-import { jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size";
-import { outboxNextDue, SENT_RETENTION_MS } from "../storage/outbox";
+import type { EventMessage } from "../spec/index.ts";
+import { jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size.ts";
+import { outboxNextDue, SENT_RETENTION_MS } from "../storage/outbox.ts";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
 const BATCH = 100;

@@ -1,4 +1,4 @@
-import type { EventDeliverySemantics } from "../spec";
+import type { EventDeliverySemantics } from "../spec/index.ts";
 
 /**
  * The semantics of one delivery of an event to one subscription, from the emitter's

@@ -1,8 +1,8 @@
-import type { Router } from "../shards";
-import type { DeadLetter, EventMessage } from "../spec";
-import type { EventRegistry } from "./define";
-import { receives, streamOf, subscriberKey, type DeliveryDeps } from "./deliver";
-import { effectiveDelivery } from "./semantics";
+import type { Router } from "../shards/index.ts";
+import type { DeadLetter, EventMessage } from "../spec/index.ts";
+import type { EventRegistry } from "./define.ts";
+import { receives, streamOf, subscriberKey, type DeliveryDeps } from "./deliver.ts";
+import { effectiveDelivery } from "./semantics.ts";
 
 export interface SkipDeps {
   readonly registry: EventRegistry;

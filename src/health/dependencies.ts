@@ -1,7 +1,7 @@
-import { MIN_PRODUCTION_TOKEN_LENGTH, type RuntimeConfig } from "../spec";
-import type { Pong } from "../objects/ping";
-import { PING_OBJECT_NAME } from "../objects/ping";
-import type { Probe } from "./probes";
+import { MIN_PRODUCTION_TOKEN_LENGTH, type RuntimeConfig } from "../spec/index.ts";
+import type { Pong } from "../objects/ping.ts";
+import { PING_OBJECT_NAME } from "../objects/ping.ts";
+import type { Probe } from "./probes.ts";
 
 interface Pingable {
   idFromName(name: string): DurableObjectId;

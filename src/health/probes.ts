@@ -1,4 +1,4 @@
-import type { HealthCheckResult, HealthReport, HealthStatus } from "../spec";
+import type { HealthCheckResult, HealthReport, HealthStatus } from "../spec/index.ts";
 
 /** A dependency check: it passes when `run` resolves, fails when it rejects or times out. */
 export interface Probe {

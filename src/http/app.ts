@@ -1,26 +1,26 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { runtimeConfig } from "../spec";
-import { renderDocsPage, type OpenApiDocument } from "./docs-page";
-import type { AppEnv } from "./env";
-import { AppError, problemResponse, validationError } from "./errors";
-import { adminAuth, PUBLIC_PATHS } from "./middleware/auth";
-import { clusterContext } from "./middleware/cluster-context";
-import { registerClusterRoutes } from "./routes/cluster";
-import { registerEntityRoutes } from "./routes/entities";
-import { registerSingletonRoutes } from "./routes/singletons";
-import { registerEventRoutes } from "./routes/events";
-import { registerJobRoutes } from "./routes/jobs";
-import { registerHealthRoutes, SERVICE } from "./routes/health";
-import { registerRealtimeRoutes } from "./routes/realtime";
-import { registerSagaRoutes } from "./routes/sagas";
-import { registerSocketRoute } from "./routes/socket";
-import { registerSseRoutes } from "./routes/sse";
-import { registerWebhookRoutes } from "./routes/webhooks";
-import { registerTenantRoutes } from "./routes/tenants";
-import { registerDeploymentRoutes } from "./routes/deployments";
-import { registerRecordRoutes } from "./routes/records";
+import { runtimeConfig } from "../spec/index.ts";
+import { renderDocsPage, type OpenApiDocument } from "./docs-page.ts";
+import type { AppEnv } from "./env.ts";
+import { AppError, problemResponse, validationError } from "./errors.ts";
+import { adminAuth, PUBLIC_PATHS } from "./middleware/auth.ts";
+import { clusterContext } from "./middleware/cluster-context.ts";
+import { registerClusterRoutes } from "./routes/cluster.ts";
+import { registerEntityRoutes } from "./routes/entities.ts";
+import { registerSingletonRoutes } from "./routes/singletons.ts";
+import { registerEventRoutes } from "./routes/events.ts";
+import { registerJobRoutes } from "./routes/jobs.ts";
+import { registerHealthRoutes, SERVICE } from "./routes/health.ts";
+import { registerRealtimeRoutes } from "./routes/realtime.ts";
+import { registerSagaRoutes } from "./routes/sagas.ts";
+import { registerSocketRoute } from "./routes/socket.ts";
+import { registerSseRoutes } from "./routes/sse.ts";
+import { registerWebhookRoutes } from "./routes/webhooks.ts";
+import { registerTenantRoutes } from "./routes/tenants.ts";
+import { registerDeploymentRoutes } from "./routes/deployments.ts";
+import { registerRecordRoutes } from "./routes/records.ts";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",

@@ -1,5 +1,5 @@
-import { app } from "../app";
-import { Router } from "../shards";
+import { app } from "../app/index.ts";
+import { Router } from "../shards/index.ts";
 
 const routers = new WeakMap<object, Router>();
 

@@ -1,4 +1,4 @@
-import type { ClusterContext, RuntimeConfig, TenantRuntimeContext } from "../spec";
+import type { ClusterContext, RuntimeConfig, TenantRuntimeContext } from "../spec/index.ts";
 
 /** The hono environment of every route: the Worker's bindings and the per-request variables. */
 export type AppEnv = {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { AppError, ERROR_CATALOGUE, problemOf, validationError, type ErrorCode } from "../spec";
+import { AppError, ERROR_CATALOGUE, problemOf, validationError, type ErrorCode } from "../spec/index.ts";
 
 /**
  * The one error path. Code throws {@link AppError} (or lets a zod / hono error escape) and

@@ -1,6 +1,6 @@
-import type { ActionJobs } from "../singleton/actions";
-import { JobClient, type JobNamespace } from "./client";
-import type { JobRegistry } from "./define";
+import type { ActionJobs } from "../singleton/actions.ts";
+import { JobClient, type JobNamespace } from "./client.ts";
+import type { JobRegistry } from "./define.ts";
 
 /**
  * The `job` action of scheduled tasks: checked against the job registry when the task is stored,

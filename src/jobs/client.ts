@@ -1,8 +1,8 @@
-import { AppError, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec";
-import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery";
-import type { JobRegistry } from "./define";
-import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id";
-import type { NewJob } from "./job-store";
+import { AppError, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
+import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
+import type { JobRegistry } from "./define.ts";
+import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
+import type { NewJob } from "./job-store.ts";
 
 /** The job RPCs of a shard object. */
 export interface JobShardStub {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { AppError, JobTypeSchema, type JobId } from "../spec";
-import { DEFAULT_BACKOFF, type Backoff } from "./backoff";
+import { AppError, JobTypeSchema, type JobId } from "../spec/index.ts";
+import { DEFAULT_BACKOFF, type Backoff } from "./backoff.ts";
 
 /** What a job handler sees. */
 export interface JobContext {

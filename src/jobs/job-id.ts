@@ -1,5 +1,5 @@
-import { JobIdSchema, type JobId } from "../spec";
-import { shardOf } from "../shards/shard-hash";
+import { JobIdSchema, type JobId } from "../spec/index.ts";
+import { shardOf } from "../shards/shard-hash.ts";
 
 /**
  * Jobs live in their own shard space: `ShardObject`s named `Jobs/<shard>`, 16 shards, routed

@@ -1,10 +1,10 @@
-import { AppError, type JobListQuery, type JobView, type SubmittedJob } from "../spec";
-import type { ShardTarget } from "../shards/delivery";
-import { withDeadline } from "../shards/runtime";
-import type { AlarmClock } from "../storage/alarm-clock";
-import { backoffDelay } from "./backoff";
-import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define";
-import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store";
+import { AppError, type JobListQuery, type JobView, type SubmittedJob } from "../spec/index.ts";
+import type { ShardTarget } from "../shards/delivery.ts";
+import { withDeadline } from "../shards/runtime.ts";
+import type { AlarmClock } from "../storage/alarm-clock.ts";
+import { backoffDelay } from "./backoff.ts";
+import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define.ts";
+import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
 
 /** A running job's lease: its timeout plus this margin. Past the lease, the alarm redelivers it. */
 export const JOB_LEASE_MARGIN_MS = 5_000;

@@ -1,4 +1,4 @@
-import type { Migration } from "../storage/migrations";
+import type { Migration } from "../storage/migrations.ts";
 
 /**
  * The `jobs` table of a job shard (`Jobs/<shard>`). One row per job; `attempts` is the fencing

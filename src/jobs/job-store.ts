@@ -1,4 +1,4 @@
-import type { JobId, JobStatus, JobView } from "../spec";
+import type { JobId, JobStatus, JobView } from "../spec/index.ts";
 
 /**
  * SQL of the `jobs` table. The shard object is single-threaded, so a claim (a conditional UPDATE)

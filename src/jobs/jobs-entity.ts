@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
-import { JOB_ENTITY_TYPE, JOB_SHARDS } from "./job-id";
+import { defineEntity } from "../shards/define-entity.ts";
+import { JOB_ENTITY_TYPE, JOB_SHARDS } from "./job-id.ts";
 
 /**
  * The shard space of jobs: `Jobs/<shard>` shard objects (16). Declared as an entity type with no

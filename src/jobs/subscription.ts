@@ -1,7 +1,7 @@
-import type { EventMessage } from "../spec";
-import type { FunctionTarget } from "../events/define";
-import { JobClient } from "./client";
-import { createJobRegistry, type JobDefinition } from "./define";
+import type { EventMessage } from "../spec/index.ts";
+import type { FunctionTarget } from "../events/define.ts";
+import { JobClient } from "./client.ts";
+import { createJobRegistry, type JobDefinition } from "./define.ts";
 
 /**
  * An event subscription target that submits a job per event, with `event:<eventId>` as its

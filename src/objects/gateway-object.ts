@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app";
-import { publishEvent } from "../events/publish";
-import { chooseProtocol } from "../realtime/codec";
-import { GatewayHost } from "../realtime/gateway-host";
-import { GATEWAY_MIGRATIONS } from "../realtime/gateway-schema";
-import type { GatewayApi, Outgoing } from "../realtime/realtime";
-import { Router } from "../shards";
-import type { Delivered } from "../spec";
-import { runMigrations } from "../storage/migrations";
-import type { Pong } from "./ping";
+import { app } from "../app/index.ts";
+import { publishEvent } from "../events/publish.ts";
+import { chooseProtocol } from "../realtime/codec.ts";
+import { GatewayHost } from "../realtime/gateway-host.ts";
+import { GATEWAY_MIGRATIONS } from "../realtime/gateway-schema.ts";
+import type { GatewayApi, Outgoing } from "../realtime/realtime.ts";
+import { Router } from "../shards/index.ts";
+import type { Delivered } from "../spec/index.ts";
+import { runMigrations } from "../storage/migrations.ts";
+import type { Pong } from "./ping.ts";
 
 /**
  * One socket gateway shard (`gateway/<n>`): hibernatable WebSockets of the users that hash to it,

@@ -1,7 +1,7 @@
-export { ShardObject } from "./shard-object";
-export { SingletonObject } from "./singleton-object";
-export { GatewayObject } from "./gateway-object";
-export { TenantObject } from "./tenant-object";
-export { SagaWorkflow } from "./saga-workflow";
-export type { Pong } from "./ping";
-export { PING_OBJECT_NAME } from "./ping";
+export { ShardObject } from "./shard-object.ts";
+export { SingletonObject } from "./singleton-object.ts";
+export { GatewayObject } from "./gateway-object.ts";
+export { TenantObject } from "./tenant-object.ts";
+export { SagaWorkflow } from "./saga-workflow.ts";
+export type { Pong } from "./ping.ts";
+export { PING_OBJECT_NAME } from "./ping.ts";

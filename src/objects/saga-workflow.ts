@@ -1,9 +1,9 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
-import { app } from "../app";
-import { Router } from "../shards";
-import { SagaParamsSchema } from "../spec";
-import { runSaga, type SagaOutcome } from "../workflows/saga-runner";
+import { app } from "../app/index.ts";
+import { Router } from "../shards/index.ts";
+import { SagaParamsSchema } from "../spec/index.ts";
+import { runSaga, type SagaOutcome } from "../workflows/saga-runner.ts";
 
 /**
  * The saga interpreter on Cloudflare Workflows: one instance per saga run, its params

@@ -1,20 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app";
-import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec";
-import type { PartitionTick } from "../singleton/services";
-import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery";
-import { ShardHost } from "../shards/shard-host";
-import { OrderedDeliveries, type OrderedReply } from "../shards/ordered-delivery";
-import type { OrderedDelivery } from "../shards/ordering";
-import { Router } from "../shards";
-import { shardEventHooks } from "../events/hooks";
-import { SHARD_MIGRATIONS } from "../shards/shard-schema";
-import { runMigrations } from "../storage/migrations";
-import type { Pong } from "./ping";
-import { JobRunner } from "../jobs/job-runner";
-import type { JobShardStub } from "../jobs/client";
-import type { NewJob } from "../jobs/job-store";
-import type { JobListQuery, JobView, SubmittedJob } from "../spec";
+import { app } from "../app/index.ts";
+import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/index.ts";
+import type { PartitionTick } from "../singleton/services.ts";
+import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery.ts";
+import { ShardHost } from "../shards/shard-host.ts";
+import { OrderedDeliveries, type OrderedReply } from "../shards/ordered-delivery.ts";
+import type { OrderedDelivery } from "../shards/ordering.ts";
+import { Router } from "../shards/index.ts";
+import { shardEventHooks } from "../events/hooks.ts";
+import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
+import { runMigrations } from "../storage/migrations.ts";
+import type { Pong } from "./ping.ts";
+import { JobRunner } from "../jobs/job-runner.ts";
+import type { JobShardStub } from "../jobs/client.ts";
+import type { NewJob } from "../jobs/job-store.ts";
+import type { JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.

@@ -1,15 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app";
-import { Router } from "../shards";
-import { delivered, type Delivery } from "../shards/delivery";
-import { SingletonHost } from "../singleton/singleton-host";
-import { SINGLETON_MIGRATIONS } from "../singleton/store-schema";
-import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
-import { runMigrations } from "../storage/migrations";
-import { actionEvents } from "../events/publish";
-import { actionJobs } from "../jobs/actions";
-import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters";
-import type { Pong } from "./ping";
+import { app } from "../app/index.ts";
+import { Router } from "../shards/index.ts";
+import { delivered, type Delivery } from "../shards/delivery.ts";
+import { SingletonHost } from "../singleton/singleton-host.ts";
+import { SINGLETON_MIGRATIONS } from "../singleton/store-schema.ts";
+import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec/index.ts";
+import { runMigrations } from "../storage/migrations.ts";
+import { actionEvents } from "../events/publish.ts";
+import { actionJobs } from "../jobs/actions.ts";
+import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters.ts";
+import type { Pong } from "./ping.ts";
 
 /**
  * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so

@@ -1,19 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app";
-import { publishEvent } from "../events/publish";
-import { Router } from "../shards";
-import { delivered, type Delivery } from "../shards/delivery";
-import { RegistryStore } from "../tenants/registry";
-import { TenantHost } from "../tenants/tenant-host";
-import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema";
-import type { TenantStub } from "../tenants/tenant-client";
-import { runtimeConfig, TenantIdSchema, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec";
-import { runMigrations } from "../storage/migrations";
-import { webhookConfig } from "../webhooks/config";
-import type { WebhookEvent } from "../webhooks/deliveries";
-import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client";
-import { WebhookHost } from "../webhooks/webhook-host";
-import type { Pong } from "./ping";
+import { app } from "../app/index.ts";
+import { publishEvent } from "../events/publish.ts";
+import { Router } from "../shards/index.ts";
+import { delivered, type Delivery } from "../shards/delivery.ts";
+import { RegistryStore } from "../tenants/registry.ts";
+import { TenantHost } from "../tenants/tenant-host.ts";
+import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema.ts";
+import type { TenantStub } from "../tenants/tenant-client.ts";
+import { runtimeConfig, TenantIdSchema, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec/index.ts";
+import { runMigrations } from "../storage/migrations.ts";
+import { webhookConfig } from "../webhooks/config.ts";
+import type { WebhookEvent } from "../webhooks/deliveries.ts";
+import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client.ts";
+import { WebhookHost } from "../webhooks/webhook-host.ts";
+import type { Pong } from "./ping.ts";
 
 /**
  * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's

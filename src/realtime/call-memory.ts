@@ -1,4 +1,4 @@
-import { REALTIME_LIMITS, type RpcResponse } from "../spec";
+import { REALTIME_LIMITS, type RpcResponse } from "../spec/index.ts";
 
 const PRUNE_EVERY = 100;
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { Router } from "../shards";
-import type { TenantId, UserId } from "../spec";
-import type { Realtime } from "./realtime";
+import type { Router } from "../shards/index.ts";
+import type { TenantId, UserId } from "../spec/index.ts";
+import type { Realtime } from "./realtime.ts";
 
 /** What an application method's handler sees: the caller, and the cluster to act on. */
 export interface RpcContext {

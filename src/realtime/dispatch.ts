@@ -1,10 +1,10 @@
 import type { ZodError } from "zod";
-import type { Router } from "../shards";
-import { BuiltinParams, REALTIME_LIMITS, type BuiltinMethod, type RpcRequest, type TenantId, type UserId } from "../spec";
-import type { RpcContext, RpcRegistry } from "./define-rpc";
-import { topicKey, topicName, type Realtime } from "./realtime";
-import { RpcFailure } from "./rpc-failure";
-import type { SocketIdentity, TopicIndex } from "./topic-index";
+import type { Router } from "../shards/index.ts";
+import { BuiltinParams, REALTIME_LIMITS, type BuiltinMethod, type RpcRequest, type TenantId, type UserId } from "../spec/index.ts";
+import type { RpcContext, RpcRegistry } from "./define-rpc.ts";
+import { topicKey, topicName, type Realtime } from "./realtime.ts";
+import { RpcFailure } from "./rpc-failure.ts";
+import type { SocketIdentity, TopicIndex } from "./topic-index.ts";
 
 /** Everything a call may touch. */
 export interface CallScope {

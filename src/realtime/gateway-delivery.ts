@@ -1,14 +1,14 @@
-import { REALTIME_LIMITS, runtimeConfig, type Delivered, type PushParams } from "../spec";
-import { SSE_EVENTS, type ResetParams } from "../spec/streams";
-import { encodeFrame, type FrameProtocol } from "./codec";
-import { MessageLog, topicStream, type LoggedMessage } from "./message-log";
-import type { Outgoing } from "./realtime";
-import { planResume, type ResumePlan } from "./resume";
-import { SeenEvents } from "./seen-events";
-import { ServedTopics } from "./served-topics";
-import { encodeEvent } from "./sse-encoder";
-import { SseStreams } from "./sse-streams";
-import { identityOf } from "./topic-index";
+import { REALTIME_LIMITS, runtimeConfig, type Delivered, type PushParams } from "../spec/index.ts";
+import { SSE_EVENTS, type ResetParams } from "../spec/streams.ts";
+import { encodeFrame, type FrameProtocol } from "./codec.ts";
+import { MessageLog, topicStream, type LoggedMessage } from "./message-log.ts";
+import type { Outgoing } from "./realtime.ts";
+import { planResume, type ResumePlan } from "./resume.ts";
+import { SeenEvents } from "./seen-events.ts";
+import { ServedTopics } from "./served-topics.ts";
+import { encodeEvent } from "./sse-encoder.ts";
+import { SseStreams } from "./sse-streams.ts";
+import { identityOf } from "./topic-index.ts";
 
 const encoder = new TextEncoder();
 const PRUNE_EVERY_MS = 10_000;

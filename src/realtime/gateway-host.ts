@@ -1,19 +1,19 @@
-import type { Router } from "../shards";
-import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, TopicSchema, type Delivered, type RpcRequest, type RpcResponse, type TenantId, type UserId } from "../spec";
-import { CallMemory } from "./call-memory";
-import { decodeFrame, encodeFrame, type FrameProtocol } from "./codec";
-import type { RpcContext, RpcRegistry } from "./define-rpc";
-import { dispatch, EFFECTFUL_BUILTINS, type CallScope } from "./dispatch";
-import { GatewayDelivery } from "./gateway-delivery";
-import { openSseStream } from "./gateway-sse";
-import { IDENTITY_HEADERS } from "./identity-headers";
-import { processPayload } from "./jsonrpc";
-import { topicStream, userStream } from "./message-log";
-import { realtime, topicKey, topicName, type Outgoing } from "./realtime";
-import { parseLastSeq } from "./resume";
-import { failureResponse } from "./rpc-failure";
-import { SocketGuard } from "./socket-guard";
-import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index";
+import type { Router } from "../shards/index.ts";
+import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, TopicSchema, type Delivered, type RpcRequest, type RpcResponse, type TenantId, type UserId } from "../spec/index.ts";
+import { CallMemory } from "./call-memory.ts";
+import { decodeFrame, encodeFrame, type FrameProtocol } from "./codec.ts";
+import type { RpcContext, RpcRegistry } from "./define-rpc.ts";
+import { dispatch, EFFECTFUL_BUILTINS, type CallScope } from "./dispatch.ts";
+import { GatewayDelivery } from "./gateway-delivery.ts";
+import { openSseStream } from "./gateway-sse.ts";
+import { IDENTITY_HEADERS } from "./identity-headers.ts";
+import { processPayload } from "./jsonrpc.ts";
+import { topicStream, userStream } from "./message-log.ts";
+import { realtime, topicKey, topicName, type Outgoing } from "./realtime.ts";
+import { parseLastSeq } from "./resume.ts";
+import { failureResponse } from "./rpc-failure.ts";
+import { SocketGuard } from "./socket-guard.ts";
+import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index.ts";
 
 const userTag = (user: string) => `u:${user}`;
 

@@ -1,4 +1,4 @@
-import type { Migration } from "../storage/migrations";
+import type { Migration } from "../storage/migrations.ts";
 
 /**
  * The SQLite schema of a `GatewayObject`: `gateway_meta` (the delivery sequence), `subscriptions`

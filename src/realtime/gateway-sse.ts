@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { SSE_EVENTS, STREAM_DEFAULTS } from "../spec/streams";
-import { GatewayDelivery } from "./gateway-delivery";
-import { IDENTITY_HEADERS } from "./identity-headers";
-import { userStream } from "./message-log";
-import { parseLastSeq } from "./resume";
-import { encodeEvent, encodeRetry } from "./sse-encoder";
+import { SSE_EVENTS, STREAM_DEFAULTS } from "../spec/streams.ts";
+import { GatewayDelivery } from "./gateway-delivery.ts";
+import { IDENTITY_HEADERS } from "./identity-headers.ts";
+import { userStream } from "./message-log.ts";
+import { parseLastSeq } from "./resume.ts";
+import { encodeEvent, encodeRetry } from "./sse-encoder.ts";
 
 /** Headers the Worker sets on an SSE request it forwards to a gateway, after verifying the user token. */
 export const SSE_HEADERS_IN = { streams: "x-cluster-sse-streams", lastSeq: "x-cluster-last-seq" } as const;

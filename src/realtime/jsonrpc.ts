@@ -1,4 +1,4 @@
-import { RpcRequestSchema, rpcError, type RpcRequest, type RpcResponse } from "../spec";
+import { RpcRequestSchema, rpcError, type RpcRequest, type RpcResponse } from "../spec/index.ts";
 
 /** Runs one well-formed request; answers its response, or null for a notification. */
 export type Invoke = (request: RpcRequest) => Promise<RpcResponse | null>;

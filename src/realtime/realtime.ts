@@ -1,5 +1,5 @@
-import { shardOf } from "../shards/shard-hash";
-import { runtimeConfig, type Delivered, type TenantId } from "../spec";
+import { shardOf } from "../shards/shard-hash.ts";
+import { runtimeConfig, type Delivered, type TenantId } from "../spec/index.ts";
 
 /** A message as the gateway pushes it (before its `seq`). */
 export interface Outgoing {

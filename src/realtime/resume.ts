@@ -1,4 +1,4 @@
-import type { ResetParams } from "../spec/streams";
+import type { ResetParams } from "../spec/streams.ts";
 
 /** What a gateway knows about one stream a client resumes: its log's floor and, for topics, since when it logs it. */
 export interface StreamCoverage {

@@ -1,5 +1,5 @@
 import type { ZodError } from "zod";
-import { AppError, rpcError, type RpcErrorName, type RpcId, type RpcResponse } from "../spec";
+import { AppError, rpcError, type RpcErrorName, type RpcId, type RpcResponse } from "../spec/index.ts";
 
 /** A refused call: becomes the JSON-RPC error of its name. */
 export class RpcFailure extends Error {

@@ -1,4 +1,4 @@
-import { STREAM_DEFAULTS } from "../spec/streams";
+import { STREAM_DEFAULTS } from "../spec/streams.ts";
 
 /**
  * Event deliveries a gateway already made (`seen_events`), keyed `<subscription>:<eventId>`: a

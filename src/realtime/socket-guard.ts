@@ -1,5 +1,5 @@
-import { CLOSE_CODES, REALTIME_LIMITS } from "../spec";
-import { frameBytes } from "./codec";
+import { CLOSE_CODES, REALTIME_LIMITS } from "../spec/index.ts";
+import { frameBytes } from "./codec.ts";
 
 /** What to do with an incoming frame. */
 export type Verdict = { action: "accept" } | { action: "reject"; error: "frame_too_large" | "rate_limited"; message: string; data: Record<string, number> } | { action: "close"; code: number; reason: string };

@@ -1,5 +1,5 @@
-import { SSE_EVENTS } from "../spec/streams";
-import { encodeComment, encodeEvent, SSE_HEADERS } from "./sse-encoder";
+import { SSE_EVENTS } from "../spec/streams.ts";
+import { encodeComment, encodeEvent, SSE_HEADERS } from "./sse-encoder.ts";
 
 /** Knobs of the SSE streams of one gateway. */
 export interface SseOptions {

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-import { AppError, MIN_PRODUCTION_TOKEN_LENGTH, UserClaimsSchema, type RuntimeConfig, type TenantId, type UserClaims, type UserId } from "../spec";
+import { AppError, MIN_PRODUCTION_TOKEN_LENGTH, UserClaimsSchema, type RuntimeConfig, type TenantId, type UserClaims, type UserId } from "../spec/index.ts";
 
 const encoder = new TextEncoder();
 const ALGORITHM = "HS256";

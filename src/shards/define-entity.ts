@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { EntityTypeSchema } from "../spec";
-import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_SHARDS, type EntityConfig, type EntityDefinition, type MessageSpecs } from "./entity";
+import { EntityTypeSchema } from "../spec/index.ts";
+import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_SHARDS, type EntityConfig, type EntityDefinition, type MessageSpecs } from "./entity.ts";
 
 const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 

@@ -1,4 +1,4 @@
-import { AppError, type EntityKey, type EntityType, type Envelope, type MessageId, type Problem, type ShardId } from "../spec";
+import { AppError, type EntityKey, type EntityType, type Envelope, type MessageId, type Problem, type ShardId } from "../spec/index.ts";
 
 /** Where a message goes: the shard object of an entity type, and the routing parameters it must agree with. */
 export interface ShardTarget {

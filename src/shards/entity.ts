@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { ClusterContext, EntityKey, EntityType, Envelope, ShardId } from "../spec";
-import type { EmitOptions } from "../storage/outbox";
+import type { ClusterContext, EntityKey, EntityType, Envelope, ShardId } from "../spec/index.ts";
+import type { EmitOptions } from "../storage/outbox.ts";
 
 /** A message an entity accepts: its input and reply schemas. */
 export interface MessageSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

@@ -1,5 +1,5 @@
-import type { EntityKey, Envelope, MessageId } from "../spec";
-import { findReply } from "./dedup";
+import type { EntityKey, Envelope, MessageId } from "../spec/index.ts";
+import { findReply } from "./dedup.ts";
 
 /**
  * The durable mailbox of `notify`: a message is accepted once its row is stored, then run by the

@@ -1,4 +1,4 @@
-import { AppError } from "../spec";
+import { AppError } from "../spec/index.ts";
 
 /**
  * The in-memory mailbox of a shard: one message at a time per entity key (messages for other

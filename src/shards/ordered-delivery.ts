@@ -1,7 +1,7 @@
-import type { EntityKey, Envelope } from "../spec";
-import type { Reply, ShardTarget } from "./delivery";
-import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, type OrderedDelivery } from "./ordering";
-import type { ShardHost } from "./shard-host";
+import type { EntityKey, Envelope } from "../spec/index.ts";
+import type { Reply, ShardTarget } from "./delivery.ts";
+import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, type OrderedDelivery } from "./ordering.ts";
+import type { ShardHost } from "./shard-host.ts";
 
 /** How a sequenced event was taken: applied now, already applied, or held until its gap fills. */
 export type OrderedReply = Reply & { status: "applied" | "duplicate" | "held" };

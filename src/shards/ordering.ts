@@ -1,4 +1,4 @@
-import type { Envelope } from "../spec";
+import type { Envelope } from "../spec/index.ts";
 
 /**
  * Per-partition ordering at the subscriber (EVNT-01). Events of one `(subscription, producer,

@@ -1,5 +1,5 @@
-import { AppError } from "../spec";
-import type { AnyEntity } from "./entity";
+import { AppError } from "../spec/index.ts";
+import type { AnyEntity } from "./entity.ts";
 
 /** The entity types of an application and the routing seed they share. */
 export interface EntityRegistry {

@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import { AppError, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec";
-import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery";
-import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity";
-import type { EntityRegistry } from "./registry";
-import { CONTEXT_HEADERS } from "./runtime";
-import { shardOf } from "./shard-hash";
+import { AppError, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
+import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery.ts";
+import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity.ts";
+import type { EntityRegistry } from "./registry.ts";
+import { CONTEXT_HEADERS } from "./runtime.ts";
+import { shardOf } from "./shard-hash.ts";
 
 /** Per-message options. `createdAt` defaults to now; `ttlMs` absent means no expiry. */
 export interface SendOptions {

@@ -1,10 +1,10 @@
-import { AppError, isExpired, remainingTtl, validationError, type EntityKey, type Envelope, type RequestId, type ShardId } from "../spec";
+import { AppError, isExpired, remainingTtl, validationError, type EntityKey, type Envelope, type RequestId, type ShardId } from "../spec/index.ts";
 import type { z } from "zod";
-import { findReply, recordReply } from "./dedup";
-import type { Reply } from "./delivery";
-import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity";
-import { pendingEvent, writeOutbox, type EventValidator, type PendingEvent } from "../storage/outbox";
-import { loadState, saveState } from "./state-store";
+import { findReply, recordReply } from "./dedup.ts";
+import type { Reply } from "./delivery.ts";
+import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity.ts";
+import { pendingEvent, writeOutbox, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
+import { loadState, saveState } from "./state-store.ts";
 
 /** Where a runtime runs: its entity type's shard object. */
 export interface ShardIdentity {

@@ -1,15 +1,15 @@
-import { AppError, type EntityKey, type Envelope } from "../spec";
-import { DEDUP_RETENTION_MS, findReply, pruneReplies, recordReply } from "./dedup";
-import type { Accepted, Reply, ShardTarget } from "./delivery";
-import type { AnyEntity, ShardContext } from "./entity";
-import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox";
-import { Mailbox } from "./mailbox";
-import { AlarmClock } from "../storage/alarm-clock";
-import type { EntityRegistry } from "./registry";
-import { EntityRuntime, withDeadline } from "./runtime";
-import { assertSameRouting, bindShard, storedTarget } from "./shard-meta";
-import { allStates } from "./state-store";
-import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox";
+import { AppError, type EntityKey, type Envelope } from "../spec/index.ts";
+import { DEDUP_RETENTION_MS, findReply, pruneReplies, recordReply } from "./dedup.ts";
+import type { Accepted, Reply, ShardTarget } from "./delivery.ts";
+import type { AnyEntity, ShardContext } from "./entity.ts";
+import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox.ts";
+import { Mailbox } from "./mailbox.ts";
+import { AlarmClock } from "../storage/alarm-clock.ts";
+import type { EntityRegistry } from "./registry.ts";
+import { EntityRuntime, withDeadline } from "./runtime.ts";
+import { assertSameRouting, bindShard, storedTarget } from "./shard-meta.ts";
+import { allStates } from "./state-store.ts";
+import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
 
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
 export interface ShardHooks {

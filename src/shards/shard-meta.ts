@@ -1,5 +1,5 @@
-import { AppError, type EntityType, type ShardId } from "../spec";
-import type { ShardTarget } from "./delivery";
+import { AppError, type EntityType, type ShardId } from "../spec/index.ts";
+import type { ShardTarget } from "./delivery.ts";
 
 /**
  * A shard object's identity, stored on first use: the entity type and shard it serves and the

@@ -1,6 +1,6 @@
-import type { Migration } from "../storage/migrations";
-import { outboxMigration } from "../storage/outbox";
-import { jobsMigration } from "../jobs/job-schema";
+import type { Migration } from "../storage/migrations.ts";
+import { outboxMigration } from "../storage/outbox.ts";
+import { jobsMigration } from "../jobs/job-schema.ts";
 
 /**
  * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type

@@ -1,6 +1,6 @@
-import type { Router } from "../shards";
-import { checkOutboundUrl } from "../security/ssrf";
-import { AppError, type TaskAction } from "../spec";
+import type { Router } from "../shards/index.ts";
+import { checkOutboundUrl } from "../security/ssrf.ts";
+import { AppError, type TaskAction } from "../spec/index.ts";
 
 /** Outbound calls of `http` actions give up after 10 s. */
 export const HTTP_ACTION_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
-import type { CatchUp, Schedule } from "../spec";
-import { dueTicks } from "./schedule";
+import type { CatchUp, Schedule } from "../spec/index.ts";
+import { dueTicks } from "./schedule.ts";
 
 /** A tick more than this late when its alarm runs is "missed" (policy `none` drops it). */
 export const MISSED_AFTER_MS = 60_000;

@@ -1,8 +1,8 @@
-import { ScheduleSchema, ServiceClusterAnnotationsSchema, SingletonNameSchema, TaskIdSchema, type CatchUp, type Schedule, type ServiceClusterAnnotations } from "../spec";
-import type { Router } from "../shards";
-import type { ShardContext } from "../shards/entity";
-import { DEFAULT_CATCH_UP_CAP } from "./catch-up";
-import { validateSchedule } from "./schedule";
+import { ScheduleSchema, ServiceClusterAnnotationsSchema, SingletonNameSchema, TaskIdSchema, type CatchUp, type Schedule, type ServiceClusterAnnotations } from "../spec/index.ts";
+import type { Router } from "../shards/index.ts";
+import type { ShardContext } from "../shards/entity.ts";
+import { DEFAULT_CATCH_UP_CAP } from "./catch-up.ts";
+import { validateSchedule } from "./schedule.ts";
 
 /** What a task handler (or a leader-elected service) gets for one tick. */
 export interface TaskContext {

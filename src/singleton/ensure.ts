@@ -1,6 +1,6 @@
-import { unwrap } from "../shards/delivery";
-import type { ScheduleRegistry } from "./registry";
-import type { SingletonNamespace } from "./stub";
+import { unwrap } from "../shards/delivery.ts";
+import type { ScheduleRegistry } from "./registry.ts";
+import type { SingletonNamespace } from "./stub.ts";
 
 /**
  * Activates every singleton that has tasks declared in code, so a fresh deploy arms their alarms

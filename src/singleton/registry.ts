@@ -1,6 +1,6 @@
-import type { TaskId } from "../spec";
-import type { ServiceDefinition, TaskContext, TaskDefinition } from "./define";
-import type { TaskSpec } from "./task-store";
+import type { TaskId } from "../spec/index.ts";
+import type { ServiceDefinition, TaskContext, TaskDefinition } from "./define.ts";
+import type { TaskSpec } from "./task-store.ts";
 
 /** A task declared in code, as a singleton stores and runs it. */
 export interface CodeTask {

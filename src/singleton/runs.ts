@@ -1,4 +1,4 @@
-import type { RunStatus, TaskRun } from "../spec";
+import type { RunStatus, TaskRun } from "../spec/index.ts";
 
 /** Runs kept per task (the latest by scheduled time). */
 export const RUN_HISTORY = 100;

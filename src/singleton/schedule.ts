@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { AppError, type Schedule } from "../spec";
+import { AppError, type Schedule } from "../spec/index.ts";
 
 /**
  * Schedule arithmetic, pure: every tick time derives from the schedule and from the scheduled

@@ -1,9 +1,9 @@
-import type { TaskRun } from "../spec";
-import { AppError } from "../spec";
-import { withDeadline } from "../shards/runtime";
-import { selectTicks } from "./catch-up";
-import { claimStalled, finishAttempt, getRun, hasActiveRun, insertRun, nextDue, startAttempt, tickId, type Claim } from "./runs";
-import { advanceTask, dueTasks, getTask, type TaskRow } from "./task-store";
+import type { TaskRun } from "../spec/index.ts";
+import { AppError } from "../spec/index.ts";
+import { withDeadline } from "../shards/runtime.ts";
+import { selectTicks } from "./catch-up.ts";
+import { claimStalled, finishAttempt, getRun, hasActiveRun, insertRun, nextDue, startAttempt, tickId, type Claim } from "./runs.ts";
+import { advanceTask, dueTasks, getTask, type TaskRow } from "./task-store.ts";
 
 /** What a tick's runner gets: the tick id is the idempotency key of whatever the task does. */
 export interface Tick {

@@ -1,8 +1,8 @@
-import type { EntityRegistry } from "../shards";
-import type { ShardTarget } from "../shards/delivery";
-import { unwrap } from "../shards/delivery";
-import type { Problem, ShardId } from "../spec";
-import type { ServiceDefinition, TaskContext } from "./define";
+import type { EntityRegistry } from "../shards/index.ts";
+import type { ShardTarget } from "../shards/delivery.ts";
+import { unwrap } from "../shards/delivery.ts";
+import type { Problem, ShardId } from "../spec/index.ts";
+import type { ServiceDefinition, TaskContext } from "./define.ts";
 
 /** The tick a partition runs: the singleton's tick id is every shard's idempotency key. */
 export interface PartitionTick {

@@ -1,12 +1,12 @@
-import type { Router } from "../shards";
-import { AppError, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec";
-import { runAction, type ActionEvents, type ActionJobs } from "./actions";
-import { DEFAULT_CATCH_UP_CAP } from "./catch-up";
-import type { ScheduleRegistry } from "./registry";
-import { listRuns } from "./runs";
-import { Scheduler, type Tick } from "./scheduler";
-import { runServiceTick } from "./services";
-import { deleteTask, getTask, listTasks, retireCodeTasks, setPaused, upsertTask, type TaskRow } from "./task-store";
+import type { Router } from "../shards/index.ts";
+import { AppError, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec/index.ts";
+import { runAction, type ActionEvents, type ActionJobs } from "./actions.ts";
+import { DEFAULT_CATCH_UP_CAP } from "./catch-up.ts";
+import type { ScheduleRegistry } from "./registry.ts";
+import { listRuns } from "./runs.ts";
+import { Scheduler, type Tick } from "./scheduler.ts";
+import { runServiceTick } from "./services.ts";
+import { deleteTask, getTask, listTasks, retireCodeTasks, setPaused, upsertTask, type TaskRow } from "./task-store.ts";
 
 export interface SingletonDeps {
   readonly env: Env;

@@ -1,5 +1,5 @@
-import { DEAD_LETTER_SQL } from "../events/dead-letters";
-import type { Migration } from "../storage/migrations";
+import { DEAD_LETTER_SQL } from "../events/dead-letters.ts";
+import type { Migration } from "../storage/migrations.ts";
 
 /**
  * The SQLite schema of a `SingletonObject`: its tasks and the runs of their ticks. A run's primary

@@ -1,5 +1,5 @@
-import type { Delivery } from "../shards/delivery";
-import type { TaskId, TaskPut, TaskRun, TaskView } from "../spec";
+import type { Delivery } from "../shards/delivery.ts";
+import type { TaskId, TaskPut, TaskRun, TaskView } from "../spec/index.ts";
 
 /** The RPC surface of a singleton object, as the Worker sees it. */
 export interface SingletonStub {

@@ -1,5 +1,5 @@
-import type { CatchUp, Schedule, TaskAction, TaskId } from "../spec";
-import { firstTick } from "./schedule";
+import type { CatchUp, Schedule, TaskAction, TaskId } from "../spec/index.ts";
+import { firstTick } from "./schedule.ts";
 
 /** What defines a task; changing its schedule restarts it from now. */
 export interface TaskSpec {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DeploymentSchema } from "./deploy";
-import { MachineNameSchema, ObjectMetadataSchema } from "./metadata";
+import { DeploymentSchema } from "./deploy.ts";
+import { MachineNameSchema, ObjectMetadataSchema } from "./metadata.ts";
 
 /** App install (seed 002 E1/E2): an app's objects, namespaced `<app>__<object>`, installed through the deploy pipeline. */
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, validationError } from "./errors";
+import { AppError, validationError } from "./errors.ts";
 
 /**
  * Runtime configuration read from the Worker's environment (wrangler `[vars]` and secrets).

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EntityKeySchema, EntityTypeSchema, RequestIdSchema, ShardIdSchema } from "./ids";
+import { EntityKeySchema, EntityTypeSchema, RequestIdSchema, ShardIdSchema } from "./ids.ts";
 
 /** A W3C `traceparent` header: version-traceid-parentid-flags, lower-case hex. */
 export const TraceparentSchema = z.string().regex(/^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/).describe("W3C traceparent header");

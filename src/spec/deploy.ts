@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FieldMetadataSchema, FlowMetadataSchema, MachineNameSchema, ObjectMetadataSchema, PermissionMetadataSchema, ViewMetadataSchema } from "./metadata";
+import { FieldMetadataSchema, FlowMetadataSchema, MachineNameSchema, ObjectMetadataSchema, PermissionMetadataSchema, ViewMetadataSchema } from "./metadata.ts";
 
 /** The deploy pipeline (seed 002): bundle, validation, diff, migration plan, status. */
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EntityTypeSchema, MessageIdSchema } from "./ids";
+import { EntityTypeSchema, MessageIdSchema } from "./ids.ts";
 
 /**
  * The message envelope (clstr-go's `Envelope`, seed 004): what travels from a router to the shard

@@ -1,5 +1,5 @@
 import type { ZodError } from "zod";
-import { ERROR_CATALOGUE, type ErrorCode, type Problem, type ProblemFieldError } from "./problem";
+import { ERROR_CATALOGUE, type ErrorCode, type Problem, type ProblemFieldError } from "./problem.ts";
 
 /**
  * A typed error with a stable `code` from the catalogue. Handlers, modules and routes throw it;

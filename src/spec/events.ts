@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { EventDeliverySemanticsSchema, EventScopeSchema, MetadataChangeOperationSchema } from "./cluster";
-import { EventIdSchema, TenantIdSchema } from "./ids";
+import { EventDeliverySemanticsSchema, EventScopeSchema, MetadataChangeOperationSchema } from "./cluster.ts";
+import { EventIdSchema, TenantIdSchema } from "./ids.ts";
 
 /**
  * The events protocol (EVNT-01, EVNT-02, EVNT-04): what travels on the `events` Queue, what

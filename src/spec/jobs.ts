@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobIdSchema } from "./ids";
+import { JobIdSchema } from "./ids.ts";
 
 /**
  * The jobs protocol (JOBS-01): what `POST /v1/jobs` accepts, what a job looks like, and the list

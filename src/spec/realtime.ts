@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TenantIdSchema, UserIdSchema } from "./ids";
+import { TenantIdSchema, UserIdSchema } from "./ids.ts";
 
 /**
  * The realtime protocol (WS-01..WS-03): topic names, the built-in methods' params and results,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TenantIdSchema } from "./ids";
+import { TenantIdSchema } from "./ids.ts";
 
 /**
  * Tenants (seed 002): a Durable Object database per tenant, its plan and quotas, its usage, its

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EventTypeSchema } from "./events";
+import { EventTypeSchema } from "./events.ts";
 
 /**
  * Outbound webhooks (JOBS-02), after the Standard Webhooks specification (standardwebhooks.com):

@@ -1,4 +1,4 @@
-import { AppError } from "../spec";
+import { AppError } from "../spec/index.ts";
 
 /**
  * The largest serialized event message (UTF-8 bytes of its JSON) the cluster accepts. Cloudflare

@@ -1,7 +1,7 @@
-import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec";
-import { eventChannel } from "./event-channel";
-import { assertEmitFits } from "./event-size";
-import type { Migration } from "./migrations";
+import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type EventClusterOptions } from "../spec/index.ts";
+import { eventChannel } from "./event-channel.ts";
+import { assertEmitFits } from "./event-size.ts";
+import type { Migration } from "./migrations.ts";
 
 /**
  * The transactional outbox (EVNT-02), shared by every Durable Object that emits events: a row is

@@ -1,5 +1,5 @@
-import { AppError, type AppInstallBundle, type AppOperationResult, type InstalledApp, type Tenant } from "../spec";
-import { runDeploy, type DeployOutcome, type PipelineDeps } from "./pipeline";
+import { AppError, type AppInstallBundle, type AppOperationResult, type InstalledApp, type Tenant } from "../spec/index.ts";
+import { runDeploy, type DeployOutcome, type PipelineDeps } from "./pipeline.ts";
 
 interface AppRow extends Record<string, SqlStorageValue> { name: string; version: string; label: string | null; objects: string; installed_at: number; updated_at: number }
 

@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import type { DeployManifest } from "../spec";
+import type { DeployManifest } from "../spec/index.ts";
 
 /** JSON with object keys sorted at every level: the same metadata always has the same text. */
 export function canonicalJson(value: unknown): string {

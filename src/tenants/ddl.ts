@@ -1,4 +1,4 @@
-import { SQLITE_TYPE_MAPPING, type FieldMetadata, type ObjectMetadata } from "../spec";
+import { SQLITE_TYPE_MAPPING, type FieldMetadata, type ObjectMetadata } from "../spec/index.ts";
 
 /**
  * SQLite DDL for deployed objects. Pure: every identifier comes from metadata that passed

@@ -1,4 +1,4 @@
-import { AppError, type Deployment } from "../spec";
+import { AppError, type Deployment } from "../spec/index.ts";
 
 /** The deployment log of a tenant (`tenant_deployments`): every applied or failed deployment. */
 export class DeploymentLog {

@@ -1,4 +1,4 @@
-import type { DeployDiff, DeployManifest, FieldMetadata, ObjectChange, ObjectMetadata } from "../spec";
+import type { DeployDiff, DeployManifest, FieldMetadata, ObjectChange, ObjectMetadata } from "../spec/index.ts";
 
 /** The metadata a deploy compares: objects plus the other kinds, keyed `kind:name`. */
 export interface MetadataSet {

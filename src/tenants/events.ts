@@ -1,5 +1,5 @@
-import { defineEvent } from "../events/define";
-import { TENANT_LIFECYCLE_EVENTS, TenantLifecycleEventSchema } from "../spec";
+import { defineEvent } from "../events/define.ts";
+import { TENANT_LIFECYCLE_EVENTS, TenantLifecycleEventSchema } from "../spec/index.ts";
 
 /** `TenantDatabaseLifecycle` hooks as cluster-scoped events, published after each change. */
 export const TenantCreatedEvent = defineEvent({ type: TENANT_LIFECYCLE_EVENTS.onTenantCreate, payload: TenantLifecycleEventSchema });

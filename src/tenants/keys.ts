@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { secretsEqual } from "../security/constant-time";
-import { AppError, type CreateTenantKey, type TenantApiKey, type TenantKeyScope, type TenantKeySecret } from "../spec";
+import { secretsEqual } from "../security/constant-time.ts";
+import { AppError, type CreateTenantKey, type TenantApiKey, type TenantKeyScope, type TenantKeySecret } from "../spec/index.ts";
 
 /** Keys per tenant (409 `conflict` beyond). */
 export const MAX_KEYS_PER_TENANT = 50;

@@ -1,5 +1,5 @@
-import { AppError } from "../spec";
-import { registryStub } from "./tenant-client";
+import { AppError } from "../spec/index.ts";
+import { registryStub } from "./tenant-client.ts";
 
 /** How long this isolate trusts that a tenant exists, and how many such answers it keeps. */
 export const KNOWN_TENANT_TTL_MS = 60_000;

@@ -1,10 +1,10 @@
-import { app } from "../app";
-import { publishEvent } from "../events/publish";
-import { Router } from "../shards";
-import { unwrap } from "../shards/delivery";
-import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenant, type Tenant, type TenantCreated } from "../spec";
-import { forgetTenant } from "./known-tenants";
-import { registryStub, tenantStub, type RegistryStub, type TenantStub } from "./tenant-client";
+import { app } from "../app/index.ts";
+import { publishEvent } from "../events/publish.ts";
+import { Router } from "../shards/index.ts";
+import { unwrap } from "../shards/delivery.ts";
+import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenant, type Tenant, type TenantCreated } from "../spec/index.ts";
+import { forgetTenant } from "./known-tenants.ts";
+import { registryStub, tenantStub, type RegistryStub, type TenantStub } from "./tenant-client.ts";
 
 type Hook = keyof typeof TENANT_LIFECYCLE_EVENTS;
 

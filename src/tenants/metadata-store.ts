@@ -1,5 +1,5 @@
-import { AppError, type DeployManifest, type ObjectMetadata } from "../spec";
-import { othersOf, type MetadataSet } from "./diff";
+import { AppError, type DeployManifest, type ObjectMetadata } from "../spec/index.ts";
+import { othersOf, type MetadataSet } from "./diff.ts";
 
 interface Row extends Record<string, SqlStorageValue> { kind: string; name: string; owner: string; definition: string }
 

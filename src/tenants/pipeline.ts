@@ -1,12 +1,12 @@
-import { AppError, type DeployBundle, type DeployDiff, type Deployment, type DeploymentError, type MetadataChanged, type Tenant } from "../spec";
-import { manifestChecksum } from "./checksum";
-import type { DeploymentLog } from "./deployments";
-import { diffMetadata, othersOf } from "./diff";
-import type { MetadataStore } from "./metadata-store";
-import { planMigration } from "./planner";
-import { checkQuota, checkStorage, enforceQuota } from "./quotas";
-import type { TenantState } from "./tenant-state";
-import { validateManifest } from "./validate";
+import { AppError, type DeployBundle, type DeployDiff, type Deployment, type DeploymentError, type MetadataChanged, type Tenant } from "../spec/index.ts";
+import { manifestChecksum } from "./checksum.ts";
+import type { DeploymentLog } from "./deployments.ts";
+import { diffMetadata, othersOf } from "./diff.ts";
+import type { MetadataStore } from "./metadata-store.ts";
+import { planMigration } from "./planner.ts";
+import { checkQuota, checkStorage, enforceQuota } from "./quotas.ts";
+import type { TenantState } from "./tenant-state.ts";
+import { validateManifest } from "./validate.ts";
 
 export interface PipelineDeps {
   readonly storage: DurableObjectStorage;

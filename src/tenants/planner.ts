@@ -1,5 +1,5 @@
-import type { DeployDiff, FieldMetadata, FieldType, MigrationPlan, MigrationStatement, ObjectChange, ObjectMetadata } from "../spec";
-import { createTable, dropIndexes, fieldIndexes, quoteId, rebuildTable, tableOf, columnDef } from "./ddl";
+import type { DeployDiff, FieldMetadata, FieldType, MigrationPlan, MigrationStatement, ObjectChange, ObjectMetadata } from "../spec/index.ts";
+import { createTable, dropIndexes, fieldIndexes, quoteId, rebuildTable, tableOf, columnDef } from "./ddl.ts";
 
 /** Type changes that keep every value (anything else narrows, and is destructive). */
 const WIDENING: Partial<Record<FieldType, readonly FieldType[]>> = {

@@ -1,4 +1,4 @@
-import { AppError, type QuotaEnforcementResult, type TenantQuota } from "../spec";
+import { AppError, type QuotaEnforcementResult, type TenantQuota } from "../spec/index.ts";
 
 /** Whether `current + adding` stays within a quota's limit. */
 export function checkQuota(quota: TenantQuota, name: keyof TenantQuota, current: number, adding = 1): QuotaEnforcementResult {

@@ -1,6 +1,6 @@
-import { AppError, FilterOperatorSchema, type FieldMetadata, type ObjectMetadata, type RecordFilter, type RecordQuery } from "../spec";
-import { quoteId, storageValue, tableOf } from "./ddl";
-import { fieldValueSchema } from "./record-schema";
+import { AppError, FilterOperatorSchema, type FieldMetadata, type ObjectMetadata, type RecordFilter, type RecordQuery } from "../spec/index.ts";
+import { quoteId, storageValue, tableOf } from "./ddl.ts";
+import { fieldValueSchema } from "./record-schema.ts";
 
 /** A parameterised SELECT: identifiers only from the metadata, every value a `?` parameter. */
 export interface SqlQuery {

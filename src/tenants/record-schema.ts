@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FieldMetadata, ObjectMetadata } from "../spec";
+import type { FieldMetadata, ObjectMetadata } from "../spec/index.ts";
 
 /** The zod schema of one field's value (not yet optional or nullable). */
 export function fieldValueSchema(field: FieldMetadata): z.ZodType {

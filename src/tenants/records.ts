@@ -1,9 +1,9 @@
-import { AppError, validationError, type FieldMetadata, type ObjectMetadata, type RecordPage, type RecordQuery, type TenantQuota, type TenantRecord } from "../spec";
-import { quoteId, storageValue, tableOf } from "./ddl";
-import type { MetadataStore } from "./metadata-store";
-import { checkQuota, checkStorage, enforceQuota } from "./quotas";
-import { buildListQuery, encodeCursor } from "./record-query";
-import { recordInputSchema } from "./record-schema";
+import { AppError, validationError, type FieldMetadata, type ObjectMetadata, type RecordPage, type RecordQuery, type TenantQuota, type TenantRecord } from "../spec/index.ts";
+import { quoteId, storageValue, tableOf } from "./ddl.ts";
+import type { MetadataStore } from "./metadata-store.ts";
+import { checkQuota, checkStorage, enforceQuota } from "./quotas.ts";
+import { buildListQuery, encodeCursor } from "./record-query.ts";
+import { recordInputSchema } from "./record-schema.ts";
 
 type Row = Record<string, SqlStorageValue>;
 

@@ -1,4 +1,4 @@
-import { AppError, type Tenant, type TenantPage } from "../spec";
+import { AppError, type Tenant, type TenantPage } from "../spec/index.ts";
 
 /** The Durable Object name of the tenant registry (in the TENANTS namespace; never a tenant: tenant objects are `tenant/<id>`). */
 export const REGISTRY_OBJECT = "registry";

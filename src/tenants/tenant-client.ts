@@ -1,7 +1,7 @@
-import type { Delivery } from "../shards/delivery";
-import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage } from "../spec";
-import { tenantObjectName } from "../webhooks/tenant-client";
-import { REGISTRY_OBJECT } from "./registry";
+import type { Delivery } from "../shards/delivery.ts";
+import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage } from "../spec/index.ts";
+import { tenantObjectName } from "../webhooks/tenant-client.ts";
+import { REGISTRY_OBJECT } from "./registry.ts";
 
 /** The tenant RPCs of a `TenantObject`; failures travel as problems (`unwrap` re-throws them). */
 export interface TenantStub {

@@ -1,13 +1,13 @@
-import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec";
-import { runMigrations } from "../storage/migrations";
-import { AppStore, installApp, uninstallApp } from "./apps";
-import { DeploymentLog } from "./deployments";
-import { KeyStore } from "./keys";
-import { MetadataStore } from "./metadata-store";
-import { runDeploy, requireDeployment, type DeployOutcome } from "./pipeline";
-import { RecordStore } from "./records";
-import { TENANT_OBJECT_MIGRATIONS } from "./tenant-schema";
-import { TenantState } from "./tenant-state";
+import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec/index.ts";
+import { runMigrations } from "../storage/migrations.ts";
+import { AppStore, installApp, uninstallApp } from "./apps.ts";
+import { DeploymentLog } from "./deployments.ts";
+import { KeyStore } from "./keys.ts";
+import { MetadataStore } from "./metadata-store.ts";
+import { runDeploy, requireDeployment, type DeployOutcome } from "./pipeline.ts";
+import { RecordStore } from "./records.ts";
+import { TENANT_OBJECT_MIGRATIONS } from "./tenant-schema.ts";
+import { TenantState } from "./tenant-state.ts";
 
 const TRANSITIONS: Partial<Record<TenantProvisioningStatus, readonly TenantProvisioningStatus[]>> = { suspended: ["active"], active: ["suspended"] };
 

@@ -1,5 +1,5 @@
-import type { Migration } from "../storage/migrations";
-import { WEBHOOK_MIGRATIONS, WEBHOOK_RETENTION_MIGRATION } from "../webhooks/webhook-schema";
+import type { Migration } from "../storage/migrations.ts";
+import { WEBHOOK_MIGRATIONS, WEBHOOK_RETENTION_MIGRATION } from "../webhooks/webhook-schema.ts";
 
 /**
  * Every migration of a `TenantObject`, in one ordered list sharing its `_migrations` table:

@@ -1,4 +1,4 @@
-import { AppError, type ProvisioningStep, type Tenant, type TenantProvisioningStatus } from "../spec";
+import { AppError, type ProvisioningStep, type Tenant, type TenantProvisioningStatus } from "../spec/index.ts";
 
 interface MetaRow extends Record<string, SqlStorageValue> { body: string; status: string; metadata_version: number }
 

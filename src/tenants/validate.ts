@@ -1,7 +1,7 @@
-import type { DeployIssue, DeployManifest, DeployValidationResult, ObjectMetadata } from "../spec";
-import { manifestChecksum } from "./checksum";
-import { SYSTEM_COLUMNS } from "./ddl";
-import { fieldValueSchema } from "./record-schema";
+import type { DeployIssue, DeployManifest, DeployValidationResult, ObjectMetadata } from "../spec/index.ts";
+import { manifestChecksum } from "./checksum.ts";
+import { SYSTEM_COLUMNS } from "./ddl.ts";
+import { fieldValueSchema } from "./record-schema.ts";
 
 /** Where the objects come from: the tenant's own bundle, or an app (whose names carry `<app>__`). */
 export interface ValidationContext {

@@ -1,6 +1,6 @@
-import { checkOutboundUrl } from "../security/ssrf";
-import { parseRetryAfter } from "./schedule";
-import { signatureHeader } from "./signature";
+import { checkOutboundUrl } from "../security/ssrf.ts";
+import { parseRetryAfter } from "./schedule.ts";
+import { signatureHeader } from "./signature.ts";
 
 /** Each attempt gets 15 s to answer with its response headers. */
 export const ATTEMPT_TIMEOUT_MS = 15_000;

@@ -1,4 +1,4 @@
-import { AppError, validationError, WebhookConfigSchema, type WebhookConfig } from "../spec";
+import { AppError, validationError, WebhookConfigSchema, type WebhookConfig } from "../spec/index.ts";
 
 const cache = new WeakMap<object, WebhookConfig>();
 

@@ -1,5 +1,5 @@
-import { AppError, type WebhookDelivery, type WebhookDeliveryId, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpointId } from "../spec";
-import { randomId, type EndpointRow } from "./endpoints";
+import { AppError, type WebhookDelivery, type WebhookDeliveryId, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpointId } from "../spec/index.ts";
+import { randomId, type EndpointRow } from "./endpoints.ts";
 
 /** A delivery row as stored. */
 export interface DeliveryRow extends Record<string, SqlStorageValue> {

@@ -1,6 +1,6 @@
-import { checkOutboundUrl } from "../security/ssrf";
-import { AppError, type CreateWebhook, type UpdateWebhook, type WebhookEndpoint, type WebhookEndpointId, type WebhookSecret } from "../spec";
-import { generateSecret } from "./signature";
+import { checkOutboundUrl } from "../security/ssrf.ts";
+import { AppError, type CreateWebhook, type UpdateWebhook, type WebhookEndpoint, type WebhookEndpointId, type WebhookSecret } from "../spec/index.ts";
+import { generateSecret } from "./signature.ts";
 
 /** Both secrets sign for this long after a rotation (24 h). */
 export const ROTATION_WINDOW_MS = 24 * 3_600_000;

@@ -1,8 +1,8 @@
-import { defineSubscription, type EventDefinition, type SubscriptionDefinition } from "../events/define";
-import { unwrap } from "../shards/delivery";
-import { tenantExists } from "../tenants/known-tenants";
-import type { EventMessage, WebhookPayload } from "../spec";
-import { tenantWebhooks } from "./tenant-client";
+import { defineSubscription, type EventDefinition, type SubscriptionDefinition } from "../events/define.ts";
+import { unwrap } from "../shards/delivery.ts";
+import { tenantExists } from "../tenants/known-tenants.ts";
+import type { EventMessage, WebhookPayload } from "../spec/index.ts";
+import { tenantWebhooks } from "./tenant-client.ts";
 
 /** The Standard Webhooks body of an event: `{ type, timestamp, data }`. */
 export function webhookBody(message: EventMessage): string {

@@ -1,6 +1,6 @@
-import type { Delivery } from "../shards/delivery";
-import type { CreateWebhook, TenantId, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookSecret } from "../spec";
-import type { WebhookEvent } from "./deliveries";
+import type { Delivery } from "../shards/delivery.ts";
+import type { CreateWebhook, TenantId, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookSecret } from "../spec/index.ts";
+import type { WebhookEvent } from "./deliveries.ts";
 
 /** The Durable Object name of a tenant's `TenantObject`: `tenant/<tenantId>`. */
 export function tenantObjectName(tenantId: TenantId | string): string {

@@ -1,9 +1,9 @@
-import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookEndpointDisabled, WebhookSecret } from "../spec";
-import { sendAttempt, type AttemptOutcome, type Fetcher } from "./attempt";
-import { DeliveryStore, type DeliveryRow, type WebhookEvent } from "./deliveries";
-import { EndpointStore, endpointView, signingSecrets, type EndpointRow } from "./endpoints";
-import { DeliveryRetention } from "./retention";
-import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./schedule";
+import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookEndpointDisabled, WebhookSecret } from "../spec/index.ts";
+import { sendAttempt, type AttemptOutcome, type Fetcher } from "./attempt.ts";
+import { DeliveryStore, type DeliveryRow, type WebhookEvent } from "./deliveries.ts";
+import { EndpointStore, endpointView, signingSecrets, type EndpointRow } from "./endpoints.ts";
+import { DeliveryRetention } from "./retention.ts";
+import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./schedule.ts";
 
 /** Deliveries attempted concurrently per claim round, and claim rounds per alarm run. */
 export const BATCH_SIZE = 25;

@@ -1,4 +1,4 @@
-import type { Migration } from "../storage/migrations";
+import type { Migration } from "../storage/migrations.ts";
 
 /**
  * The webhook tables of a `TenantObject` (the tenant's own SQLite database). `webhook_endpoints`

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { AppError, SagaNameSchema } from "../spec";
-import type { Router } from "../shards";
+import { AppError, SagaNameSchema } from "../spec/index.ts";
+import type { Router } from "../shards/index.ts";
 
 const STEP_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 

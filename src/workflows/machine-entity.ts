@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
-import type { HandlerContext } from "../shards";
-import { MachineTransitionSchema, type MachineTransition } from "../spec";
-import type { Machine } from "./machine";
+import { defineEntity } from "../shards/define-entity.ts";
+import type { HandlerContext } from "../shards/index.ts";
+import { MachineTransitionSchema, type MachineTransition } from "../spec/index.ts";
+import type { Machine } from "./machine.ts";
 
 /** The reply of `send`: the version and state after the transition. */
 export interface MachineReply<T> {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError } from "../spec";
+import { AppError } from "../spec/index.ts";
 
 type StateOf<S extends z.ZodType<{ state: string }>> = z.output<S>;
 type EventOf<E extends z.ZodType<{ type: string }>> = z.output<E>;

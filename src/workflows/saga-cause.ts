@@ -1,4 +1,4 @@
-import { AppError, SagaCauseSchema, type SagaCause } from "../spec";
+import { AppError, SagaCauseSchema, type SagaCause } from "../spec/index.ts";
 
 /**
  * Failure causes across the Workflow step boundary. An error thrown inside `step.do` reaches the

@@ -1,7 +1,7 @@
-import type { Router } from "../shards";
-import { AppError, SagaInstanceIdSchema, validationError, type SagaRecord, type SagaStarted } from "../spec";
-import type { SagaRegistry } from "./define-saga";
-import { SagaLog } from "./saga-log";
+import type { Router } from "../shards/index.ts";
+import { AppError, SagaInstanceIdSchema, validationError, type SagaRecord, type SagaStarted } from "../spec/index.ts";
+import type { SagaRegistry } from "./define-saga.ts";
+import { SagaLog } from "./saga-log.ts";
 
 /**
  * Starts and inspects sagas (what the routes call). Everything checkable up front is checked

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineEntity } from "../shards/define-entity";
-import type { Router } from "../shards";
-import { AppError, SagaCauseSchema, SagaRecordSchema, SagaStatusSchema, type SagaCause, type SagaRecord, type SagaStatus } from "../spec";
-import { isFinal, newRecord, recordAttempt, recordDone, recordFailure, recordStatus, type SagaPhase } from "./saga-record";
+import { defineEntity } from "../shards/define-entity.ts";
+import type { Router } from "../shards/index.ts";
+import { AppError, SagaCauseSchema, SagaRecordSchema, SagaStatusSchema, type SagaCause, type SagaRecord, type SagaStatus } from "../spec/index.ts";
+import { isFinal, newRecord, recordAttempt, recordDone, recordFailure, recordStatus, type SagaPhase } from "./saga-record.ts";
 
 const Phase = z.enum(["run", "compensate"]).describe("Run or compensation");
 const Step = z.object({ step: z.string().describe("Step name"), phase: Phase });

@@ -1,4 +1,4 @@
-import type { SagaCause, SagaRecord, SagaStatus, SagaStepRecord } from "../spec";
+import type { SagaCause, SagaRecord, SagaStatus, SagaStepRecord } from "../spec/index.ts";
 
 /**
  * Pure updates of a saga record (the `SagaLog` entity applies them in its transaction). Every

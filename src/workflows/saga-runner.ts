@@ -1,11 +1,11 @@
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
-import type { Router } from "../shards";
-import type { SagaCause, SagaStatus } from "../spec";
-import { DEFAULT_SAGA_RETRY, DEFAULT_STEP_TIMEOUT, type AnySaga, type SagaStep, type StepContext } from "./define-saga";
-import { CANCELLED, causeOf, encodeCause, isRetryable } from "./saga-cause";
-import { SagaLogClient } from "./saga-log";
-import { compensationOrder, type SagaPhase } from "./saga-record";
+import type { Router } from "../shards/index.ts";
+import type { SagaCause, SagaStatus } from "../spec/index.ts";
+import { DEFAULT_SAGA_RETRY, DEFAULT_STEP_TIMEOUT, type AnySaga, type SagaStep, type StepContext } from "./define-saga.ts";
+import { CANCELLED, causeOf, encodeCause, isRetryable } from "./saga-cause.ts";
+import { SagaLogClient } from "./saga-log.ts";
+import { compensationOrder, type SagaPhase } from "./saga-record.ts";
 
 /** What a saga instance ends with (the Workflow instance's output). */
 export interface SagaOutcome {

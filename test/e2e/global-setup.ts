@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startWranglerDev } from "./harness/wrangler-dev";
+import { startWranglerDev } from "./harness/wrangler-dev.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

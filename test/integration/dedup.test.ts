@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DEDUP_RETENTION_MS } from "../../src/shards";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
+import { DEDUP_RETENTION_MS } from "../../src/shards/index.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
 
 const outboxCount = async (key: string) => (await rows<{ n: number }>("Counter", key, "SELECT COUNT(*) AS n FROM outbox WHERE entity_key = ?", key))[0]?.n;
 const dedupCount = async (key: string) => (await rows<{ n: number }>("Counter", key, "SELECT COUNT(*) AS n FROM dedup WHERE entity_key = ?", key))[0]?.n;

@@ -1,10 +1,10 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/shards";
-import { ProblemSchema } from "../../src/spec";
-import { freshKey, rows, send } from "./entity-helpers";
-import { admin, BASE } from "./helpers";
+import { shardOf } from "../../src/shards/index.ts";
+import { ProblemSchema } from "../../src/spec/index.ts";
+import { freshKey, rows, send } from "./entity-helpers.ts";
+import { admin, BASE } from "./helpers.ts";
 
 const problemOf = async (res: Response) => ProblemSchema.parse(await res.json());
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { shardOf } from "../../src/shards";
-import { admin, BASE } from "./helpers";
+import { shardOf } from "../../src/shards/index.ts";
+import { admin, BASE } from "./helpers.ts";
 
 /** POSTs a message to an entity through the Worker. */
 export function send(type: string, key: string, message: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {

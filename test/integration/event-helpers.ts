@@ -1,9 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import worker from "../../src/worker";
-import type { EventMessage } from "../../src/spec";
-import { send } from "./entity-helpers";
-import { admin, BASE } from "./helpers";
+import worker from "../../src/worker.ts";
+import type { EventMessage } from "../../src/spec/index.ts";
+import { send } from "./entity-helpers.ts";
+import { admin, BASE } from "./helpers.ts";
 
 let counter = 0;
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { EventMessage } from "../../src/spec";
-import { rows, send } from "./entity-helpers";
-import { api, eventually, ping, pingLog } from "./event-helpers";
+import type { EventMessage } from "../../src/spec/index.ts";
+import { rows, send } from "./entity-helpers.ts";
+import { api, eventually, ping, pingLog } from "./event-helpers.ts";
 
 interface Dead { id: string; event: { partitionKey?: string } }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ownerKey } from "../../src/events/publish";
-import { ProblemSchema } from "../../src/spec";
-import { rows } from "./entity-helpers";
-import { api, consume, eventually, ping, pingLog } from "./event-helpers";
+import { ownerKey } from "../../src/events/publish.ts";
+import { ProblemSchema } from "../../src/spec/index.ts";
+import { rows } from "./entity-helpers.ts";
+import { api, consume, eventually, ping, pingLog } from "./event-helpers.ts";
 
 describe("POST /v1/events", () => {
   it("answers 202 once the event is durable, and delivers it", async () => {

@@ -1,15 +1,15 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { shardEventHooks } from "../../src/events/hooks";
-import { MAX_RELAY_ATTEMPTS, relayOutbox, type EventQueue } from "../../src/events/relay";
-import { Router } from "../../src/shards";
-import type { EventMessage } from "../../src/spec";
-import { MAX_EVENT_MESSAGE_BYTES } from "../../src/storage/event-size";
-import { pendingEvent, writeOutbox } from "../../src/storage/outbox";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
-import { api } from "./event-helpers";
+import { app } from "../../src/app/index.ts";
+import { shardEventHooks } from "../../src/events/hooks.ts";
+import { MAX_RELAY_ATTEMPTS, relayOutbox, type EventQueue } from "../../src/events/relay.ts";
+import { Router } from "../../src/shards/index.ts";
+import type { EventMessage } from "../../src/spec/index.ts";
+import { MAX_EVENT_MESSAGE_BYTES } from "../../src/storage/event-size.ts";
+import { pendingEvent, writeOutbox } from "../../src/storage/outbox.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
+import { api } from "./event-helpers.ts";
 
 interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; sent_at: number | null; attempts: number; last_error: string | null }
 interface Dead { id: string; subscription: string | null; attempts: number; error: { code: string; message: string } }

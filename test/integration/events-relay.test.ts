@@ -1,11 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { ShardObject } from "../../src/objects/shard-object";
-import { Router } from "../../src/shards";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
-import { eventually } from "./event-helpers";
+import { app } from "../../src/app/index.ts";
+import { ShardObject } from "../../src/objects/shard-object.ts";
+import { Router } from "../../src/shards/index.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
+import { eventually } from "./event-helpers.ts";
 
 type Queued = Pick<Queue, "send" | "sendBatch">;
 interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; sent_at: number | null; attempts: number; last_error: string | null }

@@ -1,11 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { DEAD_LETTER_SINGLETON } from "../../src/events/dlq-client";
-import { pendingEvent, writeOutbox } from "../../src/storage/outbox";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
-import { consume, ping, pingLog } from "./event-helpers";
+import { app } from "../../src/app/index.ts";
+import { DEAD_LETTER_SINGLETON } from "../../src/events/dlq-client.ts";
+import { pendingEvent, writeOutbox } from "../../src/storage/outbox.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
+import { consume, ping, pingLog } from "./event-helpers.ts";
 
 /** The failures the dead-letter store recorded for an event (what would become its dead letters). */
 function failuresOf(eventId: string): Promise<unknown[]> {

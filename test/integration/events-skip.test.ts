@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { freshKey, rows, send } from "./entity-helpers";
-import { api, consume, ping, pingLog } from "./event-helpers";
+import { freshKey, rows, send } from "./entity-helpers.ts";
+import { api, consume, ping, pingLog } from "./event-helpers.ts";
 
 // Filtered by key: other tests' keys may share the PingLog shard.
 const held = (key: string) => rows("PingLog", key, "SELECT seq FROM order_held WHERE stream LIKE '%' || ? || '%' ORDER BY seq", key);

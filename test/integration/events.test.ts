@@ -1,12 +1,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { shardEventHooks } from "../../src/events/hooks";
-import { Router } from "../../src/shards";
-import { pendingEvent, writeOutbox } from "../../src/storage/outbox";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
-import { api, consume, eventually, ping, pingLog } from "./event-helpers";
+import { app } from "../../src/app/index.ts";
+import { shardEventHooks } from "../../src/events/hooks.ts";
+import { Router } from "../../src/shards/index.ts";
+import { pendingEvent, writeOutbox } from "../../src/storage/outbox.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
+import { api, consume, eventually, ping, pingLog } from "./event-helpers.ts";
 
 const stats = async (key: string) => (await send("CounterStats", key, "get")).json<{ increments: number; values: number[] }>();
 

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { HealthReportSchema } from "../../src/spec";
-import { BASE, brokenNamespace, fetchWith, slowNamespace } from "./helpers";
+import { HealthReportSchema } from "../../src/spec/index.ts";
+import { BASE, brokenNamespace, fetchWith, slowNamespace } from "./helpers.ts";
 
 const get = (path: string) => exports.default.fetch(BASE + path);
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/worker";
+import worker from "../../src/worker.ts";
 
 export const ADMIN_TOKEN = env.ADMIN_TOKEN;
 export const BASE = "https://cluster.test";

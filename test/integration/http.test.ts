@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ProblemSchema } from "../../src/spec";
-import { admin, BASE, fetchWith } from "./helpers";
+import { ProblemSchema } from "../../src/spec/index.ts";
+import { admin, BASE, fetchWith } from "./helpers.ts";
 
 const call = (path: string, init?: RequestInit) => exports.default.fetch(BASE + path, init);
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { release } from "../../src/shards/inbox";
-import { freshKey, send, shardStub } from "./entity-helpers";
+import { release } from "../../src/shards/inbox.ts";
+import { freshKey, send, shardStub } from "./entity-helpers.ts";
 
 describe("inbox fencing", () => {
   it("ignores a stale attempt's failure: the row claimed again keeps its newer claim", async () => {

@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id";
-import { shardOf } from "../../src/shards";
-import type { JobView, SubmittedJob } from "../../src/spec";
-import { admin, BASE } from "./helpers";
+import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id.ts";
+import { shardOf } from "../../src/shards/index.ts";
+import type { JobView, SubmittedJob } from "../../src/spec/index.ts";
+import { admin, BASE } from "./helpers.ts";
 
 /** Calls the jobs API. */
 export function jobsApi(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {

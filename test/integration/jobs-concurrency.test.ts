@@ -2,12 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createJobRegistry, defineJob, SHARD_JOB_CONCURRENCY } from "../../src/jobs/define";
-import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id";
-import { JobRunner } from "../../src/jobs/job-runner";
-import { AlarmClock } from "../../src/storage/alarm-clock";
-import type { EntityType, ShardId } from "../../src/spec";
-import { keyForShard, shardRows, submit, until } from "./job-helpers";
+import { createJobRegistry, defineJob, SHARD_JOB_CONCURRENCY } from "../../src/jobs/define.ts";
+import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id.ts";
+import { JobRunner } from "../../src/jobs/job-runner.ts";
+import { AlarmClock } from "../../src/storage/alarm-clock.ts";
+import type { EntityType, ShardId } from "../../src/spec/index.ts";
+import { keyForShard, shardRows, submit, until } from "./job-helpers.ts";
 
 type Span = { type: string; status: string; attempts: number; started_at: number | null; finished_at: number | null };
 const SPANS = "SELECT type, status, attempts, started_at, finished_at FROM jobs";

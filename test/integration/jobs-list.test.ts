@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id";
-import type { JobPage, JobView } from "../../src/spec";
-import { jobsApi, shardRows, submit } from "./job-helpers";
+import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id.ts";
+import type { JobPage, JobView } from "../../src/spec/index.ts";
+import { jobsApi, shardRows, submit } from "./job-helpers.ts";
 
 type Listed = { id: string; created_at: number };
 

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newJobId } from "../../src/jobs/job-id";
-import { ProblemSchema } from "../../src/spec";
-import { jobRow, jobsApi, jobShardStub, keyForShard, shardAlarm, shardRows, submit, until } from "./job-helpers";
+import { newJobId } from "../../src/jobs/job-id.ts";
+import { ProblemSchema } from "../../src/spec/index.ts";
+import { jobRow, jobsApi, jobShardStub, keyForShard, shardAlarm, shardRows, submit, until } from "./job-helpers.ts";
 
 // Each test uses its own job shard, so the shard's alarm is only its jobs' (storage is fresh per file).
 describe("delayed jobs", () => {

@@ -2,12 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createJobRegistry, defineJob } from "../../src/jobs/define";
-import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id";
-import { JobRunner } from "../../src/jobs/job-runner";
-import { insertJob } from "../../src/jobs/job-store";
-import { AlarmClock } from "../../src/storage/alarm-clock";
-import type { EntityType, ShardId } from "../../src/spec";
+import { createJobRegistry, defineJob } from "../../src/jobs/define.ts";
+import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id.ts";
+import { JobRunner } from "../../src/jobs/job-runner.ts";
+import { insertJob } from "../../src/jobs/job-store.ts";
+import { AlarmClock } from "../../src/storage/alarm-clock.ts";
+import type { EntityType, ShardId } from "../../src/spec/index.ts";
 
 const BACKLOG = 300; // more than the 256 rows the due query used to read
 const target = { entityType: "Jobs" as EntityType, shardId: 0 as ShardId, numShards: JOB_SHARDS, seed: "" };

@@ -1,15 +1,15 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { actionJobs } from "../../src/jobs/actions";
-import { jobEventKey } from "../../src/jobs/subscription";
-import type { TaskRun } from "../../src/spec";
-import { admin, BASE } from "./helpers";
-import { countJobs, shardRows, until } from "./job-helpers";
-import { dueAt, singletonStub, taskApi, uniqueName } from "./singleton-helpers";
-import { JOB_SHARDS } from "../../src/jobs/job-id";
-import { shardOf } from "../../src/shards";
+import { app } from "../../src/app/index.ts";
+import { actionJobs } from "../../src/jobs/actions.ts";
+import { jobEventKey } from "../../src/jobs/subscription.ts";
+import type { TaskRun } from "../../src/spec/index.ts";
+import { admin, BASE } from "./helpers.ts";
+import { countJobs, shardRows, until } from "./job-helpers.ts";
+import { dueAt, singletonStub, taskApi, uniqueName } from "./singleton-helpers.ts";
+import { JOB_SHARDS } from "../../src/jobs/job-id.ts";
+import { shardOf } from "../../src/shards/index.ts";
 
 type Found = { id: string; status: string; result: string | null };
 async function byIdempotencyKey(key: string): Promise<Found[]> {

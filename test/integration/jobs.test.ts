@@ -1,10 +1,10 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { completeJob } from "../../src/jobs/job-store";
-import { ProblemSchema, type JobPage } from "../../src/spec";
-import { countJobs, jobRow, jobsApi, keyForShard, shardAlarm, stubOfJob, submit, until, view } from "./job-helpers";
-import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id";
-import { shardOf } from "../../src/shards";
+import { completeJob } from "../../src/jobs/job-store.ts";
+import { ProblemSchema, type JobPage } from "../../src/spec/index.ts";
+import { countJobs, jobRow, jobsApi, keyForShard, shardAlarm, stubOfJob, submit, until, view } from "./job-helpers.ts";
+import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id.ts";
+import { shardOf } from "../../src/shards/index.ts";
 
 const status = async (id: string) => (await jobRow(id))?.status;
 

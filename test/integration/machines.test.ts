@@ -1,10 +1,10 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Inventory } from "../../src/app/inventory";
-import { Order, OrderMachine } from "../../src/app/order";
-import { rows, send, shardStub } from "./entity-helpers";
-import { fresh, router } from "./saga-helpers";
+import { Inventory } from "../../src/app/inventory.ts";
+import { Order, OrderMachine } from "../../src/app/order.ts";
+import { rows, send, shardStub } from "./entity-helpers.ts";
+import { fresh, router } from "./saga-helpers.ts";
 
 type OrderEvent = Parameters<typeof OrderMachine.transition>[1];
 const EVENTS: OrderEvent[] = [{ type: "pay", amount: 5 }, { type: "ship" }, { type: "cancel", reason: "r" }];

@@ -1,11 +1,11 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/shards";
-import { claim } from "../../src/shards/inbox";
-import { ProblemSchema } from "../../src/spec";
-import { admin, BASE } from "./helpers";
-import { freshKey, rows, send, shardStub } from "./entity-helpers";
+import { shardOf } from "../../src/shards/index.ts";
+import { claim } from "../../src/shards/inbox.ts";
+import { ProblemSchema } from "../../src/spec/index.ts";
+import { admin, BASE } from "./helpers.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
 
 const asyncHeaders = { prefer: "respond-async" };
 const inbox = (key: string) => rows<{ seq: number; status: string; attempts: number; lease_until: number | null }>("Counter", key, "SELECT seq, status, attempts, lease_until FROM inbox WHERE entity_key = ? ORDER BY seq", key);

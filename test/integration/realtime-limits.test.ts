@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { REALTIME_LIMITS } from "../../src/spec";
-import { connect, req, type TestSocket } from "./socket-helpers";
+import { REALTIME_LIMITS } from "../../src/spec/index.ts";
+import { connect, req, type TestSocket } from "./socket-helpers.ts";
 
 const fresh = (prefix = "lim") => `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
 const { maxFrameBytes, framesPerSecond, socketsPerUser, topicsPerSocket } = REALTIME_LIMITS;

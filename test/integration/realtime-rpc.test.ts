@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { send } from "./entity-helpers";
-import { connect, req } from "./socket-helpers";
+import { send } from "./entity-helpers.ts";
+import { connect, req } from "./socket-helpers.ts";
 
 const fresh = (prefix = "rpc") => `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
 const quiet = () => new Promise((r) => setTimeout(r, 100));

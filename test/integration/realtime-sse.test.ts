@@ -1,11 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, consume } from "./event-helpers";
-import { connect, G, gatewayStub, tokenFor, usersOnDistinctGateways, wrap } from "./socket-helpers";
-import { BASE } from "./helpers";
-import { openStream, until, type TestStream } from "./sse-helpers";
+import { api, consume } from "./event-helpers.ts";
+import { connect, G, gatewayStub, tokenFor, usersOnDistinctGateways, wrap } from "./socket-helpers.ts";
+import { BASE } from "./helpers.ts";
+import { openStream, until, type TestStream } from "./sse-helpers.ts";
 import { exports } from "cloudflare:workers";
-import type { EventMessage } from "../../src/spec";
+import type { EventMessage } from "../../src/spec/index.ts";
 
 const fresh = (p = "sse") => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 const toUser = async (user: string, data: unknown) => (await api(`/v1/users/${user}/messages`, { method: "POST", body: { data } })).json<{ delivered: number; seq?: number }>();

@@ -3,10 +3,10 @@ import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { decode, encode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import type { GatewayObject } from "../../src/objects";
-import { HEARTBEAT } from "../../src/spec";
-import { admin, BASE, fetchWith } from "./helpers";
-import { connect, G, gatewayStub, req, tokenFor, usersOnDistinctGateways } from "./socket-helpers";
+import type { GatewayObject } from "../../src/objects/index.ts";
+import { HEARTBEAT } from "../../src/spec/index.ts";
+import { admin, BASE, fetchWith } from "./helpers.ts";
+import { connect, G, gatewayStub, req, tokenFor, usersOnDistinctGateways } from "./socket-helpers.ts";
 
 const post = (path: string, body: unknown) => exports.default.fetch(`${BASE}${path}`, { method: "POST", headers: admin({ "content-type": "application/json" }), body: JSON.stringify(body) });
 const fresh = (prefix = "user") => `${prefix}-${crypto.randomUUID().slice(0, 12)}`;

@@ -1,10 +1,10 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { app } from "../../src/app";
-import { Account } from "../../src/app/account";
-import { Router } from "../../src/shards";
-import type { SagaRecord, SagaStarted } from "../../src/spec";
-import { admin, BASE } from "./helpers";
+import { app } from "../../src/app/index.ts";
+import { Account } from "../../src/app/account.ts";
+import { Router } from "../../src/shards/index.ts";
+import type { SagaRecord, SagaStarted } from "../../src/spec/index.ts";
+import { admin, BASE } from "./helpers.ts";
 
 export const router = new Router(env.SHARDS, app.entities);
 

@@ -1,10 +1,10 @@
 import { evictDurableObject, introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Inventory } from "../../src/app/inventory";
-import { Order } from "../../src/app/order";
-import { shardStub } from "./entity-helpers";
-import { api, balance, fresh, fund, record, router, runToEnd, start } from "./saga-helpers";
+import { Inventory } from "../../src/app/inventory.ts";
+import { Order } from "../../src/app/order.ts";
+import { shardStub } from "./entity-helpers.ts";
+import { api, balance, fresh, fund, record, router, runToEnd, start } from "./saga-helpers.ts";
 
 const stock = (sku: string) => router.to(Inventory).request(sku, "get", {});
 const order = (id: string) => router.to(Order).request(id, "get", {});

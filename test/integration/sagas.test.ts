@@ -1,7 +1,7 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, balance, fresh, fund, record, runToEnd } from "./saga-helpers";
+import { api, balance, fresh, fund, record, runToEnd } from "./saga-helpers.ts";
 
 describe("the transfer saga", () => {
   it("moves the money once and records every step completed", async () => {

@@ -1,8 +1,8 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { unwrap } from "../../src/shards/delivery";
-import { send } from "./entity-helpers";
-import { dueAt, singletonRows, singletonStub } from "./singleton-helpers";
+import { unwrap } from "../../src/shards/delivery.ts";
+import { send } from "./entity-helpers.ts";
+import { dueAt, singletonRows, singletonStub } from "./singleton-helpers.ts";
 
 interface Entry { source: string; tickId: string; isLeader: boolean; shardId?: number }
 const log = async (key: string) => (await (await send("TickLog", key, "list")).json<{ entries: Entry[] }>()).entries;

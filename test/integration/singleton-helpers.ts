@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { admin, BASE } from "./helpers";
+import { admin, BASE } from "./helpers.ts";
 
 export const singletonStub = (name: string) => env.SINGLETONS.get(env.SINGLETONS.idFromName(name));
 

@@ -1,9 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { SingletonObject } from "../../src/objects";
-import { ProblemSchema, type TaskRun, type TaskView } from "../../src/spec";
-import { rows, send } from "./entity-helpers";
-import { counterTask, dueAt, singletonRows, singletonStub, taskApi, uniqueName } from "./singleton-helpers";
+import type { SingletonObject } from "../../src/objects/index.ts";
+import { ProblemSchema, type TaskRun, type TaskView } from "../../src/spec/index.ts";
+import { rows, send } from "./entity-helpers.ts";
+import { counterTask, dueAt, singletonRows, singletonStub, taskApi, uniqueName } from "./singleton-helpers.ts";
 
 const H = 3_600_000;
 const value = async (key: string) => (await (await send("Counter", key, "get")).json<{ value: number }>()).value;

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { gatewayName, gatewayOf } from "../../src/realtime/realtime";
-import { admin, BASE } from "./helpers";
+import { gatewayName, gatewayOf } from "../../src/realtime/realtime.ts";
+import { admin, BASE } from "./helpers.ts";
 
 /** Gateway shards in the test configuration (the default). */
 export const G = 16;

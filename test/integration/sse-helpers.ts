@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { exports } from "cloudflare:workers";
-import { BASE } from "./helpers";
-import { tokenFor } from "./socket-helpers";
+import { BASE } from "./helpers.ts";
+import { tokenFor } from "./socket-helpers.ts";
 
 /** An SSE stream read with eventsource-parser: its events, comments and retry hints as they arrive. */
 export interface TestStream {

@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import type { DeployBundleInput, ObjectMetadataInput, TenantCreated } from "../../src/spec";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
-import { admin, BASE } from "./helpers";
+import type { DeployBundleInput, ObjectMetadataInput, TenantCreated } from "../../src/spec/index.ts";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
+import { admin, BASE } from "./helpers.ts";
 
 let n = 0;
 export const freshId = (): string => `tn${Date.now().toString(36)}${++n}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundle, call, deploy, jsonOf, register, rows, schemaOf, task } from "./tenant-helpers";
+import { bundle, call, deploy, jsonOf, register, rows, schemaOf, task } from "./tenant-helpers.ts";
 
 describe("deploy pipeline", () => {
   it("deploys v1 then v2 (add field, add object, change a type with data present: rebuilt, rows and indexes intact)", async () => {

@@ -1,12 +1,12 @@
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { TenantObject } from "../../src/objects";
-import { TenantIdSchema } from "../../src/spec";
-import { KNOWN_TENANT_TTL_MS, tenantExists } from "../../src/tenants/known-tenants";
-import { REGISTRY_OBJECT } from "../../src/tenants/registry";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
-import { call, freshId, register, rows } from "./tenant-helpers";
+import type { TenantObject } from "../../src/objects/index.ts";
+import { TenantIdSchema } from "../../src/spec/index.ts";
+import { KNOWN_TENANT_TTL_MS, tenantExists } from "../../src/tenants/known-tenants.ts";
+import { REGISTRY_OBJECT } from "../../src/tenants/registry.ts";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
+import { call, freshId, register, rows } from "./tenant-helpers.ts";
 
 const SECRET = "A".repeat(43);
 const forged = (tenantId: string): string => `dck_${tenantId}_${SECRET}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, freshId, jsonOf, register, rows } from "./tenant-helpers";
+import { call, freshId, jsonOf, register, rows } from "./tenant-helpers.ts";
 
 describe("tenant lifecycle", () => {
   it("registers a tenant that is active at once with its own database and a key shown once", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundle, call, deploy, jsonOf, register, rows, task } from "./tenant-helpers";
+import { bundle, call, deploy, jsonOf, register, rows, task } from "./tenant-helpers.ts";
 
 const rec = (t: string, o = "task") => `/v1/tenants/${t}/objects/${o}/records`;
 

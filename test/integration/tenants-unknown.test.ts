@@ -1,8 +1,8 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
-import { call, freshId, jsonOf, register } from "./tenant-helpers";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
+import { call, freshId, jsonOf, register } from "./tenant-helpers.ts";
 
 const ids = async (): Promise<string[]> => (await listDurableObjectIds(env.TENANTS)).map((id) => id.toString());
 const objectOf = (tenantId: string): string => env.TENANTS.idFromName(tenantObjectName(tenantId)).toString();

@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id";
-import { jobEventKey } from "../../src/jobs/subscription";
-import { shardOf } from "../../src/shards";
-import { jobRow, jobShardStub, keyForShard, shardRows, submit, until } from "./job-helpers";
+import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id.ts";
+import { jobEventKey } from "../../src/jobs/subscription.ts";
+import { shardOf } from "../../src/shards/index.ts";
+import { jobRow, jobShardStub, keyForShard, shardRows, submit, until } from "./job-helpers.ts";
 
 type Found = { status: string; result: string | null; input: string };
 

@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { TenantObject } from "../../src/objects";
-import type { EventMessage, WebhookEndpointDisabled } from "../../src/spec";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
-import { WebhookHost } from "../../src/webhooks/webhook-host";
-import { api } from "./event-helpers";
+import type { TenantObject } from "../../src/objects/index.ts";
+import type { EventMessage, WebhookEndpointDisabled } from "../../src/spec/index.ts";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
+import { WebhookHost } from "../../src/webhooks/webhook-host.ts";
+import { api } from "./event-helpers.ts";
 
 let counter = 0;
 

@@ -1,8 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api } from "./event-helpers";
-import { BASE } from "./helpers";
-import { activeTenant, createEndpoint, freshTenant, tenantRows } from "./webhook-helpers";
+import { api } from "./event-helpers.ts";
+import { BASE } from "./helpers.ts";
+import { activeTenant, createEndpoint, freshTenant, tenantRows } from "./webhook-helpers.ts";
 
 const hooks = (tenant: string, rest = "") => `/v1/tenants/${tenant}/webhooks${rest}`;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { WebhookDeliveryPage } from "../../src/spec";
-import { RETENTION_MS } from "../../src/webhooks/retention";
-import { sign } from "../../src/webhooks/signature";
-import { api, consume } from "./event-helpers";
-import { createEndpoint, T0, tenantEvent, tenantRows, testTenant } from "./webhook-helpers";
+import type { WebhookDeliveryPage } from "../../src/spec/index.ts";
+import { RETENTION_MS } from "../../src/webhooks/retention.ts";
+import { sign } from "../../src/webhooks/signature.ts";
+import { api, consume } from "./event-helpers.ts";
+import { createEndpoint, T0, tenantEvent, tenantRows, testTenant } from "./webhook-helpers.ts";
 
 const deliveries = async (tenant: string, id: string, query = ""): Promise<WebhookDeliveryPage> => (await api(`/v1/tenants/${tenant}/webhooks/${id}/deliveries${query}`)).json();
 

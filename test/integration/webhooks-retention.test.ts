@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { TenantObject } from "../../src/objects";
-import type { WebhookDeliveryPage } from "../../src/spec";
-import { PRUNE_BATCH_ROWS, RETENTION_MS } from "../../src/webhooks/retention";
-import { api, consume } from "./event-helpers";
-import { createEndpoint, T0, tenantEvent, tenantRows, tenantStub, testTenant, type TestTenant } from "./webhook-helpers";
+import type { TenantObject } from "../../src/objects/index.ts";
+import type { WebhookDeliveryPage } from "../../src/spec/index.ts";
+import { PRUNE_BATCH_ROWS, RETENTION_MS } from "../../src/webhooks/retention.ts";
+import { api, consume } from "./event-helpers.ts";
+import { createEndpoint, T0, tenantEvent, tenantRows, tenantStub, testTenant, type TestTenant } from "./webhook-helpers.ts";
 
 const deliveries = async (tenant: string, id: string): Promise<WebhookDeliveryPage> => (await api(`/v1/tenants/${tenant}/webhooks/${id}/deliveries`)).json();
 

@@ -1,10 +1,10 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tenantObjectName } from "../../src/webhooks/tenant-client";
-import { consume } from "./event-helpers";
-import { call, jsonOf, register } from "./tenant-helpers";
-import { createEndpoint, freshTenant, tenantEvent, tenantRows, testTenant } from "./webhook-helpers";
+import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";
+import { consume } from "./event-helpers.ts";
+import { call, jsonOf, register } from "./tenant-helpers.ts";
+import { createEndpoint, freshTenant, tenantEvent, tenantRows, testTenant } from "./webhook-helpers.ts";
 
 const hooks = (tenant: string, rest = "") => `/v1/tenants/${tenant}/webhooks${rest}`;
 const endpointBody = { url: "https://hooks.example.com/in", events: ["*"] };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { retryDelaySeconds } from "../../src/events/consumer";
-import { createEventRegistry, defineEvent, defineSubscription } from "../../src/events/define";
-import { receives, streamOf } from "../../src/events/deliver";
-import { ownerKey } from "../../src/events/publish";
-import { relayBackoff } from "../../src/events/relay";
-import { effectiveDelivery } from "../../src/events/semantics";
-import type { EventMessage } from "../../src/spec";
+import { retryDelaySeconds } from "../../src/events/consumer.ts";
+import { createEventRegistry, defineEvent, defineSubscription } from "../../src/events/define.ts";
+import { receives, streamOf } from "../../src/events/deliver.ts";
+import { ownerKey } from "../../src/events/publish.ts";
+import { relayBackoff } from "../../src/events/relay.ts";
+import { effectiveDelivery } from "../../src/events/semantics.ts";
+import type { EventMessage } from "../../src/spec/index.ts";
 
 const Ping = defineEvent({ type: "demo.ping", payload: z.object({ n: z.number().int() }) });
 const message = (extra: Partial<EventMessage> = {}) => ({ eventId: "e1", type: "demo.ping", version: 1, payload: { n: 1 }, scope: "cluster", delivery: "at-least-once", producer: "Counter/3", emittedAt: 0, ...extra }) as EventMessage;

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import { createClient, type ClientOptions, type RealtimeClient, type SocketEventLike, type SocketLike } from "../../src/realtime/client";
+import { createClient, type ClientOptions, type RealtimeClient, type SocketEventLike, type SocketLike } from "../../src/realtime/client/index.ts";
 
 /**
  * A scripted WebSocket for the client's unit tests: records what the client sends and lets the

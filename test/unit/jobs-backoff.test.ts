@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { backoffCap, backoffDelay, DEFAULT_BACKOFF } from "../../src/jobs/backoff";
-import { defineJob } from "../../src/jobs/define";
-import { JOB_SHARDS, newJobId, shardOfJobId } from "../../src/jobs/job-id";
+import { backoffCap, backoffDelay, DEFAULT_BACKOFF } from "../../src/jobs/backoff.ts";
+import { defineJob } from "../../src/jobs/define.ts";
+import { JOB_SHARDS, newJobId, shardOfJobId } from "../../src/jobs/job-id.ts";
 import { z } from "zod";
 
 describe("job backoff (full jitter)", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OrderMachine } from "../../src/app/order";
-import { AppError } from "../../src/spec";
+import { OrderMachine } from "../../src/app/order.ts";
+import { AppError } from "../../src/spec/index.ts";
 
 type OrderState = Parameters<typeof OrderMachine.transition>[0];
 type OrderEvent = Parameters<typeof OrderMachine.transition>[1];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Mailbox } from "../../src/shards/mailbox";
-import { inboxRetryDelay } from "../../src/shards/inbox";
-import { storedMessageId } from "../../src/shards/dedup";
-import { AppError } from "../../src/spec";
+import { Mailbox } from "../../src/shards/mailbox.ts";
+import { inboxRetryDelay } from "../../src/shards/inbox.ts";
+import { storedMessageId } from "../../src/shards/dedup.ts";
+import { AppError } from "../../src/spec/index.ts";
 
 const tick = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

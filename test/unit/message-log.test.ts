@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GATEWAY_MIGRATIONS } from "../../src/realtime/gateway-schema";
-import { MessageLog, topicStream, userStream } from "../../src/realtime/message-log";
-import { ServedTopics } from "../../src/realtime/served-topics";
+import { GATEWAY_MIGRATIONS } from "../../src/realtime/gateway-schema.ts";
+import { MessageLog, topicStream, userStream } from "../../src/realtime/message-log.ts";
+import { ServedTopics } from "../../src/realtime/served-topics.ts";
 
 /** The bits of node:sqlite used here (typed locally: this project's unit tests compile against the Workers types, not Node's). */
 interface Statement {

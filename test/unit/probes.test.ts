@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthReport, overallStatus, probeText, runProbes, type Probe } from "../../src/health/probes";
+import { healthReport, overallStatus, probeText, runProbes, type Probe } from "../../src/health/probes.ts";
 
 const probe = (component: string, run: () => Promise<void>): Probe => ({ component, measurement: "responseTime", componentType: "datastore", run });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AppError, toAppError, validationError } from "../../src/http/errors";
-import { ERROR_CATALOGUE, problemOf, problemType, ProblemSchema } from "../../src/spec";
+import { AppError, toAppError, validationError } from "../../src/http/errors.ts";
+import { ERROR_CATALOGUE, problemOf, problemType, ProblemSchema } from "../../src/spec/index.ts";
 
 describe("error catalogue", () => {
   it("gives every code a 4xx/5xx status and a title", () => {

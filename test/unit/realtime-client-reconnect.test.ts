@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConnectionClosedError, type CloseInfo, type ReconnectingInfo } from "../../src/realtime/client";
-import { FakeSocket, lastSocket, openClient, settle, startClient } from "./fake-websocket";
+import { ConnectionClosedError, type CloseInfo, type ReconnectingInfo } from "../../src/realtime/client/index.ts";
+import { FakeSocket, lastSocket, openClient, settle, startClient } from "./fake-websocket.ts";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { PushParams, ResetParams } from "../../src/realtime/client";
-import { lastSocket, openClient, settle, type FakeSocket } from "./fake-websocket";
+import type { PushParams, ResetParams } from "../../src/realtime/client/index.ts";
+import { lastSocket, openClient, settle, type FakeSocket } from "./fake-websocket.ts";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

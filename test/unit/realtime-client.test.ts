@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { BufferOverflowError, ConnectionClosedError, InvalidResultError, RpcError, RpcTimeoutError, socketUrl, type PushParams } from "../../src/realtime/client";
-import { RPC_ERRORS } from "../../src/spec/rpc";
-import { lastSocket, openClient, settle, startClient } from "./fake-websocket";
+import { BufferOverflowError, ConnectionClosedError, InvalidResultError, RpcError, RpcTimeoutError, socketUrl, type PushParams } from "../../src/realtime/client/index.ts";
+import { RPC_ERRORS } from "../../src/spec/rpc.ts";
+import { lastSocket, openClient, settle, startClient } from "./fake-websocket.ts";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

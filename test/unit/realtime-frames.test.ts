@@ -1,10 +1,10 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import { chooseProtocol, decodeFrame, encodeFrame, frameBytes } from "../../src/realtime/codec";
-import { MAX_BATCH, processPayload, type Invoke } from "../../src/realtime/jsonrpc";
-import { failureResponse, RpcFailure } from "../../src/realtime/rpc-failure";
-import { SocketGuard } from "../../src/realtime/socket-guard";
-import { AppError, REALTIME_LIMITS, type RpcRequest } from "../../src/spec";
+import { chooseProtocol, decodeFrame, encodeFrame, frameBytes } from "../../src/realtime/codec.ts";
+import { MAX_BATCH, processPayload, type Invoke } from "../../src/realtime/jsonrpc.ts";
+import { failureResponse, RpcFailure } from "../../src/realtime/rpc-failure.ts";
+import { SocketGuard } from "../../src/realtime/socket-guard.ts";
+import { AppError, REALTIME_LIMITS, type RpcRequest } from "../../src/spec/index.ts";
 
 const echo: Invoke = (r: RpcRequest) => Promise.resolve(r.id === undefined ? null : { jsonrpc: "2.0", id: r.id, result: r.method });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RECONNECT, reconnectDelay, shouldReconnect } from "../../src/realtime/client";
+import { DEFAULT_RECONNECT, reconnectDelay, shouldReconnect } from "../../src/realtime/client/index.ts";
 
 describe("reconnectDelay", () => {
   it("connects immediately for attempt 0", () => {

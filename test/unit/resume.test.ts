@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLastSeq, planResume } from "../../src/realtime/resume";
+import { parseLastSeq, planResume } from "../../src/realtime/resume.ts";
 
 const user = { floor: 0, loggedFrom: 0 };
 

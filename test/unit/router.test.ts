@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createRegistry, defineEntity, Router, shardOf } from "../../src/shards";
-import type { ShardNamespace, ShardStub, ShardTarget } from "../../src/shards/delivery";
-import { AppError, type EntityKey, type Envelope } from "../../src/spec";
+import { createRegistry, defineEntity, Router, shardOf } from "../../src/shards/index.ts";
+import type { ShardNamespace, ShardStub, ShardTarget } from "../../src/shards/delivery.ts";
+import { AppError, type EntityKey, type Envelope } from "../../src/spec/index.ts";
 
 const Thing = defineEntity({
   type: "Thing",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compensationOrder, newRecord, recordAttempt, recordDone, recordFailure, recordStatus } from "../../src/workflows/saga-record";
+import { compensationOrder, newRecord, recordAttempt, recordDone, recordFailure, recordStatus } from "../../src/workflows/saga-record.ts";
 
 const steps = [{ name: "a", compensate: 1 }, { name: "b" }, { name: "c", compensate: 1 }, { name: "d", compensate: 1 }];
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { selectTicks } from "../../src/singleton/catch-up";
-import { dueTicks, firstTick, intervalMs, nextTick, validateSchedule } from "../../src/singleton/schedule";
-import { retryDelay } from "../../src/singleton/scheduler";
-import { tickId } from "../../src/singleton/runs";
-import { type AppError } from "../../src/spec";
+import { selectTicks } from "../../src/singleton/catch-up.ts";
+import { dueTicks, firstTick, intervalMs, nextTick, validateSchedule } from "../../src/singleton/schedule.ts";
+import { retryDelay } from "../../src/singleton/scheduler.ts";
+import { tickId } from "../../src/singleton/runs.ts";
+import { type AppError } from "../../src/spec/index.ts";
 
 const H = 3_600_000;
 const t = (iso: string) => Date.parse(iso);

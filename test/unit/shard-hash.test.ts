@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/shards/shard-hash";
+import { shardOf } from "../../src/shards/shard-hash.ts";
 import vectors from "../fixtures/shard-vectors.json";
 
 describe("shardOf: clstr-go ShardFromString vectors", () => {

@@ -11,7 +11,7 @@ import {
   ServiceClusterAnnotationsSchema,
   ServiceClusterScopeSchema,
   ServiceLeaderStrategySchema,
-} from "../../src/spec";
+} from "../../src/spec/index.ts";
 
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((i) => i.path.map(String).join(".")) ?? [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CallerHeadersSchema, EnvelopeSchema, isExpired, isReservedHeader, remainingTtl, RESERVED_HEADER_PREFIX } from "../../src/spec";
+import { CallerHeadersSchema, EnvelopeSchema, isExpired, isReservedHeader, remainingTtl, RESERVED_HEADER_PREFIX } from "../../src/spec/index.ts";
 
 describe("envelope TTL", () => {
   const envelope = { createdAt: 1_000, ttlMs: 500 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EntityKeySchema, EntityTypeSchema, EventIdSchema, JobIdSchema, MessageIdSchema, RequestIdSchema, ShardIdSchema, TenantIdSchema, UserIdSchema } from "../../src/spec";
+import { EntityKeySchema, EntityTypeSchema, EventIdSchema, JobIdSchema, MessageIdSchema, RequestIdSchema, ShardIdSchema, TenantIdSchema, UserIdSchema } from "../../src/spec/index.ts";
 
 const cases = [
   ["TenantId", TenantIdSchema, ["acme", "a", "acme-co-2", "a".repeat(63)], ["", "Acme", "1acme", "acme_co", "a".repeat(64), "ac me"]],

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describe, expect, it } from "vitest";
-import { encodeComment, encodeEvent, encodeRetry, sanitizeField } from "../../src/realtime/sse-encoder";
+import { encodeComment, encodeEvent, encodeRetry, sanitizeField } from "../../src/realtime/sse-encoder.ts";
 
 /** Parses a stream with an independent parser (eventsource-parser). */
 function parse(text: string): { events: EventSourceMessage[]; retry: number[]; comments: string[] } {

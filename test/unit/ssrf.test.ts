@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkOutboundUrl, isPrivateHost } from "../../src/security/ssrf";
+import { checkOutboundUrl, isPrivateHost } from "../../src/security/ssrf.ts";
 
 const refused = (url: string) => checkOutboundUrl(url, { allowPrivate: false }).ok === false;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DeployManifestSchema, type ObjectMetadata, type ObjectMetadataInput, TENANT_PLANS } from "../../src/spec";
-import { columnDef, sqlLiteral } from "../../src/tenants/ddl";
-import { diffMetadata } from "../../src/tenants/diff";
-import { isNarrowing, planMigration } from "../../src/tenants/planner";
-import { checkQuota, checkStorage } from "../../src/tenants/quotas";
-import { recordInputSchema } from "../../src/tenants/record-schema";
-import { manifestChecksum } from "../../src/tenants/checksum";
-import { validateManifest } from "../../src/tenants/validate";
+import { DeployManifestSchema, type ObjectMetadata, type ObjectMetadataInput, TENANT_PLANS } from "../../src/spec/index.ts";
+import { columnDef, sqlLiteral } from "../../src/tenants/ddl.ts";
+import { diffMetadata } from "../../src/tenants/diff.ts";
+import { isNarrowing, planMigration } from "../../src/tenants/planner.ts";
+import { checkQuota, checkStorage } from "../../src/tenants/quotas.ts";
+import { recordInputSchema } from "../../src/tenants/record-schema.ts";
+import { manifestChecksum } from "../../src/tenants/checksum.ts";
+import { validateManifest } from "../../src/tenants/validate.ts";
 
 const objects = (...o: ObjectMetadataInput[]): ObjectMetadata[] => DeployManifestSchema.parse({ version: "1", objects: o }).objects;
 const set = (o: ObjectMetadata[]) => ({ objects: o, others: new Map<string, string>() });

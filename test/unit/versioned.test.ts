@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InventoryState } from "../../src/app/inventory-state";
-import { TransferInput } from "../../src/app/transfer-input";
-import { versioned, type Versioned } from "../../src/workflows/versioned";
+import { InventoryState } from "../../src/app/inventory-state.ts";
+import { TransferInput } from "../../src/app/transfer-input.ts";
+import { versioned, type Versioned } from "../../src/workflows/versioned.ts";
 import inventoryV1 from "../fixtures/versioned/inventory-state.v1.json";
 import inventoryV2 from "../fixtures/versioned/inventory-state.v2.json";
 import transferV1 from "../fixtures/versioned/transfer-input.v1.json";
 import transferV2 from "../fixtures/versioned/transfer-input.v2.json";
 import greetingV1 from "../fixtures/versioned/greeting.v1.json";
 import greetingV2 from "../fixtures/versioned/greeting.v2.json";
-import { Greeting } from "../../src/app/greeting";
+import { Greeting } from "../../src/app/greeting.ts";
 
 /** Every versioned stored shape of the app, by the name its golden fixtures use. */
 const SHAPES: Record<string, Versioned<unknown>> = { "transfer-input": TransferInput, "inventory-state": InventoryState, greeting: Greeting };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JITTER, MAX_ATTEMPTS, nextRetryDelayMs, parseRetryAfter, RETRY_SCHEDULE_SECONDS } from "../../src/webhooks/schedule";
+import { JITTER, MAX_ATTEMPTS, nextRetryDelayMs, parseRetryAfter, RETRY_SCHEDULE_SECONDS } from "../../src/webhooks/schedule.ts";
 
 const middle = { random: () => 0.5 };
 

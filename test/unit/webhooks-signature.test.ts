@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSecret, secretKey, sign, signatureHeader } from "../../src/webhooks/signature";
+import { generateSecret, secretKey, sign, signatureHeader } from "../../src/webhooks/signature.ts";
 
 const VECTOR = { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: '{"test": 2432232314}' };
 

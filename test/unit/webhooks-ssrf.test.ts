@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../src/spec";
-import { sendAttempt } from "../../src/webhooks/attempt";
-import { assertUrl } from "../../src/webhooks/endpoints";
+import { AppError } from "../../src/spec/index.ts";
+import { sendAttempt } from "../../src/webhooks/attempt.ts";
+import { assertUrl } from "../../src/webhooks/endpoints.ts";
 
 const refusal = (url: string, allowPrivate = false): unknown => {
   try {

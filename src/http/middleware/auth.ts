@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
-import { MIN_PRODUCTION_TOKEN_LENGTH } from "../../spec";
-import { secretsEqual } from "../../security/constant-time";
-import { runtimeConfig } from "../../spec";
-import type { AppEnv } from "../env";
-import { AppError } from "../errors";
-import { isTenantKey, tenantKeyAuth } from "./tenant-key";
+import { MIN_PRODUCTION_TOKEN_LENGTH } from "../../spec/index.ts";
+import { secretsEqual } from "../../security/constant-time.ts";
+import { runtimeConfig } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { isTenantKey, tenantKeyAuth } from "./tenant-key.ts";
 
 /** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);

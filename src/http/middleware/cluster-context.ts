@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { TraceparentSchema, type ClusterContext, type RequestId } from "../../spec";
-import type { AppEnv } from "../env";
+import { TraceparentSchema, type ClusterContext, type RequestId } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
 
 /**
  * Builds the request's cluster context (CLUS-04): request id, the W3C `traceparent` when the

@@ -1,10 +1,10 @@
 import type { Context, Next } from "hono";
-import { AppError, TenantIdSchema, type TenantRuntimeContext } from "../../spec";
-import { tenantOfKey } from "../../tenants/keys";
-import { tenantExists } from "../../tenants/known-tenants";
-import { tenantNamespace } from "../../tenants/lifecycle";
-import { tenantStub } from "../../tenants/tenant-client";
-import type { AppEnv } from "../env";
+import { AppError, TenantIdSchema, type TenantRuntimeContext } from "../../spec/index.ts";
+import { tenantOfKey } from "../../tenants/keys.ts";
+import { tenantExists } from "../../tenants/known-tenants.ts";
+import { tenantNamespace } from "../../tenants/lifecycle.ts";
+import { tenantStub } from "../../tenants/tenant-client.ts";
+import type { AppEnv } from "../env.ts";
 
 /** Whether a bearer token is shaped like a tenant API key (`dck_<tenantId>_<secret>`). */
 export const isTenantKey = (token: string): boolean => tenantOfKey(token) !== undefined;

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { verifyUserToken } from "../../realtime/tokens";
-import { AppError, runtimeConfig, type UserClaims } from "../../spec";
-import type { AppEnv } from "../env";
+import { verifyUserToken } from "../../realtime/tokens.ts";
+import { AppError, runtimeConfig, type UserClaims } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

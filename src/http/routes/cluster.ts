@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { SHARD_HASH_ALGORITHM } from "../../shards";
-import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec";
-import { routerOf } from "../cluster-router";
-import type { AppEnv } from "../env";
-import { readInput, sendOptions } from "./entity-input";
+import { app as demo } from "../../app/index.ts";
+import { SHARD_HASH_ALGORITHM } from "../../shards/index.ts";
+import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec/index.ts";
+import { routerOf } from "../cluster-router.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput, sendOptions } from "./entity-input.ts";
 
 /** The node info of this deployment (clstr-go's `GetNodeInfo`). */
 export const ClusterInfoSchema = z

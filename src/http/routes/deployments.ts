@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { unwrap } from "../../shards/delivery";
-import { AppError, AppInstallBundleSchema, AppOperationResultSchema, DeployAcceptedSchema, DeployBundleSchema, DeploymentSchema, InstalledAppSchema } from "../../spec";
-import type { AppEnv } from "../env";
-import { body, errors, json, param, readBody, TenantParam, tenantOf, tenantRoute } from "./tenant-kit";
+import { unwrap } from "../../shards/delivery.ts";
+import { AppError, AppInstallBundleSchema, AppOperationResultSchema, DeployAcceptedSchema, DeployBundleSchema, DeploymentSchema, InstalledAppSchema } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { body, errors, json, param, readBody, TenantParam, tenantOf, tenantRoute } from "./tenant-kit.ts";
 
 const P = "/v1/tenants/{tenant}";
 const DryRun = z.object({ dryRun: z.enum(["true", "false"]).optional().describe("true: validate, diff and plan only; nothing is applied or recorded") });

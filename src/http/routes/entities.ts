@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { ProblemSchema } from "../../spec";
-import { routerOf } from "../cluster-router";
-import type { AppEnv } from "../env";
-import { prefersAsync, readInput, sendOptions } from "./entity-input";
+import { app as demo } from "../../app/index.ts";
+import { ProblemSchema } from "../../spec/index.ts";
+import { routerOf } from "../cluster-router.ts";
+import type { AppEnv } from "../env.ts";
+import { prefersAsync, readInput, sendOptions } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const Params = z.object({

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { AppError, isReservedHeader, MessageIdSchema, validationError } from "../../spec";
-import type { SendOptions } from "../../shards";
-import type { AppEnv } from "../env";
+import { AppError, isReservedHeader, MessageIdSchema, validationError } from "../../spec/index.ts";
+import type { SendOptions } from "../../shards/index.ts";
+import type { AppEnv } from "../env.ts";
 
 const HEADER_PREFIX = "x-envelope-header-";
 const DIGITS = /^\d{1,15}$/;

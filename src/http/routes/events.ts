@@ -1,14 +1,14 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { deadLetters } from "../../events/dlq-client";
-import { publishEvent } from "../../events/publish";
-import { skipDeadSequence } from "../../events/skip";
-import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, runtimeConfig, validationError, type EventMessage } from "../../spec";
-import { assertEventFits, jsonBytes } from "../../storage/event-size";
-import { routerOf } from "../cluster-router";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { app as demo } from "../../app/index.ts";
+import { deadLetters } from "../../events/dlq-client.ts";
+import { publishEvent } from "../../events/publish.ts";
+import { skipDeadSequence } from "../../events/skip.ts";
+import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, runtimeConfig, validationError, type EventMessage } from "../../spec/index.ts";
+import { assertEventFits, jsonBytes } from "../../storage/event-size.ts";
+import { routerOf } from "../cluster-router.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const base = { tags: ["events"], security: [{ adminBearer: [] }] };

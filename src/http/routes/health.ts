@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { readinessProbes } from "../../health/dependencies";
-import { healthReport, probeText, runProbes, type ProbeResult } from "../../health/probes";
-import { HealthReportSchema } from "../../spec";
-import { runtimeConfig } from "../../spec";
-import type { AppEnv } from "../env";
+import { readinessProbes } from "../../health/dependencies.ts";
+import { healthReport, probeText, runProbes, type ProbeResult } from "../../health/probes.ts";
+import { HealthReportSchema } from "../../spec/index.ts";
+import { runtimeConfig } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
 
 export const SERVICE = { serviceId: "durable-cluster", version: "0.1.0" } as const;
 

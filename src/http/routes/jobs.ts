@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { JobClient } from "../../jobs/client";
-import { JobListQuerySchema, JobPageSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { app as demo } from "../../app/index.ts";
+import { JobClient } from "../../jobs/client.ts";
+import { JobListQuerySchema, JobPageSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });

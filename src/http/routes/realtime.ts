@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { realtime } from "../../realtime/realtime";
-import { mintUserToken } from "../../realtime/tokens";
-import { AppError, DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { realtime } from "../../realtime/realtime.ts";
+import { mintUserToken } from "../../realtime/tokens.ts";
+import { AppError, DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const base = { tags: ["realtime"], security: [{ adminBearer: [] }] };

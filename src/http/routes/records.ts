@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { unwrap } from "../../shards/delivery";
-import { RecordPageSchema, TenantRecordSchema } from "../../spec";
-import { parseRecordQuery } from "../../tenants/record-query";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
-import { body, errors, json, param, problem, TenantParam, tenantOf, tenantRoute } from "./tenant-kit";
+import { unwrap } from "../../shards/delivery.ts";
+import { RecordPageSchema, TenantRecordSchema } from "../../spec/index.ts";
+import { parseRecordQuery } from "../../tenants/record-query.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
+import { body, errors, json, param, problem, TenantParam, tenantOf, tenantRoute } from "./tenant-kit.ts";
 
 const P = "/v1/tenants/{tenant}/objects/{object}/records";
 const ObjectParam = TenantParam.extend({ object: z.string().describe("Object name (as deployed)") });

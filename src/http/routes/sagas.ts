@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { ProblemSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec";
-import { SagaClient } from "../../workflows/saga-client";
-import { routerOf } from "../cluster-router";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { app as demo } from "../../app/index.ts";
+import { ProblemSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec/index.ts";
+import { SagaClient } from "../../workflows/saga-client.ts";
+import { routerOf } from "../cluster-router.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });

@@ -1,16 +1,16 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { unwrap } from "../../shards/delivery";
-import { validateAction } from "../../singleton/actions";
-import { validateSchedule } from "../../singleton/schedule";
-import type { SingletonNamespace, SingletonStub } from "../../singleton/stub";
-import { ProblemSchema, runtimeConfig, SingletonNameSchema, TaskIdSchema, TaskPutSchema, TaskRunSchema, TaskViewSchema, validationError } from "../../spec";
-import { app as demo } from "../../app";
-import { actionEvents } from "../../events/publish";
-import { actionJobs } from "../../jobs/actions";
-import { routerOf } from "../cluster-router";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { unwrap } from "../../shards/delivery.ts";
+import { validateAction } from "../../singleton/actions.ts";
+import { validateSchedule } from "../../singleton/schedule.ts";
+import type { SingletonNamespace, SingletonStub } from "../../singleton/stub.ts";
+import { ProblemSchema, runtimeConfig, SingletonNameSchema, TaskIdSchema, TaskPutSchema, TaskRunSchema, TaskViewSchema, validationError } from "../../spec/index.ts";
+import { app as demo } from "../../app/index.ts";
+import { actionEvents } from "../../events/publish.ts";
+import { actionJobs } from "../../jobs/actions.ts";
+import { routerOf } from "../cluster-router.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });

@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { IDENTITY_HEADERS } from "../../realtime/identity-headers";
-import { gatewayName, gatewayOf } from "../../realtime/realtime";
+import { IDENTITY_HEADERS } from "../../realtime/identity-headers.ts";
+import { gatewayName, gatewayOf } from "../../realtime/realtime.ts";
 import { z } from "zod";
-import { AppError, ProblemSchema, runtimeConfig, UserIdSchema } from "../../spec";
-import type { AppEnv } from "../env";
-import { forwardedHeaders, userClaims } from "../middleware/user-token";
+import { AppError, ProblemSchema, runtimeConfig, UserIdSchema } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { forwardedHeaders, userClaims } from "../middleware/user-token.ts";
 
 /**
  * `GET /ws/:user`: authenticates before the upgrade (a user token whose `sub` is `:user`, from

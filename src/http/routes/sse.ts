@@ -1,14 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { app as demo } from "../../app";
-import { IDENTITY_HEADERS } from "../../realtime/identity-headers";
-import { SSE_HEADERS_IN, type SseFollow } from "../../realtime/gateway-sse";
-import { gatewayName, gatewayOf, topicKey } from "../../realtime/realtime";
-import { parseLastSeq } from "../../realtime/resume";
-import { AppError, ProblemSchema, REALTIME_LIMITS, runtimeConfig, TopicSchema, UserIdSchema, validationError, type UserClaims } from "../../spec";
-import type { AppEnv } from "../env";
-import { forwardedHeaders, userClaims } from "../middleware/user-token";
+import { app as demo } from "../../app/index.ts";
+import { IDENTITY_HEADERS } from "../../realtime/identity-headers.ts";
+import { SSE_HEADERS_IN, type SseFollow } from "../../realtime/gateway-sse.ts";
+import { gatewayName, gatewayOf, topicKey } from "../../realtime/realtime.ts";
+import { parseLastSeq } from "../../realtime/resume.ts";
+import { AppError, ProblemSchema, REALTIME_LIMITS, runtimeConfig, TopicSchema, UserIdSchema, validationError, type UserClaims } from "../../spec/index.ts";
+import type { AppEnv } from "../env.ts";
+import { forwardedHeaders, userClaims } from "../middleware/user-token.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const query = z.object({

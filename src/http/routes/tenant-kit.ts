@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { ProblemSchema, TenantIdSchema, validationError, type TenantId } from "../../spec";
-import { requireTenant } from "../../tenants/known-tenants";
-import { tenantNamespace } from "../../tenants/lifecycle";
-import { tenantStub, type TenantStub } from "../../tenants/tenant-client";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+import { ProblemSchema, TenantIdSchema, validationError, type TenantId } from "../../spec/index.ts";
+import { requireTenant } from "../../tenants/known-tenants.ts";
+import { tenantNamespace } from "../../tenants/lifecycle.ts";
+import { tenantStub, type TenantStub } from "../../tenants/tenant-client.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 /** Shared pieces of the tenant routes: OpenAPI fragments, the tenant of a request, bodies. */
 export const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });

@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { unwrap } from "../../shards/delivery";
-import { CreateTenantKeySchema, CreateTenantSchema, TenantApiKeySchema, TenantCreatedSchema, TenantKeySecretSchema, TenantPageSchema, TenantSchema, TenantUsageSchema, validationError } from "../../spec";
-import { createTenant, destroyTenant, tenantNamespace, transitionTenant } from "../../tenants/lifecycle";
-import { registryStub } from "../../tenants/tenant-client";
-import type { AppEnv } from "../env";
-import { adminOnly, body, errors, json, param, problem, readBody, TenantParam, tenantOf, tenantRoute } from "./tenant-kit";
+import { unwrap } from "../../shards/delivery.ts";
+import { CreateTenantKeySchema, CreateTenantSchema, TenantApiKeySchema, TenantCreatedSchema, TenantKeySecretSchema, TenantPageSchema, TenantSchema, TenantUsageSchema, validationError } from "../../spec/index.ts";
+import { createTenant, destroyTenant, tenantNamespace, transitionTenant } from "../../tenants/lifecycle.ts";
+import { registryStub } from "../../tenants/tenant-client.ts";
+import type { AppEnv } from "../env.ts";
+import { adminOnly, body, errors, json, param, problem, readBody, TenantParam, tenantOf, tenantRoute } from "./tenant-kit.ts";
 
 const P = "/v1/tenants/{tenant}";
 const KeyParam = TenantParam.extend({ keyId: z.string().describe("Key id") });

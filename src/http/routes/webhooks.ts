@@ -1,15 +1,15 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { unwrap, type Delivery } from "../../shards/delivery";
+import { unwrap, type Delivery } from "../../shards/delivery.ts";
 import {
   CreateWebhookSchema, ProblemSchema, TenantIdSchema, UpdateWebhookSchema, validationError, WebhookDeliveryPageSchema, WebhookDeliveryQuerySchema, WebhookDeliverySchema,
   WebhookEndpointSchema, WebhookSecretSchema, type TenantId,
-} from "../../spec";
-import { requireTenant } from "../../tenants/known-tenants";
-import { tenantWebhooks, type TenantWebhooksStub } from "../../webhooks/tenant-client";
-import type { AppEnv } from "../env";
-import { readInput } from "./entity-input";
+} from "../../spec/index.ts";
+import { requireTenant } from "../../tenants/known-tenants.ts";
+import { tenantWebhooks, type TenantWebhooksStub } from "../../webhooks/tenant-client.ts";
+import type { AppEnv } from "../env.ts";
+import { readInput } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { "application/json": { schema } } });

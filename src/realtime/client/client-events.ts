@@ -1,6 +1,6 @@
-import type { PushParams, RpcRequest } from "../../spec/rpc";
-import type { ResetParams } from "../../spec/streams";
-import type { CloseInfo, ReconnectingInfo } from "./connection";
+import type { PushParams, RpcRequest } from "../../spec/rpc.ts";
+import type { ResetParams } from "../../spec/streams.ts";
+import type { CloseInfo, ReconnectingInfo } from "./connection.ts";
 
 /** The client's public types: call params and options, its events, its state. */
 

@@ -1,8 +1,8 @@
-import { HEARTBEAT } from "../../spec/rpc";
-import { type ResolvedOptions } from "./options";
-import { reconnectDelay, shouldReconnect } from "./reconnect-policy";
-import { OPEN, type SocketEventLike, type SocketLike } from "./socket";
-import { socketUrl } from "./socket-url";
+import { HEARTBEAT } from "../../spec/rpc.ts";
+import { type ResolvedOptions } from "./options.ts";
+import { reconnectDelay, shouldReconnect } from "./reconnect-policy.ts";
+import { OPEN, type SocketEventLike, type SocketLike } from "./socket.ts";
+import { socketUrl } from "./socket-url.ts";
 
 /**
  * The socket lifecycle under the RPC layer: token, connect timeout, backoff, heartbeat and the

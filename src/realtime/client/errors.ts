@@ -1,4 +1,4 @@
-import { type RpcErrorObject, type RpcId } from "../../spec/rpc";
+import { type RpcErrorObject, type RpcId } from "../../spec/rpc.ts";
 
 /**
  * The errors of the realtime client. Each has a stable `kind`, so callers can branch without

@@ -1,4 +1,4 @@
-import { PushParamsSchema, RpcResponseSchema, type PushParams, type RpcErrorObject, type RpcId } from "../../spec/rpc";
+import { PushParamsSchema, RpcResponseSchema, type PushParams, type RpcErrorObject, type RpcId } from "../../spec/rpc.ts";
 
 /**
  * Reading server frames: a JSON-RPC response, a batch of them, or a `message` push. Pure, so the

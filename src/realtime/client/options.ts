@@ -1,6 +1,6 @@
-import { DEFAULT_RECONNECT, type ReconnectOptions } from "./reconnect-policy";
-import { globalWebSocket, type WebSocketConstructorLike } from "./socket";
-import { socketUrl } from "./socket-url";
+import { DEFAULT_RECONNECT, type ReconnectOptions } from "./reconnect-policy.ts";
+import { globalWebSocket, type WebSocketConstructorLike } from "./socket.ts";
+import { socketUrl } from "./socket-url.ts";
 
 /** Supplies the user token; called before every connect and reconnect, so it can refresh an expiring token. */
 export type TokenProvider = () => Promise<string> | string;

@@ -1,9 +1,9 @@
 import { type z } from "zod";
-import { BuiltinParams, DeliveredSchema, PongSchema, PresenceResultSchema, TopicsResultSchema, type BuiltinMethod } from "../../spec/realtime";
-import { RPC_ERRORS } from "../../spec/rpc";
-import { ConnectionClosedError, RpcError } from "./errors";
-import { type ClientOptions } from "./options";
-import { RpcClient, type CallOptions } from "./rpc-client";
+import { BuiltinParams, DeliveredSchema, PongSchema, PresenceResultSchema, TopicsResultSchema, type BuiltinMethod } from "../../spec/realtime.ts";
+import { RPC_ERRORS } from "../../spec/rpc.ts";
+import { ConnectionClosedError, RpcError } from "./errors.ts";
+import { type ClientOptions } from "./options.ts";
+import { RpcClient, type CallOptions } from "./rpc-client.ts";
 
 /** Result of `subscribe` / `unsubscribe`: the socket's topics afterwards. */
 export type TopicsResult = z.infer<typeof TopicsResultSchema>;

@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from "../../spec/realtime";
+import { CLOSE_CODES } from "../../spec/realtime.ts";
 
 /**
  * When and how soon to reconnect. Pure functions, so the schedule is testable without sockets or

@@ -1,5 +1,5 @@
-import type { PushParams } from "../../spec/rpc";
-import type { ResetParams, ResumedParams } from "../../spec/streams";
+import type { PushParams } from "../../spec/rpc.ts";
+import type { ResetParams, ResumedParams } from "../../spec/streams.ts";
 
 /**
  * Where a client is in its gateway's sequence (WS-01 resume). Every push carries the gateway's

@@ -1,17 +1,17 @@
 import { type z } from "zod";
-import { type RpcRequest } from "../../spec/rpc";
-import { ResetParamsSchema, ResumedParamsSchema } from "../../spec/streams";
-import type { CallOptions, ClientEvents, ClientState, RpcParams } from "./client-events";
-import { Connection, type CloseInfo } from "./connection";
-import { Emitter } from "./emitter";
-import { BufferOverflowError, ConnectionClosedError, InvalidResultError, ProtocolError, RpcError, RpcTimeoutError } from "./errors";
-import { readFrame } from "./frames";
-import { OfflineBuffer, type BufferedFrame } from "./offline-buffer";
-import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options";
-import { PendingCalls } from "./pending-calls";
-import { ResumeState } from "./resume-state";
+import { type RpcRequest } from "../../spec/rpc.ts";
+import { ResetParamsSchema, ResumedParamsSchema } from "../../spec/streams.ts";
+import type { CallOptions, ClientEvents, ClientState, RpcParams } from "./client-events.ts";
+import { Connection, type CloseInfo } from "./connection.ts";
+import { Emitter } from "./emitter.ts";
+import { BufferOverflowError, ConnectionClosedError, InvalidResultError, ProtocolError, RpcError, RpcTimeoutError } from "./errors.ts";
+import { readFrame } from "./frames.ts";
+import { OfflineBuffer, type BufferedFrame } from "./offline-buffer.ts";
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.ts";
+import { PendingCalls } from "./pending-calls.ts";
+import { ResumeState } from "./resume-state.ts";
 
-export type { CallOptions, ClientEvents, ClientState, OpenInfo, RpcParams } from "./client-events";
+export type { CallOptions, ClientEvents, ClientState, OpenInfo, RpcParams } from "./client-events.ts";
 
 /**
  * JSON-RPC over a self-healing socket: calls, notifications, the offline buffer and events.
