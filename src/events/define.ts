@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AppError, EventTypeSchema, TenantIdSchema, type EventDeliverySemantics, type EventMessage, type TenantId } from "../spec/index.ts";
 import type { EventValidator } from "../storage/outbox.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** A declared event type with its payload schema. */
 export interface EventDefinition<P extends z.ZodType = z.ZodType> {
@@ -11,7 +12,7 @@ export interface EventDefinition<P extends z.ZodType = z.ZodType> {
 
 /** What a function subscriber gets besides the event. */
 export interface SubscriberContext {
-  readonly env: Env;
+  readonly env: ClusterEnv;
   /** The tenant of a tenant-scoped event. */
   readonly tenantId?: TenantId | undefined;
   readonly attempt: number;

@@ -4,12 +4,13 @@ import { TopicSchema, UserIdSchema, type EventMessage } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
 import type { SubscriptionDefinition } from "./define.ts";
 import { effectiveDelivery } from "./semantics.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** Exactly-once records of `(subscription, eventId)` are kept 7 days, then pruned by the subscriber's alarm. */
 export const EVENT_DEDUP_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface DeliveryDeps {
-  readonly env: Env;
+  readonly env: ClusterEnv;
   readonly router: Router;
   /** `channel-prefix` (default): a tenant event's entity keys are prefixed `<tenantId>:`. */
   readonly tenantIsolation: "channel-prefix" | "none";

@@ -6,13 +6,14 @@ import type { EventRegistry } from "./define.ts";
 import { deliverToSubscription, receives } from "./deliver.ts";
 import { deadLetters } from "./dlq-client.ts";
 import { relayOutbox } from "./relay.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * What the events capability plugs into every object that emits: the emit-time registry check,
  * the outbox relay to the `events` Queue (rows it gives up on go to the event dead letters), in-process delivery of local-scope events after their
  * commit (best-effort: one attempt, failures logged), and handing a held event back to the Queue.
  */
-export function shardEventHooks(env: Env, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { requeue: (original: unknown) => Promise<void> } {
+export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { requeue: (original: unknown) => Promise<void> } {
   return {
     validateEvent: registry.validate,
     relay: async (sql, producer) => (await relayOutbox(sql, { queue: env.EVENTS, deadLetter: (event, error, attempts) => deadLetters(env.SINGLETONS).storeUnrelayedEvent(event, error, attempts) }, producer)).nextDue,

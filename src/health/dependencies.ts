@@ -2,6 +2,7 @@ import { MIN_PRODUCTION_TOKEN_LENGTH, type RuntimeConfig } from "../spec/index.t
 import type { Pong } from "../objects/ping.ts";
 import { PING_OBJECT_NAME } from "../objects/ping.ts";
 import type { Probe } from "./probes.ts";
+import type { ClusterEnv } from "../env.ts";
 
 interface Pingable {
   idFromName(name: string): DurableObjectId;
@@ -34,7 +35,7 @@ function presenceProbe(component: string, present: () => boolean, missing: strin
  * The readiness checks: every Durable Object namespace answers a ping RPC, the Queue producer and
  * the Workflows binding are present, and the required secrets are set.
  */
-export function readinessProbes(env: Env, config: RuntimeConfig): Probe[] {
+export function readinessProbes(env: ClusterEnv, config: RuntimeConfig): Probe[] {
   const secretOk = (secret: string | undefined) => () => {
     const value = secret ?? "";
     return config.ENVIRONMENT === "production" ? value.length >= MIN_PRODUCTION_TOKEN_LENGTH : value.length > 0;

@@ -1,8 +1,9 @@
 import type { ClusterContext, RuntimeConfig, TenantRuntimeContext } from "../spec/index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** The hono environment of every route: the Worker's bindings and the per-request variables. */
 export type AppEnv = {
-  Bindings: Env;
+  Bindings: ClusterEnv;
   Variables: {
     requestId: string;
     config: RuntimeConfig;

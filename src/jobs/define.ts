@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AppError, JobTypeSchema, type JobId } from "../spec/index.ts";
 import { DEFAULT_BACKOFF, type Backoff } from "./backoff.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** What a job handler sees. */
 export interface JobContext {
@@ -12,7 +13,7 @@ export interface JobContext {
   readonly idempotencyKey: string | null;
   /** Aborted at the job's deadline (`timeoutMs`). */
   readonly signal: AbortSignal;
-  readonly env: Env;
+  readonly env: ClusterEnv;
 }
 
 /** A handler that throws this goes straight to `dead`: no further attempt would help. */

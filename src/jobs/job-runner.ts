@@ -5,6 +5,7 @@ import type { AlarmClock } from "../storage/alarm-clock.ts";
 import { backoffDelay } from "./backoff.ts";
 import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define.ts";
 import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** A running job's lease: its timeout plus this margin. Past the lease, the alarm redelivers it. */
 export const JOB_LEASE_MARGIN_MS = 5_000;
@@ -29,7 +30,7 @@ export class JobRunner {
   constructor(
     private readonly host: JobShardHost,
     private readonly registry: JobRegistry,
-    private readonly env: Env,
+    private readonly env: ClusterEnv,
     private readonly capacity: number,
   ) {}
 

@@ -9,15 +9,16 @@ import { Router } from "../shards/index.ts";
 import type { Delivered } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * One socket gateway shard (`gateway/<n>`): hibernatable WebSockets of the users that hash to it,
  * and topic fan-out to them. A thin shell: the work is in `GatewayHost`.
  */
-export class GatewayObject extends DurableObject<Env> implements GatewayApi {
+export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayApi {
   readonly #host: GatewayHost;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ClusterEnv) {
     super(ctx, env);
     runMigrations(ctx.storage, GATEWAY_MIGRATIONS);
     const router = new Router(env.SHARDS, app.entities);

@@ -4,13 +4,14 @@ import { app } from "../app/index.ts";
 import { Router } from "../shards/index.ts";
 import { SagaParamsSchema } from "../spec/index.ts";
 import { runSaga, type SagaOutcome } from "../workflows/saga-runner.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * The saga interpreter on Cloudflare Workflows: one instance per saga run, its params
  * `{ saga, input }`. The input is decoded with the saga's current schema on every (re)start, so an
  * input written by older code (a `versioned` schema's v1) runs under the new definition.
  */
-export class SagaWorkflow extends WorkflowEntrypoint<Env, unknown> {
+export class SagaWorkflow extends WorkflowEntrypoint<ClusterEnv, unknown> {
   override async run(event: WorkflowEvent<unknown>, step: WorkflowStep): Promise<SagaOutcome> {
     const params = SagaParamsSchema.safeParse(event.payload);
     if (!params.success) throw new NonRetryableError(`invalid saga parameters: ${params.error.issues[0]?.message ?? "?"}`);

@@ -15,17 +15,18 @@ import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
 import type { JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
  * Single-threaded, so claims need no locks. A thin shell: the work is in `ShardHost`.
  */
-export class ShardObject extends DurableObject<Env> implements ShardStub, JobShardStub {
+export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub, JobShardStub {
   readonly #host: ShardHost;
   readonly #ordered: OrderedDeliveries;
   readonly #jobs: JobRunner;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ClusterEnv) {
     super(ctx, env);
     const events = shardEventHooks(env, app.events, () => new Router(env.SHARDS, app.entities));
     const config = runtimeConfig(env);

@@ -10,15 +10,16 @@ import { actionEvents } from "../events/publish.ts";
 import { actionJobs } from "../jobs/actions.ts";
 import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters.ts";
 import type { Pong } from "./ping.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so
  * a deploy or an eviction never breaks the chain. A thin shell over `SingletonHost`.
  */
-export class SingletonObject extends DurableObject<Env> {
+export class SingletonObject extends DurableObject<ClusterEnv> {
   readonly #host: SingletonHost;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ClusterEnv) {
     super(ctx, env);
     const config = runtimeConfig(env);
     const router = new Router(env.SHARDS, app.entities);

@@ -14,6 +14,7 @@ import type { WebhookEvent } from "../webhooks/deliveries.ts";
 import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client.ts";
 import { WebhookHost } from "../webhooks/webhook-host.ts";
 import type { Pong } from "./ping.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /**
  * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's
@@ -21,12 +22,12 @@ import type { Pong } from "./ping.ts";
  * endpoints and deliveries (`WebhookHost`; its single alarm is the earliest due delivery). The
  * object named `registry` holds the list of tenants. A thin shell over those modules.
  */
-export class TenantObject extends DurableObject<Env> implements TenantWebhooksStub, TenantStub {
+export class TenantObject extends DurableObject<ClusterEnv> implements TenantWebhooksStub, TenantStub {
   readonly webhooks: WebhookHost;
   readonly tenant: TenantHost;
   readonly registry: RegistryStore;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ClusterEnv) {
     super(ctx, env);
     this.webhooks = new WebhookHost(ctx.storage, {
       fetch: (request) => fetch(request),

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Router } from "../shards/index.ts";
 import type { TenantId, UserId } from "../spec/index.ts";
 import type { Realtime } from "./realtime.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** What an application method's handler sees: the caller, and the cluster to act on. */
 export interface RpcContext {
@@ -10,7 +11,7 @@ export interface RpcContext {
   readonly connectionId: string;
   /** The JSON-RPC id of the call (undefined for a notification): a natural idempotency key. */
   readonly callId: string | number | undefined;
-  readonly env: Env;
+  readonly env: ClusterEnv;
   /** Entity messages: `ctx.router.to(Counter).request(key, "increment", { by })`. */
   readonly router: Router;
   /** Send to users and topics (`sendToUser`, `publish`). */

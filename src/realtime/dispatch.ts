@@ -5,6 +5,7 @@ import type { RpcContext, RpcRegistry } from "./define-rpc.ts";
 import { topicKey, topicName, type Realtime } from "./realtime.ts";
 import { RpcFailure } from "./rpc-failure.ts";
 import type { SocketIdentity, TopicIndex } from "./topic-index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** Everything a call may touch. */
 export interface CallScope {
@@ -13,7 +14,7 @@ export interface CallScope {
   readonly topics: TopicIndex;
   readonly realtime: Realtime;
   readonly registry: RpcRegistry;
-  readonly env: Env;
+  readonly env: ClusterEnv;
   readonly router: Router;
   readonly emit: RpcContext["emit"];
 }

@@ -9,6 +9,7 @@ import { ServedTopics } from "./served-topics.ts";
 import { encodeEvent } from "./sse-encoder.ts";
 import { SseStreams } from "./sse-streams.ts";
 import { identityOf } from "./topic-index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 const encoder = new TextEncoder();
 const PRUNE_EVERY_MS = 10_000;
@@ -43,7 +44,7 @@ export class GatewayDelivery {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    env: Env,
+    env: ClusterEnv,
   ) {
     const config = runtimeConfig(env);
     const sql = ctx.storage.sql;

@@ -14,6 +14,7 @@ import { parseLastSeq } from "./resume.ts";
 import { failureResponse } from "./rpc-failure.ts";
 import { SocketGuard } from "./socket-guard.ts";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 const userTag = (user: string) => `u:${user}`;
 
@@ -39,7 +40,7 @@ export class GatewayHost {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly env: Env,
+    private readonly env: ClusterEnv,
     private readonly surface: GatewaySurface,
   ) {
     this.delivery = new GatewayDelivery(ctx, env);

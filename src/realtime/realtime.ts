@@ -1,5 +1,6 @@
 import { shardOf } from "../shards/shard-hash.ts";
 import { runtimeConfig, type Delivered, type TenantId } from "../spec/index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** A message as the gateway pushes it (before its `seq`). */
 export interface Outgoing {
@@ -92,7 +93,7 @@ export class Realtime {
 const facades = new WeakMap<object, Realtime>();
 
 /** The realtime facade of an environment: `realtime(env).sendToUser(user, data)`. */
-export function realtime(env: Env): Realtime {
+export function realtime(env: ClusterEnv): Realtime {
   let facade = facades.get(env);
   if (!facade) {
     facade = new Realtime(env.GATEWAYS, runtimeConfig(env).GATEWAY_SHARDS);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ClusterContext, EntityKey, EntityType, Envelope, ShardId } from "../spec/index.ts";
 import type { EmitOptions } from "../storage/outbox.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** A message an entity accepts: its input and reply schemas. */
 export interface MessageSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -34,7 +35,7 @@ export interface HandlerContext<S> {
   /** Aborted at the handler's deadline: the smaller of its timeout and the envelope's remaining TTL. */
   readonly signal: AbortSignal;
   /** The Worker's bindings, for effects run after the commit. */
-  readonly env: Env;
+  readonly env: ClusterEnv;
   /**
    * Runs `effect` after the transaction commits (pushes, notifications): never if the handler
    * fails, and its own failure is logged without undoing the commit. Not retried.

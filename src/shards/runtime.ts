@@ -5,6 +5,7 @@ import type { Reply } from "./delivery.ts";
 import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity.ts";
 import { pendingEvent, writeOutbox, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
 import { loadState, saveState } from "./state-store.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** Where a runtime runs: its entity type's shard object. */
 export interface ShardIdentity {
@@ -51,7 +52,7 @@ export class EntityRuntime {
     private readonly storage: DurableObjectStorage,
     readonly entity: AnyEntity,
     readonly identity: ShardIdentity,
-    private readonly env: Env,
+    private readonly env: ClusterEnv,
     private readonly hooks: RuntimeHooks,
   ) {}
 

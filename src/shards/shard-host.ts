@@ -10,6 +10,7 @@ import { EntityRuntime, withDeadline } from "./runtime.ts";
 import { assertSameRouting, bindShard, storedTarget } from "./shard-meta.ts";
 import { allStates } from "./state-store.ts";
 import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
 export interface ShardHooks {
@@ -41,7 +42,7 @@ export class ShardHost {
 
   constructor(
     readonly ctx: DurableObjectState,
-    private readonly env: Env,
+    private readonly env: ClusterEnv,
     private readonly registry: EntityRegistry,
     capacity: number,
     private readonly hooks: ShardHooks = {},

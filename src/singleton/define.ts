@@ -3,6 +3,7 @@ import type { Router } from "../shards/index.ts";
 import type { ShardContext } from "../shards/entity.ts";
 import { DEFAULT_CATCH_UP_CAP } from "./catch-up.ts";
 import { validateSchedule } from "./schedule.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** What a task handler (or a leader-elected service) gets for one tick. */
 export interface TaskContext {
@@ -11,7 +12,7 @@ export interface TaskContext {
   readonly singleton: string;
   readonly scheduledAt: Date;
   readonly attempt: number;
-  readonly env: Env;
+  readonly env: ClusterEnv;
   readonly router: Router;
   /** `isLeader` is true only for a leader-elected service; a plain task sees false (CLUS-04). */
   readonly cluster: { readonly requestId: string; readonly isLeader: boolean };
@@ -21,7 +22,7 @@ export interface TaskContext {
 export interface PartitionContext {
   readonly tickId: string;
   readonly scheduledAt: Date;
-  readonly env: Env;
+  readonly env: ClusterEnv;
   readonly shard: ShardContext<unknown>;
   readonly cluster: { readonly requestId: string; readonly isLeader: false };
 }

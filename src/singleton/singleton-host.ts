@@ -7,9 +7,10 @@ import { listRuns } from "./runs.ts";
 import { Scheduler, type Tick } from "./scheduler.ts";
 import { runServiceTick } from "./services.ts";
 import { deleteTask, getTask, listTasks, retireCodeTasks, setPaused, upsertTask, type TaskRow } from "./task-store.ts";
+import type { ClusterEnv } from "../env.ts";
 
 export interface SingletonDeps {
-  readonly env: Env;
+  readonly env: ClusterEnv;
   readonly router: Router;
   readonly schedules: ScheduleRegistry;
   readonly allowPrivateUrls: boolean;

@@ -1,5 +1,6 @@
 import { AppError } from "../spec/index.ts";
 import { registryStub } from "./tenant-client.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** How long this isolate trusts that a tenant exists, and how many such answers it keeps. */
 export const KNOWN_TENANT_TTL_MS = 60_000;
@@ -21,7 +22,7 @@ const known = new Map<string, number>();
  * ago is seen at once). A deleted tenant can stay "known" here for up to 60 s in other isolates:
  * harmless, its object still exists and itself refuses keys and routes of a destroyed tenant.
  */
-export async function tenantExists(env: Env, tenantId: string, now: number = Date.now()): Promise<boolean> {
+export async function tenantExists(env: ClusterEnv, tenantId: string, now: number = Date.now()): Promise<boolean> {
   const until = known.get(tenantId);
   if (until !== undefined && until > now) return true;
   const exists = await registryStub(env.TENANTS).registryHas(tenantId);
@@ -35,7 +36,7 @@ export async function tenantExists(env: Env, tenantId: string, now: number = Dat
 }
 
 /** 404 `not_found` unless the tenant exists (see `tenantExists`); nothing is created either way. */
-export async function requireTenant(env: Env, tenantId: string): Promise<void> {
+export async function requireTenant(env: ClusterEnv, tenantId: string): Promise<void> {
   if (!(await tenantExists(env, tenantId))) throw new AppError("not_found", `no tenant '${tenantId}'`);
 }
 

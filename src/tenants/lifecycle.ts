@@ -5,6 +5,7 @@ import { unwrap } from "../shards/delivery.ts";
 import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenant, type Tenant, type TenantCreated } from "../spec/index.ts";
 import { forgetTenant } from "./known-tenants.ts";
 import { registryStub, tenantStub, type RegistryStub, type TenantStub } from "./tenant-client.ts";
+import type { ClusterEnv } from "../env.ts";
 
 type Hook = keyof typeof TENANT_LIFECYCLE_EVENTS;
 
@@ -13,7 +14,7 @@ export type TenantNamespace = DurableObjectNamespace & { get(id: DurableObjectId
 
 const newTenantId = (): string => `t-${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
 
-async function announce(env: Env, hook: Hook, tenant: Tenant): Promise<void> {
+async function announce(env: ClusterEnv, hook: Hook, tenant: Tenant): Promise<void> {
   try {
     const payload = { tenantId: tenant.id, status: tenant.provisioningStatus, at: new Date().toISOString() };
     await publishEvent(new Router(env.SHARDS, app.entities), app.events, { type: TENANT_LIFECYCLE_EVENTS[hook], payload, scope: "cluster" }, `${TENANT_LIFECYCLE_EVENTS[hook]}.${tenant.id}.${Date.now()}`);
@@ -22,14 +23,14 @@ async function announce(env: Env, hook: Hook, tenant: Tenant): Promise<void> {
   }
 }
 
-const ns = (env: Env) => env.TENANTS as unknown as TenantNamespace;
+const ns = (env: ClusterEnv) => env.TENANTS as unknown as TenantNamespace;
 
 /**
  * Registers a tenant: reserves its id in the registry (409 when taken), provisions its object
  * (base schema, first key) and marks it active there and in the registry; `tenant.created` follows.
  * A failed provisioning leaves the registry entry `failed`.
  */
-export async function createTenant(env: Env, input: CreateTenant): Promise<TenantCreated> {
+export async function createTenant(env: ClusterEnv, input: CreateTenant): Promise<TenantCreated> {
   const now = new Date().toISOString();
   const tenant: Tenant = {
     id: TenantIdSchema.parse(input.id ?? newTenantId()), name: input.name, plan: input.plan, quota: { ...TENANT_PLANS[input.plan], ...input.quota },
@@ -49,7 +50,7 @@ export async function createTenant(env: Env, input: CreateTenant): Promise<Tenan
 }
 
 /** Suspends (data routes answer 423) or resumes a tenant. */
-export async function transitionTenant(env: Env, id: string, to: "active" | "suspended"): Promise<Tenant> {
+export async function transitionTenant(env: ClusterEnv, id: string, to: "active" | "suspended"): Promise<Tenant> {
   const tenant = unwrap(await tenantStub(ns(env), id).transitionTenant(id, to));
   await registryStub(ns(env)).registryPut(tenant);
   await announce(env, to === "suspended" ? "onTenantSuspend" : "onTenantResume", tenant);
@@ -57,7 +58,7 @@ export async function transitionTenant(env: Env, id: string, to: "active" | "sus
 }
 
 /** Destroys a tenant: its object's storage is wiped, its registry entry removed; `tenant.deleted` follows. */
-export async function destroyTenant(env: Env, id: string): Promise<Tenant> {
+export async function destroyTenant(env: ClusterEnv, id: string): Promise<Tenant> {
   const registry = registryStub(ns(env));
   const tenant = unwrap(await tenantStub(ns(env), id).destroyTenant(id));
   await registry.registryRemove(id);

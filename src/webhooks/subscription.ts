@@ -3,6 +3,7 @@ import { unwrap } from "../shards/delivery.ts";
 import { tenantExists } from "../tenants/known-tenants.ts";
 import type { EventMessage, WebhookPayload } from "../spec/index.ts";
 import { tenantWebhooks } from "./tenant-client.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** The Standard Webhooks body of an event: `{ type, timestamp, data }`. */
 export function webhookBody(message: EventMessage): string {
@@ -11,7 +12,7 @@ export function webhookBody(message: EventMessage): string {
 }
 
 /** Hands a tenant-scoped event to its tenant's `TenantObject`, which enqueues one delivery per subscribed endpoint. */
-export async function enqueueForTenant(env: Env, message: EventMessage): Promise<void> {
+export async function enqueueForTenant(env: ClusterEnv, message: EventMessage): Promise<void> {
   if (message.scope !== "tenant" || message.tenantId === undefined) return;
   if (!(await tenantExists(env, message.tenantId))) return; // an unknown tenant has no endpoints; reaching its object would create it
   unwrap(await tenantWebhooks(env.TENANTS, message.tenantId).enqueueWebhookEvent({ eventId: message.eventId, type: message.type, body: webhookBody(message) }));

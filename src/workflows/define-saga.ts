@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AppError, SagaNameSchema } from "../spec/index.ts";
 import type { Router } from "../shards/index.ts";
+import type { ClusterEnv } from "../env.ts";
 
 const STEP_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
@@ -31,7 +32,7 @@ export interface StepContext<I> {
    */
   readonly messageId: string;
   readonly router: Router;
-  readonly env: Env;
+  readonly env: ClusterEnv;
 }
 
 /** One step. `run`'s result (JSON) is the step's output and is handed to `compensate`. */

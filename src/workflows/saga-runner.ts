@@ -6,6 +6,7 @@ import { DEFAULT_SAGA_RETRY, DEFAULT_STEP_TIMEOUT, type AnySaga, type SagaStep, 
 import { CANCELLED, causeOf, encodeCause, isRetryable } from "./saga-cause.ts";
 import { SagaLogClient } from "./saga-log.ts";
 import { compensationOrder, type SagaPhase } from "./saga-record.ts";
+import type { ClusterEnv } from "../env.ts";
 
 /** What a saga instance ends with (the Workflow instance's output). */
 export interface SagaOutcome {
@@ -20,7 +21,7 @@ export interface SagaRun {
   readonly saga: AnySaga;
   readonly input: unknown;
   readonly router: Router;
-  readonly env: Env;
+  readonly env: ClusterEnv;
 }
 
 function configOf(step: SagaStep<unknown>): WorkflowStepConfig {

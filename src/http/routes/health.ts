@@ -5,6 +5,7 @@ import { healthReport, probeText, runProbes, type ProbeResult } from "../../heal
 import { HealthReportSchema } from "../../spec/index.ts";
 import { runtimeConfig } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
+import type { ClusterEnv } from "../../env.ts";
 
 export const SERVICE = { serviceId: "durable-cluster", version: "0.1.0" } as const;
 
@@ -40,7 +41,7 @@ const health = createRoute({
   },
 });
 
-async function probe(env: Env): Promise<ProbeResult[]> {
+async function probe(env: ClusterEnv): Promise<ProbeResult[]> {
   const config = runtimeConfig(env);
   return runProbes(readinessProbes(env, config), { timeoutMs: config.HEALTH_PROBE_TIMEOUT_MS, warnMs: config.HEALTH_WARN_MS });
 }

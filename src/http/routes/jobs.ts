@@ -5,6 +5,7 @@ import { JobClient } from "../../jobs/client.ts";
 import { JobListQuerySchema, JobPageSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
+import type { ClusterEnv } from "../../env.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -24,7 +25,7 @@ const routes = {
   retry: createRoute({ ...base, method: "post", path: "/v1/jobs/{id}/retry", summary: "Run a dead, failed or cancelled job again (attempts start over)", request: { params: Id }, responses: { 202: json("Due now", JobViewSchema), ...errors, 409: problem("The job is pending, running or completed") } }),
 };
 
-const clientOf = (env: Env) => new JobClient(env.SHARDS, demo.jobs, demo.entities.seed);
+const clientOf = (env: ClusterEnv) => new JobClient(env.SHARDS, demo.jobs, demo.entities.seed);
 
 /** Jobs over HTTP (JOBS-01). Type, input and options are checked before any shard is contacted. */
 export function registerJobRoutes(app: OpenAPIHono<AppEnv>): void {

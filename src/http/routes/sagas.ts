@@ -6,6 +6,7 @@ import { SagaClient } from "../../workflows/saga-client.ts";
 import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
+import type { ClusterEnv } from "../../env.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -27,7 +28,7 @@ const routes = {
   }),
 };
 
-const clientOf = (env: Env) => new SagaClient(env.SAGAS, routerOf(env), demo.sagas);
+const clientOf = (env: ClusterEnv) => new SagaClient(env.SAGAS, routerOf(env), demo.sagas);
 
 /** Sagas over HTTP (EVNT-03): start, inspect, cancel. */
 export function registerSagaRoutes(app: OpenAPIHono<AppEnv>): void {

@@ -11,6 +11,7 @@ import { actionJobs } from "../../jobs/actions.ts";
 import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
+import type { ClusterEnv } from "../../env.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -31,7 +32,7 @@ const routes = {
   runs: createRoute({ ...base, method: "get", path: `${taskPath}/runs`, summary: "The task's last 100 runs, newest first", request: { params: NameTask }, responses: { 200: json("Runs", z.object({ runs: z.array(TaskRunSchema) })), ...errors } }),
 };
 
-function singleton(env: Env, rawName: string): { name: string; stub: SingletonStub } {
+function singleton(env: ClusterEnv, rawName: string): { name: string; stub: SingletonStub } {
   const name = SingletonNameSchema.safeParse(rawName);
   if (!name.success) throw validationError(name.error, "singleton name", ["name"]);
   const namespace: SingletonNamespace = env.SINGLETONS;
