@@ -5,7 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [
     cloudflareTest({
+      // The demo's bindings, with the test fixtures' Worker (the demo plus test-only declarations).
       wrangler: { configPath: "./wrangler.toml" },
+      main: "./test/fixtures/worker.ts",
       miniflare: {
         bindings: {
           ENVIRONMENT: "development",

@@ -1,4 +1,4 @@
-import { TenantObject as RealTenantObject } from "../../src/objects/tenant-object.ts";
+import { TenantObject as RealTenantObject } from "../../test/fixtures/worker.ts";
 import { ObjectMetadataSchema, type FieldMetadata } from "../../src/spec/index.ts";
 import { createTable, fieldIndexes, quoteId, storageValue, tableOf } from "../../src/tenants/ddl.ts";
 import { tenantObjectName } from "../../src/webhooks/tenant-client.ts";

@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import worker from "../../src/worker.ts";
+import worker from "../../test/fixtures/worker.ts";
 import { pollingRoute, type PollingJobs } from "./polling-jobs.ts";
 import { tenantBenchRoute } from "./tenant-bench.ts";
 import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
 import { broadcastRoute } from "./broadcast-routes.ts";
 
-export * from "../../src/worker.ts";
+export * from "../../test/fixtures/worker.ts";
 export { PollingJobs } from "./polling-jobs.ts";
 export { TenantObject } from "./tenant-bench.ts";
 export { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
@@ -116,8 +116,8 @@ export default {
     }
     return (await broadcastRoute(request, env)) ?? worker.fetch(request, env, ctx);
   },
-  async queue(batch, env) {
-    if (batch.queue !== "bench-raw") return worker.queue(batch, env);
+  async queue(batch, env, ctx) {
+    if (batch.queue !== "bench-raw") return worker.queue(batch, env, ctx);
     await Promise.all(
       batch.messages.map(async (message) => {
         const { n, key, sentAt } = message.body as { n: number; key: string; sentAt: number };

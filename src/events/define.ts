@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { AppError, EventTypeSchema, TenantIdSchema, type EventDeliverySemantics, type EventMessage, type TenantId } from "../spec/index.ts";
 import type { EventValidator } from "../storage/outbox.ts";
 import type { ClusterEnv } from "../env.ts";
+import type { Realtime } from "../realtime/realtime.ts";
+import type { Router } from "../shards/router.ts";
 
 /** A declared event type with its payload schema. */
 export interface EventDefinition<P extends z.ZodType = z.ZodType> {
@@ -16,6 +18,10 @@ export interface SubscriberContext {
   /** The tenant of a tenant-scoped event. */
   readonly tenantId?: TenantId | undefined;
   readonly attempt: number;
+  /** Entity messages. */
+  readonly router: Router;
+  /** Send to users and topics. */
+  readonly realtime: Realtime;
 }
 
 /** Deliver to an entity message; the key is derived from the event (prefixed with the tenant for tenant events). */

@@ -46,7 +46,7 @@ export function subscriberKey(target: { key: (payload: never, message: EventMess
 export async function deliverToSubscription(sub: SubscriptionDefinition, message: EventMessage, deps: DeliveryDeps, attempt: number): Promise<"applied" | "duplicate" | "held"> {
   const payload = message.payload;
   if ("run" in sub.to) {
-    await sub.to.run(payload, message, { env: deps.env, tenantId: message.tenantId, attempt });
+    await sub.to.run(payload, message, { env: deps.env, tenantId: message.tenantId, attempt, router: deps.router, realtime: realtime(deps.env) });
     return "applied";
   }
   if ("topic" in sub.to || "user" in sub.to) return deliverToRealtime(sub, message, deps);

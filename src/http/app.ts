@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import type { ResolvedApp } from "../cluster/app.ts";
+import { assertBindings } from "../health/bindings.ts";
 import { runtimeConfig } from "../spec/index.ts";
 import { renderDocsPage, type OpenApiDocument } from "./docs-page.ts";
 import type { AppEnv } from "./env.ts";
@@ -22,20 +24,24 @@ import { registerTenantRoutes } from "./routes/tenants.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
 import { registerRecordRoutes } from "./routes/records.ts";
 
-const OPENAPI_INFO = {
-  openapi: "3.1.0",
-  info: {
-    title: "durable-cluster",
-    version: SERVICE.version,
-    description: "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).",
-  },
-};
+const DESCRIPTION = "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).";
+
+/** The API document's info: the service name, and the application's own problem codes. */
+function openApiInfo(cluster: ResolvedApp) {
+  const codes = cluster.errors.map((e) => `\`${e.code}\` (${e.status}, ${e.title})`).join(", ");
+  return { openapi: "3.1.0", info: { title: cluster.name, version: SERVICE.version, description: codes ? `${DESCRIPTION} Application problem codes: ${codes}.` : DESCRIPTION } };
+}
+
+/** Paths the cluster answers: the probes, the API description, `/v1/…` and `/ws/…`. */
+export function isClusterPath(path: string): boolean {
+  return PUBLIC_PATHS.has(path) || path.startsWith("/v1/") || path.startsWith("/ws/");
+}
 
 /**
- * Builds the HTTP application: request id → cluster context → authentication → body limit →
- * routes, with one `onError` that answers RFC 9457 problem+json for every failure.
+ * Builds the HTTP application of a cluster: request id → cluster context → bindings check →
+ * authentication → body limit → routes, with one `onError` that answers RFC 9457 problem+json for every failure.
  */
-export function createApp(): OpenAPIHono<AppEnv> {
+export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target === "json" ? "body" : result.target);
@@ -44,6 +50,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.use(requestId());
   app.use(clusterContext());
+  app.use((c, next) => {
+    if (!PUBLIC_PATHS.has(c.req.path)) assertBindings(c.env); // the probes report bindings themselves
+    return next();
+  });
   app.use(adminAuth());
   app.use((c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next(); // the probes read no configuration: /livez answers whenever the Worker runs
@@ -57,24 +67,25 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 
   registerHealthRoutes(app);
-  registerClusterRoutes(app);
-  registerEntityRoutes(app);
-  registerSingletonRoutes(app);
-  registerEventRoutes(app);
-  registerJobRoutes(app);
+  registerClusterRoutes(app, cluster);
+  registerEntityRoutes(app, cluster);
+  registerSingletonRoutes(app, cluster);
+  registerEventRoutes(app, cluster);
+  registerJobRoutes(app, cluster);
   registerRealtimeRoutes(app);
-  registerSagaRoutes(app);
+  registerSagaRoutes(app, cluster);
   registerSocketRoute(app);
-  registerSseRoutes(app);
+  registerSseRoutes(app, cluster);
   registerWebhookRoutes(app);
-  registerTenantRoutes(app);
+  registerTenantRoutes(app, cluster);
   registerDeploymentRoutes(app);
   registerRecordRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.openAPIRegistry.registerComponent("securitySchemes", "tenantKey", { type: "http", scheme: "bearer", description: "A tenant API key dck_<tenantId>_<secret>: its own tenant's routes only" });
-  app.doc31("/openapi.json", OPENAPI_INFO);
-  app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as OpenApiDocument)));
+  const info = openApiInfo(cluster);
+  app.doc31("/openapi.json", info);
+  app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document(info) as OpenApiDocument)));
 
   app.notFound((c) => problemResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => problemResponse(c, err));

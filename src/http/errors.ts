@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { AppError, ERROR_CATALOGUE, problemOf, validationError, type ErrorCode } from "../spec/index.ts";
+import { AppError, ERROR_CATALOGUE, validationError, type ErrorCode } from "../spec/index.ts";
 
 /**
  * The one error path. Code throws {@link AppError} (or lets a zod / hono error escape) and
@@ -38,7 +38,7 @@ export function toAppError(err: unknown): AppError {
 export function problemResponse(c: Context, err: unknown): Response {
   const error = toAppError(err);
   if (error.code === "internal") console.error("unhandled error", c.get("requestId"), err);
-  const body = problemOf(error.code, error.message, { instance: new URL(c.req.url).pathname, requestId: c.get("requestId"), ...error.extra });
+  const body = { ...error.toProblem(), instance: new URL(c.req.url).pathname, requestId: c.get("requestId") };
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header("Content-Type", "application/problem+json");
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode);

@@ -36,10 +36,10 @@ export interface JobConfig<I extends z.ZodType, R> {
   readonly concurrency?: number;
 }
 
-/** A declared job type. */
-export interface JobDefinition {
+/** A declared job type (`I`: its input schema, for typed submits). */
+export interface JobDefinition<I extends z.ZodType = z.ZodType> {
   readonly type: string;
-  readonly input: z.ZodType;
+  readonly input: I;
   readonly handler: (ctx: JobContext, input: unknown) => unknown;
   readonly maxAttempts: number;
   readonly backoff: Backoff;
@@ -64,7 +64,7 @@ const positiveInt = (type: string, field: string, value: number, max: number): n
  * @example
  * const Resize = defineJob({ type: "images.resize", input: z.object({ url: z.url() }), handler: async (ctx, { url }) => ({ done: url }), maxAttempts: 3 });
  */
-export function defineJob<I extends z.ZodType, R>(config: JobConfig<I, R>): JobDefinition {
+export function defineJob<I extends z.ZodType, R>(config: JobConfig<I, R>): JobDefinition<I> {
   const parsed = JobTypeSchema.safeParse(config.type);
   if (!parsed.success) throw new Error(`defineJob: type '${config.type}' is invalid: ${parsed.error.issues[0]?.message}`);
   const type = parsed.data;

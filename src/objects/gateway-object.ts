@@ -1,15 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app/index.ts";
 import { publishEvent } from "../events/publish.ts";
 import { chooseProtocol } from "../realtime/codec.ts";
 import { GatewayHost } from "../realtime/gateway-host.ts";
 import { GATEWAY_MIGRATIONS } from "../realtime/gateway-schema.ts";
 import type { GatewayApi, Outgoing } from "../realtime/realtime.ts";
-import { Router } from "../shards/index.ts";
 import type { Delivered } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
+import type { ResolvedApp } from "../cluster/app.ts";
 
 /**
  * One socket gateway shard (`gateway/<n>`): hibernatable WebSockets of the users that hash to it,
@@ -18,10 +17,11 @@ import type { ClusterEnv } from "../env.ts";
 export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayApi {
   readonly #host: GatewayHost;
 
-  constructor(ctx: DurableObjectState, env: ClusterEnv) {
+  /** Constructed by the runtime through the class `createCluster` binds to the application. */
+  constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     runMigrations(ctx.storage, GATEWAY_MIGRATIONS);
-    const router = new Router(env.SHARDS, app.entities);
+    const router = app.router(env);
     this.#host = new GatewayHost(ctx, env, {
       rpc: app.rpc,
       router,

@@ -1,12 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app/index.ts";
 import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/index.ts";
 import type { PartitionTick } from "../singleton/services.ts";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery.ts";
 import { ShardHost } from "../shards/shard-host.ts";
 import { OrderedDeliveries, type OrderedReply } from "../shards/ordered-delivery.ts";
 import type { OrderedDelivery } from "../shards/ordering.ts";
-import { Router } from "../shards/index.ts";
 import { shardEventHooks } from "../events/hooks.ts";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
 import { runMigrations } from "../storage/migrations.ts";
@@ -16,6 +14,7 @@ import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
 import type { JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
+import type { ResolvedApp } from "../cluster/app.ts";
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
@@ -25,10 +24,13 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   readonly #host: ShardHost;
   readonly #ordered: OrderedDeliveries;
   readonly #jobs: JobRunner;
+  readonly #app: ResolvedApp;
 
-  constructor(ctx: DurableObjectState, env: ClusterEnv) {
+  /** Constructed by the runtime through the class `createCluster` binds to the application. */
+  constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
-    const events = shardEventHooks(env, app.events, () => new Router(env.SHARDS, app.entities));
+    this.#app = app;
+    const events = shardEventHooks(env, app.events, () => app.router(env));
     const config = runtimeConfig(env);
     this.#host = new ShardHost(ctx, env, app.entities, config.ENTITY_MAILBOX_CAPACITY, {
       ...events,
@@ -72,10 +74,10 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   /** One partition of a scheduled service (leader strategies `partitioned` and `idempotent-broadcast`). */
   runService(target: ShardTarget, name: string, tick: PartitionTick): Promise<Delivery<{ duplicate: boolean }>> {
     return delivered(() => {
-      const service = app.schedules.service(name);
+      const service = this.#app.schedules.service(name);
       if (!service) throw new AppError("not_found", `no service '${name}'`);
       return this.#host.runPartition(target, name, tick.tickId, tick.dedup, async (shard) => {
-        await service.run({ tickId: tick.tickId, scheduledAt: new Date(tick.scheduledAt), env: this.env, shard, cluster: { requestId: tick.tickId, isLeader: false } });
+        await service.run({ tickId: tick.tickId, scheduledAt: new Date(tick.scheduledAt), env: this.env, router: this.#app.router(this.env), shard, cluster: { requestId: tick.tickId, isLeader: false } });
       });
     });
   }

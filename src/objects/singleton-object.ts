@@ -1,6 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app/index.ts";
-import { Router } from "../shards/index.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { SingletonHost } from "../singleton/singleton-host.ts";
 import { SINGLETON_MIGRATIONS } from "../singleton/store-schema.ts";
@@ -11,6 +9,7 @@ import { actionJobs } from "../jobs/actions.ts";
 import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
+import type { ResolvedApp } from "../cluster/app.ts";
 
 /**
  * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so
@@ -19,10 +18,11 @@ import type { ClusterEnv } from "../env.ts";
 export class SingletonObject extends DurableObject<ClusterEnv> {
   readonly #host: SingletonHost;
 
-  constructor(ctx: DurableObjectState, env: ClusterEnv) {
+  /** Constructed by the runtime through the class `createCluster` binds to the application. */
+  constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     const config = runtimeConfig(env);
-    const router = new Router(env.SHARDS, app.entities);
+    const router = app.router(env);
     this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events), jobs: actionJobs(env.SHARDS, app.jobs) });
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SINGLETON_MIGRATIONS);

@@ -1,7 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "../app/index.ts";
 import { publishEvent } from "../events/publish.ts";
-import { Router } from "../shards/index.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { RegistryStore } from "../tenants/registry.ts";
 import { TenantHost } from "../tenants/tenant-host.ts";
@@ -15,6 +13,7 @@ import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-
 import { WebhookHost } from "../webhooks/webhook-host.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
+import type { ResolvedApp } from "../cluster/app.ts";
 
 /**
  * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's
@@ -26,9 +25,12 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
   readonly webhooks: WebhookHost;
   readonly tenant: TenantHost;
   readonly registry: RegistryStore;
+  readonly #app: ResolvedApp;
 
-  constructor(ctx: DurableObjectState, env: ClusterEnv) {
+  /** Constructed by the runtime through the class `createCluster` binds to the application. */
+  constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
+    this.#app = app;
     this.webhooks = new WebhookHost(ctx.storage, {
       fetch: (request) => fetch(request),
       now: () => Date.now(),
@@ -208,9 +210,9 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
   /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */
   async #publishMetadata(events: MetadataChanged[]): Promise<void> {
     if (events.length === 0) return;
-    const router = new Router(this.env.SHARDS, app.entities);
+    const router = this.#app.router(this.env);
     try {
-      await Promise.all(events.map((e) => publishEvent(router, app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
+      await Promise.all(events.map((e) => publishEvent(router, this.#app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
     } catch (err) {
       console.error("metadata.changed not published", err);
     }
@@ -219,7 +221,6 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
   /** `webhook.endpoint_disabled`, tenant-scoped, with an event id fixed by the endpoint and the moment. */
   async #publishDisabled(event: WebhookEndpointDisabled): Promise<void> {
     const tenantId = TenantIdSchema.parse(tenantOfObjectName(this.ctx.id.name));
-    const router = new Router(this.env.SHARDS, app.entities);
-    await publishEvent(router, app.events, { type: "webhook.endpoint_disabled", payload: event, scope: "tenant", tenantId }, `webhook.endpoint_disabled:${event.endpointId}:${Date.now()}`);
+    await publishEvent(this.#app.router(this.env), this.#app.events, { type: "webhook.endpoint_disabled", payload: event, scope: "tenant", tenantId }, `webhook.endpoint_disabled:${event.endpointId}:${Date.now()}`);
   }
 }

@@ -30,6 +30,15 @@ export interface RpcMethod<P = unknown, R = unknown> {
   readonly handler: (ctx: RpcContext, params: P) => R | Promise<R>;
 }
 
+/** An application method whatever its params and result types: what a list of methods holds. */
+export interface AnyRpcMethod {
+  readonly method: string;
+  readonly params: z.ZodType;
+  readonly result: z.ZodType;
+  readonly authorize?: (ctx: RpcContext, params: never) => boolean | Promise<boolean>;
+  readonly handler: (ctx: RpcContext, params: never) => unknown;
+}
+
 /**
  * Declares an application method callable over `/ws/:user`. Params failing the schema answer
  * -32602 with the zod paths; a result failing its schema is a -32603 (a server bug, not the caller's).
@@ -62,7 +71,7 @@ export interface RpcRegistry {
 }
 
 /** Collects application methods; two methods of one name, or one named like a built-in, refuse to start. */
-export function createRpcRegistry(methods: readonly RpcMethod<never, unknown>[], policy: Partial<RealtimePolicy> = {}, reserved: readonly string[] = []): RpcRegistry {
+export function createRpcRegistry(methods: readonly AnyRpcMethod[], policy: Partial<RealtimePolicy> = {}, reserved: readonly string[] = []): RpcRegistry {
   const byName = new Map<string, RpcMethod>();
   for (const m of methods) {
     if (byName.has(m.method) || reserved.includes(m.method)) throw new Error(`RPC method '${m.method}' is declared twice or shadows a built-in`);

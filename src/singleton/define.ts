@@ -23,6 +23,7 @@ export interface PartitionContext {
   readonly tickId: string;
   readonly scheduledAt: Date;
   readonly env: ClusterEnv;
+  readonly router: Router;
   readonly shard: ShardContext<unknown>;
   readonly cluster: { readonly requestId: string; readonly isLeader: false };
 }

@@ -17,7 +17,6 @@ export const ERROR_CATALOGUE = {
   quota_exceeded: { status: 403, title: "Quota exceeded" },
   not_found: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
-  insufficient_funds: { status: 409, title: "Insufficient funds" },
   invalid_transition: { status: 409, title: "Invalid state transition" },
   payload_too_large: { status: 413, title: "Payload too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
@@ -34,12 +33,14 @@ export const ERROR_CATALOGUE = {
   envelope_expired: { status: 504, title: "Envelope expired (deadline exceeded)" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
-/** A stable error code. */
+/** A stable error code of the platform. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
-export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]]).describe("Stable error code");
+
+/** A problem code: the platform's, or one an application declares with `defineErrors` (snake case). */
+export const ProblemCodeSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).describe("Stable error code: the platform's catalogue or the application's own");
 
 /** The `type` URI of a code. */
-export function problemType(code: ErrorCode): string {
+export function problemType(code: string): string {
   return `urn:durable-cluster:problem:${code}`;
 }
 
@@ -60,7 +61,7 @@ export const ProblemSchema = z
     status: z.number().int().min(400).max(599).describe("HTTP status code"),
     detail: z.string().optional().describe("Explanation specific to this occurrence"),
     instance: z.string().optional().describe("The request path"),
-    code: ErrorCodeSchema,
+    code: ProblemCodeSchema,
     requestId: z.string().optional().describe("X-Request-Id of the failing request"),
     errors: z.array(ProblemFieldErrorSchema).optional().describe("Failing input paths (validation errors)"),
   })

@@ -1,5 +1,5 @@
 import { defineEvent } from "../events/define.ts";
-import { TENANT_LIFECYCLE_EVENTS, TenantLifecycleEventSchema } from "../spec/index.ts";
+import { MetadataChangedSchema, TENANT_LIFECYCLE_EVENTS, TenantLifecycleEventSchema } from "../spec/index.ts";
 
 /** `TenantDatabaseLifecycle` hooks as cluster-scoped events, published after each change. */
 export const TenantCreatedEvent = defineEvent({ type: TENANT_LIFECYCLE_EVENTS.onTenantCreate, payload: TenantLifecycleEventSchema });
@@ -8,3 +8,6 @@ export const TenantResumedEvent = defineEvent({ type: TENANT_LIFECYCLE_EVENTS.on
 export const TenantDeletedEvent = defineEvent({ type: TENANT_LIFECYCLE_EVENTS.onTenantDelete, payload: TenantLifecycleEventSchema });
 
 export const tenantLifecycleEvents = [TenantCreatedEvent, TenantSuspendedEvent, TenantResumedEvent, TenantDeletedEvent];
+
+/** `metadata.changed`, tenant-scoped, published after each committed deploy or app install. */
+export const MetadataChangedEvent = defineEvent({ type: "metadata.changed", payload: MetadataChangedSchema });

@@ -1,6 +1,5 @@
-import { app } from "../app/index.ts";
 import { publishEvent } from "../events/publish.ts";
-import { Router } from "../shards/index.ts";
+import type { ResolvedApp } from "../cluster/app.ts";
 import { unwrap } from "../shards/delivery.ts";
 import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenant, type Tenant, type TenantCreated } from "../spec/index.ts";
 import { forgetTenant } from "./known-tenants.ts";
@@ -14,10 +13,10 @@ export type TenantNamespace = DurableObjectNamespace & { get(id: DurableObjectId
 
 const newTenantId = (): string => `t-${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
 
-async function announce(env: ClusterEnv, hook: Hook, tenant: Tenant): Promise<void> {
+async function announce(env: ClusterEnv, cluster: ResolvedApp, hook: Hook, tenant: Tenant): Promise<void> {
   try {
     const payload = { tenantId: tenant.id, status: tenant.provisioningStatus, at: new Date().toISOString() };
-    await publishEvent(new Router(env.SHARDS, app.entities), app.events, { type: TENANT_LIFECYCLE_EVENTS[hook], payload, scope: "cluster" }, `${TENANT_LIFECYCLE_EVENTS[hook]}.${tenant.id}.${Date.now()}`);
+    await publishEvent(cluster.router(env), cluster.events, { type: TENANT_LIFECYCLE_EVENTS[hook], payload, scope: "cluster" }, `${TENANT_LIFECYCLE_EVENTS[hook]}.${tenant.id}.${Date.now()}`);
   } catch (err) {
     console.error("tenant lifecycle event not published", err); // gate, then notify: the change stands
   }
@@ -30,7 +29,7 @@ const ns = (env: ClusterEnv) => env.TENANTS as unknown as TenantNamespace;
  * (base schema, first key) and marks it active there and in the registry; `tenant.created` follows.
  * A failed provisioning leaves the registry entry `failed`.
  */
-export async function createTenant(env: ClusterEnv, input: CreateTenant): Promise<TenantCreated> {
+export async function createTenant(env: ClusterEnv, cluster: ResolvedApp, input: CreateTenant): Promise<TenantCreated> {
   const now = new Date().toISOString();
   const tenant: Tenant = {
     id: TenantIdSchema.parse(input.id ?? newTenantId()), name: input.name, plan: input.plan, quota: { ...TENANT_PLANS[input.plan], ...input.quota },
@@ -41,7 +40,7 @@ export async function createTenant(env: ClusterEnv, input: CreateTenant): Promis
   try {
     const created = unwrap(await tenantStub(ns(env), tenant.id).provisionTenant(tenant));
     await registry.registryPut(created.tenant);
-    await announce(env, "onTenantCreate", created.tenant);
+    await announce(env, cluster, "onTenantCreate", created.tenant);
     return created;
   } catch (err) {
     await registry.registryPut({ ...tenant, provisioningStatus: "failed" });
@@ -50,20 +49,20 @@ export async function createTenant(env: ClusterEnv, input: CreateTenant): Promis
 }
 
 /** Suspends (data routes answer 423) or resumes a tenant. */
-export async function transitionTenant(env: ClusterEnv, id: string, to: "active" | "suspended"): Promise<Tenant> {
+export async function transitionTenant(env: ClusterEnv, cluster: ResolvedApp, id: string, to: "active" | "suspended"): Promise<Tenant> {
   const tenant = unwrap(await tenantStub(ns(env), id).transitionTenant(id, to));
   await registryStub(ns(env)).registryPut(tenant);
-  await announce(env, to === "suspended" ? "onTenantSuspend" : "onTenantResume", tenant);
+  await announce(env, cluster, to === "suspended" ? "onTenantSuspend" : "onTenantResume", tenant);
   return tenant;
 }
 
 /** Destroys a tenant: its object's storage is wiped, its registry entry removed; `tenant.deleted` follows. */
-export async function destroyTenant(env: ClusterEnv, id: string): Promise<Tenant> {
+export async function destroyTenant(env: ClusterEnv, cluster: ResolvedApp, id: string): Promise<Tenant> {
   const registry = registryStub(ns(env));
   const tenant = unwrap(await tenantStub(ns(env), id).destroyTenant(id));
   await registry.registryRemove(id);
   forgetTenant(id);
-  await announce(env, "onTenantDelete", tenant);
+  await announce(env, cluster, "onTenantDelete", tenant);
   return tenant;
 }
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import worker from "../../src/worker.ts";
+import worker from "../fixtures/worker.ts";
 import type { EventMessage } from "../../src/spec/index.ts";
 import { send } from "./entity-helpers.ts";
 import { admin, BASE } from "./helpers.ts";
@@ -19,7 +19,7 @@ export function ping(n: number, extra: Partial<EventMessage> = {}): EventMessage
 export async function consume(queue: string, bodies: readonly unknown[], attempts = 1) {
   const batch = createMessageBatch<unknown>(queue, bodies.map((body, i) => ({ id: `m${++counter}-${i}`, timestamp: new Date(), attempts, body })));
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
+  await worker.queue(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
   return { acked: result.explicitAcks.length, retried: result.retryMessages.length, result };
 }

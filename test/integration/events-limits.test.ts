@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app/index.ts";
+import { cluster } from "../fixtures/worker.ts";
 import { shardEventHooks } from "../../src/events/hooks.ts";
 import { MAX_RELAY_ATTEMPTS, relayOutbox, type EventQueue } from "../../src/events/relay.ts";
 import { Router } from "../../src/shards/index.ts";
@@ -15,7 +15,7 @@ interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; 
 interface Dead { id: string; subscription: string | null; attempts: number; error: { code: string; message: string } }
 
 const big = (bytes: number) => "x".repeat(bytes);
-const incremented = (key: string) => pendingEvent("counter.incremented", { key, value: 1, by: 1 }, { scope: "cluster" }, app.events.validate);
+const incremented = (key: string) => pendingEvent("counter.incremented", { key, value: 1, by: 1 }, { scope: "cluster" }, cluster.app.events.validate);
 const outboxCount = async (type: string, key: string) => (await rows<{ n: number }>(type, key, "SELECT COUNT(*) AS n FROM outbox WHERE entity_key = ?", key))[0]?.n;
 const deadOf = async (eventId: string) => (await (await api("/v1/events/dead?type=counter.incremented&limit=200")).json<{ items: Dead[] }>()).items.find((d) => d.id === eventId);
 
@@ -92,7 +92,7 @@ describe("the relay when the Queue refuses a row", () => {
 
   it(`moves a row the Queue refuses ${MAX_RELAY_ATTEMPTS} times to the event dead letters, with why`, async () => {
     const queue = fakeQueue(() => true);
-    const hooks = shardEventHooks({ ...env, EVENTS: queue as unknown as Queue }, app.events, () => new Router(env.SHARDS, app.entities));
+    const hooks = shardEventHooks({ ...env, EVENTS: queue as unknown as Queue }, cluster.app.events, () => new Router(env.SHARDS, cluster.app.entities));
     const event = incremented("always-refused");
     const attempts = await inShard(async (sql) => {
       writeOutbox(sql, "test", [event], Date.now());

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app/index.ts";
+import { cluster } from "../fixtures/worker.ts";
 import { ShardObject } from "../../src/objects/shard-object.ts";
 import { Router } from "../../src/shards/index.ts";
 import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
@@ -17,9 +17,9 @@ interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; 
  */
 function withEventsBinding<T>(key: string, events: Queued, work: (router: Router, state: DurableObjectState) => Promise<T>): Promise<T> {
   return runInDurableObject(shardStub("Counter", key), async (_real, state) => {
-    const object = new ShardObject(state, { ...env, EVENTS: events as Queue });
+    const object = new ShardObject(state, { ...env, EVENTS: events as Queue }, cluster.app);
     await state.blockConcurrencyWhile(() => Promise.resolve()); // the constructor's own start-up (it re-arms the alarm from state) is done
-    const router = new Router({ idFromName: (name) => env.SHARDS.idFromName(name), get: () => object }, app.entities);
+    const router = new Router({ idFromName: (name) => env.SHARDS.idFromName(name), get: () => object }, cluster.app.entities);
     return work(router, state);
   });
 }

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app/index.ts";
+import { cluster } from "../fixtures/worker.ts";
 import { DEAD_LETTER_SINGLETON } from "../../src/events/dlq-client.ts";
 import { pendingEvent, writeOutbox } from "../../src/storage/outbox.ts";
 import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
@@ -42,7 +42,7 @@ describe("delivery semantics: the emitter's and the subscription's combined", ()
     const key = freshKey("seq");
     await send("Counter", key, "get");
     const sequences = await runInDurableObject(shardStub("Counter", key), (_i, state) => {
-      const emit = (deliverySemantics: "best-effort" | "at-least-once") => pendingEvent("demo.ping", { n: 1 }, { scope: "cluster", partitionKey: key, deliverySemantics }, app.events.validate);
+      const emit = (deliverySemantics: "best-effort" | "at-least-once") => pendingEvent("demo.ping", { n: 1 }, { scope: "cluster", partitionKey: key, deliverySemantics }, cluster.app.events.validate);
       state.storage.transactionSync(() => writeOutbox(state.storage.sql, key, [emit("at-least-once"), emit("best-effort"), emit("at-least-once")], Date.now()));
       return state.storage.sql.exec<{ sequence: number | null }>("SELECT sequence FROM outbox WHERE entity_key = ? ORDER BY seq", key).toArray().map((r) => r.sequence);
     });

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app/index.ts";
+import { cluster } from "../fixtures/worker.ts";
 import { shardEventHooks } from "../../src/events/hooks.ts";
 import { Router } from "../../src/shards/index.ts";
 import { pendingEvent, writeOutbox } from "../../src/storage/outbox.ts";
@@ -31,9 +31,9 @@ describe("the outbox (EVNT-02)", () => {
   });
 
   it("refuses an unknown event type or an invalid payload at the emitter", () => {
-    expect(() => pendingEvent("no.such", {}, { scope: "cluster" }, app.events.validate)).toThrow(/unknown event type/);
-    expect(() => pendingEvent("demo.ping", { n: "x" }, { scope: "cluster" }, app.events.validate)).toThrow(/invalid payload/);
-    expect(() => pendingEvent("demo.ping", { n: 1 }, { scope: "local", deliverySemantics: "exactly-once" }, app.events.validate)).toThrow(/best-effort only/);
+    expect(() => pendingEvent("no.such", {}, { scope: "cluster" }, cluster.app.events.validate)).toThrow(/unknown event type/);
+    expect(() => pendingEvent("demo.ping", { n: "x" }, { scope: "cluster" }, cluster.app.events.validate)).toThrow(/invalid payload/);
+    expect(() => pendingEvent("demo.ping", { n: 1 }, { scope: "local", deliverySemantics: "exactly-once" }, cluster.app.events.validate)).toThrow(/best-effort only/);
   });
 
   it("relays from the alarm on the next activation when the object was evicted between commit and relay", async () => {
@@ -41,7 +41,7 @@ describe("the outbox (EVNT-02)", () => {
     await send("Counter", key, "get");
     const stub = shardStub("Counter", key);
     const eventId = await runInDurableObject(stub, async (_i, state) => {
-      const event = pendingEvent("counter.incremented", { key, value: 1, by: 1 }, { scope: "cluster", partitionKey: key }, app.events.validate);
+      const event = pendingEvent("counter.incremented", { key, value: 1, by: 1 }, { scope: "cluster", partitionKey: key }, cluster.app.events.validate);
       state.storage.transactionSync(() => writeOutbox(state.storage.sql, key, [event], Date.now()));
       await state.storage.deleteAlarm(); // the relay and its alarm never happened
       return event.eventId;
@@ -120,9 +120,9 @@ describe("the consumer", () => {
   });
 
   it("delivers local-scope events in-process after the commit", async () => {
-    const hooks = shardEventHooks(env, app.events, () => new Router(env.SHARDS, app.entities));
+    const hooks = shardEventHooks(env, cluster.app.events, () => new Router(env.SHARDS, cluster.app.entities));
     const before = (await pingLog("default")).applied;
-    await hooks.deliverLocal([pendingEvent("demo.ping", { n: 99 }, { scope: "local" }, app.events.validate)]);
+    await hooks.deliverLocal([pendingEvent("demo.ping", { n: 99 }, { scope: "local" }, cluster.app.events.validate)]);
     expect((await pingLog("default")).applied).toBe(before + 1);
   });
 });

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/worker.ts";
+import worker from "../fixtures/worker.ts";
 
 export const ADMIN_TOKEN = env.ADMIN_TOKEN;
 export const BASE = "https://cluster.test";
@@ -16,7 +16,7 @@ export function admin(extra: Record<string, string> = {}): Record<string, string
  */
 export async function fetchWith(overrides: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(BASE + path, init) as Request<unknown, IncomingRequestCfProperties>, { ...env, ...overrides }, ctx);
+  const response = await worker.fetch(new Request(BASE + path, init), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app/index.ts";
+import { cluster } from "../fixtures/worker.ts";
 import { actionJobs } from "../../src/jobs/actions.ts";
 import { jobEventKey } from "../../src/jobs/subscription.ts";
 import type { TaskRun } from "../../src/spec/index.ts";
@@ -29,7 +29,7 @@ describe("the job action of scheduled tasks", () => {
     const tickId = run?.tickId ?? "";
     await until(async () => (await byIdempotencyKey(tickId))[0]?.status === "completed");
     // The same tick again (a retry, a re-run) finds the job its first run submitted.
-    const again = (await actionJobs(env.SHARDS, app.jobs).submit({ type: "demo.echo", input: { message: "tick" } }, tickId)) as { duplicate: boolean };
+    const again = (await actionJobs(env.SHARDS, cluster.app.jobs).submit({ type: "demo.echo", input: { message: "tick" } }, tickId)) as { duplicate: boolean };
     expect(again.duplicate).toBe(true);
     expect(await byIdempotencyKey(tickId)).toHaveLength(1);
     const [job] = await byIdempotencyKey(tickId);

@@ -1,8 +1,8 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Inventory } from "../../src/app/inventory.ts";
-import { Order, OrderMachine } from "../../src/app/order.ts";
+import { Inventory } from "../../examples/demo/inventory.ts";
+import { Order, OrderMachine } from "../../examples/demo/order.ts";
 import { rows, send, shardStub } from "./entity-helpers.ts";
 import { fresh, router } from "./saga-helpers.ts";
 

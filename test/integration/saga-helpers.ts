@@ -1,12 +1,12 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { app } from "../../src/app/index.ts";
-import { Account } from "../../src/app/account.ts";
+import { cluster } from "../fixtures/worker.ts";
+import { Account } from "../../examples/demo/account.ts";
 import { Router } from "../../src/shards/index.ts";
 import type { SagaRecord, SagaStarted } from "../../src/spec/index.ts";
 import { admin, BASE } from "./helpers.ts";
 
-export const router = new Router(env.SHARDS, app.entities);
+export const router = new Router(env.SHARDS, cluster.app.entities);
 
 /** A fresh key per test: storage is shared by the tests of one file. */
 export const fresh = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

@@ -1,8 +1,8 @@
 import { evictDurableObject, introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Inventory } from "../../src/app/inventory.ts";
-import { Order } from "../../src/app/order.ts";
+import { Inventory } from "../../examples/demo/inventory.ts";
+import { Order } from "../../examples/demo/order.ts";
 import { shardStub } from "./entity-helpers.ts";
 import { api, balance, fresh, fund, record, router, runToEnd, start } from "./saga-helpers.ts";
 

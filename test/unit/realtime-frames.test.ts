@@ -4,7 +4,9 @@ import { chooseProtocol, decodeFrame, encodeFrame, frameBytes } from "../../src/
 import { MAX_BATCH, processPayload, type Invoke } from "../../src/realtime/jsonrpc.ts";
 import { failureResponse, RpcFailure } from "../../src/realtime/rpc-failure.ts";
 import { SocketGuard } from "../../src/realtime/socket-guard.ts";
-import { AppError, REALTIME_LIMITS, type RpcRequest } from "../../src/spec/index.ts";
+import { AppError, defineErrors, REALTIME_LIMITS, type RpcRequest } from "../../src/spec/index.ts";
+
+const errors = defineErrors({ insufficient_funds: { status: 409, title: "Insufficient funds" } });
 
 const echo: Invoke = (r: RpcRequest) => Promise.resolve(r.id === undefined ? null : { jsonrpc: "2.0", id: r.id, result: r.method });
 
@@ -70,7 +72,7 @@ describe("JSON-RPC processing", () => {
 describe("error mapping", () => {
   it("maps failures to their codes and never leaks an internal message", () => {
     expect(failureResponse(1, new RpcFailure("limit_exceeded", "Too many topics", { limit: 100 }))).toEqual({ jsonrpc: "2.0", id: 1, error: { code: -32003, message: "Too many topics", data: { limit: 100 } } });
-    expect(failureResponse(2, new AppError("insufficient_funds", "balance 0"))).toMatchObject({ error: { code: -32010, data: { code: "insufficient_funds", status: 409 } } });
+    expect(failureResponse(2, new AppError(errors.insufficient_funds, "balance 0"))).toMatchObject({ error: { code: -32010, data: { code: "insufficient_funds", status: 409 } } });
     expect(failureResponse(3, new AppError("mailbox_full", "full"))).toMatchObject({ error: { code: -32000 } });
     expect(failureResponse(4, new AppError("timeout", "slow"))).toMatchObject({ error: { code: -32004 } });
     const hidden = failureResponse(5, new Error("secret database detail"));

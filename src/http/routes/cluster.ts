@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { SHARD_HASH_ALGORITHM } from "../../shards/index.ts";
 import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec/index.ts";
-import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput, sendOptions } from "./entity-input.ts";
 
@@ -47,14 +46,14 @@ const broadcast = createRoute({
   },
 });
 
-export function registerClusterRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerClusterRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(getCluster, (c) =>
     c.json(
       {
         config: ClusterCapabilityConfigSchema.parse({}),
         context: c.get("cluster"),
-        hash: { algorithm: SHARD_HASH_ALGORITHM, seed: demo.entities.seed, compatibleWith: "clstr-go cluster.ShardFromString" },
-        entityTypes: demo.entities.list().map((e) => ({ type: e.type, shards: e.shards, messages: Object.keys(e.messages), broadcasts: Object.keys(e.broadcasts), timeoutMs: e.timeoutMs })),
+        hash: { algorithm: SHARD_HASH_ALGORITHM, seed: cluster.entities.seed, compatibleWith: "clstr-go cluster.ShardFromString" },
+        entityTypes: cluster.entities.list().map((e) => ({ type: e.type, shards: e.shards, messages: Object.keys(e.messages), broadcasts: Object.keys(e.broadcasts), timeoutMs: e.timeoutMs })),
       },
       200,
     ),
@@ -62,7 +61,7 @@ export function registerClusterRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(broadcast, async (c) => {
     const { type, message } = c.req.param();
-    const results = await routerOf(c.env).broadcast(type, message, await readInput(c), sendOptions(c, Date.now()));
+    const results = await cluster.router(c.env).broadcast(type, message, await readInput(c), sendOptions(c, Date.now()));
     return c.json({ results }, 200);
   });
 }

@@ -1,8 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { ProblemSchema } from "../../spec/index.ts";
-import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { prefersAsync, readInput, sendOptions } from "./entity-input.ts";
 
@@ -58,16 +57,16 @@ const info = createRoute({
 });
 
 /** Entity messages over HTTP (CLUS-01): `POST /v1/entities/{type}/{key}/{message}` and `_info`. */
-export function registerEntityRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(info, (c) => {
-    const { target, objectName, objectId, key } = routerOf(c.env).locate(c.req.param("type"), c.req.param("key"));
+    const { target, objectName, objectId, key } = cluster.router(c.env).locate(c.req.param("type"), c.req.param("key"));
     return c.json({ entityType: target.entityType, key, shardId: target.shardId, numShards: target.numShards, objectName, objectId }, 200);
   });
 
   app.openapi(send, async (c) => {
     const receivedAt = Date.now();
     const { type, key, message } = c.req.param();
-    const router = routerOf(c.env);
+    const router = cluster.router(c.env);
     const location = router.locate(type, key);
     c.set("cluster", { ...c.get("cluster"), entityType: location.target.entityType, entityKey: location.key, shardId: location.target.shardId, objectName: location.objectName, objectId: location.objectId });
     c.header("X-Shard-Id", String(location.target.shardId));
@@ -85,7 +84,7 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   // One documented path per declared message, with its input and reply schemas.
-  for (const entity of demo.entities.list()) {
+  for (const entity of cluster.entities.list()) {
     for (const [name, spec] of Object.entries(entity.messages)) {
       app.openAPIRegistry.registerPath({
         method: "post",

@@ -1,12 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { deadLetters } from "../../events/dlq-client.ts";
 import { publishEvent } from "../../events/publish.ts";
 import { skipDeadSequence } from "../../events/skip.ts";
 import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, runtimeConfig, validationError, type EventMessage } from "../../spec/index.ts";
 import { assertEventFits, jsonBytes } from "../../storage/event-size.ts";
-import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
@@ -30,11 +29,11 @@ const routes = {
 };
 
 /** Domain events over HTTP (EVNT-01): publish, and the dead-letter list with replay. */
-export function registerEventRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(routes.publish, async (c) => {
     const body = PublishEventSchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "event");
-    const published = await publishEvent(routerOf(c.env), demo.events, body.data, c.req.header("idempotency-key"));
+    const published = await publishEvent(cluster.router(c.env), cluster.events, body.data, c.req.header("idempotency-key"));
     if (published.duplicate) c.header("Idempotent-Replayed", "true");
     return c.json(published, 202);
   });
@@ -59,7 +58,7 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>): void {
     const dead = await dlq.getDeadEvent(c.req.param("id"));
     if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
     // Delete = skip: the ordered streams waiting for this sequence pass it first, so a failure here keeps the dead letter to retry.
-    await skipDeadSequence(dead, { registry: demo.events, router: routerOf(c.env), tenantIsolation: runtimeConfig(c.env).TENANT_ISOLATION });
+    await skipDeadSequence(dead, { registry: cluster.events, router: cluster.router(c.env), tenantIsolation: runtimeConfig(c.env).TENANT_ISOLATION });
     await dlq.deleteDeadEvent(dead.id);
     return c.body(null, 204);
   });

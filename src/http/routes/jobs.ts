@@ -1,11 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
-import { JobClient } from "../../jobs/client.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { JobListQuerySchema, JobPageSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
-import type { ClusterEnv } from "../../env.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -25,23 +23,21 @@ const routes = {
   retry: createRoute({ ...base, method: "post", path: "/v1/jobs/{id}/retry", summary: "Run a dead, failed or cancelled job again (attempts start over)", request: { params: Id }, responses: { 202: json("Due now", JobViewSchema), ...errors, 409: problem("The job is pending, running or completed") } }),
 };
 
-const clientOf = (env: ClusterEnv) => new JobClient(env.SHARDS, demo.jobs, demo.entities.seed);
-
 /** Jobs over HTTP (JOBS-01). Type, input and options are checked before any shard is contacted. */
-export function registerJobRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerJobRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(routes.submit, async (c) => {
     const body = SubmitJobSchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "job");
-    const submitted = await clientOf(c.env).submit(body.data, c.req.header("idempotency-key"));
+    const submitted = await cluster.jobClient(c.env).submit(body.data, c.req.header("idempotency-key"));
     if (submitted.duplicate) c.header("Idempotent-Replayed", "true");
     return c.json(submitted, 202);
   });
-  app.openapi(routes.get, async (c) => c.json(await clientOf(c.env).get(c.req.param("id")), 200));
-  app.openapi(routes.cancel, async (c) => c.json(await clientOf(c.env).cancel(c.req.param("id")), 200));
+  app.openapi(routes.get, async (c) => c.json(await cluster.jobClient(c.env).get(c.req.param("id")), 200));
+  app.openapi(routes.cancel, async (c) => c.json(await cluster.jobClient(c.env).cancel(c.req.param("id")), 200));
   app.openapi(routes.list, async (c) => {
     const query = JobListQuerySchema.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
-    return c.json(await clientOf(c.env).list(query.data), 200);
+    return c.json(await cluster.jobClient(c.env).list(query.data), 200);
   });
-  app.openapi(routes.retry, async (c) => c.json(await clientOf(c.env).retry(c.req.param("id")), 202));
+  app.openapi(routes.retry, async (c) => c.json(await cluster.jobClient(c.env).retry(c.req.param("id")), 202));
 }

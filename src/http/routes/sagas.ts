@@ -1,12 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { ProblemSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec/index.ts";
-import { SagaClient } from "../../workflows/saga-client.ts";
-import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
-import type { ClusterEnv } from "../../env.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -28,17 +25,15 @@ const routes = {
   }),
 };
 
-const clientOf = (env: ClusterEnv) => new SagaClient(env.SAGAS, routerOf(env), demo.sagas);
-
 /** Sagas over HTTP (EVNT-03): start, inspect, cancel. */
-export function registerSagaRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerSagaRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(routes.start, async (c) => {
     const body = StartSagaSchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "body");
-    const started = await clientOf(c.env).start(c.req.param("name"), body.data.input, c.req.header("idempotency-key"));
+    const started = await cluster.sagaClient(c.env).start(c.req.param("name"), body.data.input, c.req.header("idempotency-key"));
     if (started.duplicate) c.header("Idempotent-Replayed", "true");
     return c.json(started, 202);
   });
-  app.openapi(routes.get, async (c) => c.json(await clientOf(c.env).get(c.req.param("name"), c.req.param("instanceId")), 200));
-  app.openapi(routes.cancel, async (c) => c.json(await clientOf(c.env).cancel(c.req.param("name"), c.req.param("instanceId")), 202));
+  app.openapi(routes.get, async (c) => c.json(await cluster.sagaClient(c.env).get(c.req.param("name"), c.req.param("instanceId")), 200));
+  app.openapi(routes.cancel, async (c) => c.json(await cluster.sagaClient(c.env).cancel(c.req.param("name"), c.req.param("instanceId")), 202));
 }

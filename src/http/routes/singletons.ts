@@ -5,10 +5,9 @@ import { validateAction } from "../../singleton/actions.ts";
 import { validateSchedule } from "../../singleton/schedule.ts";
 import type { SingletonNamespace, SingletonStub } from "../../singleton/stub.ts";
 import { ProblemSchema, runtimeConfig, SingletonNameSchema, TaskIdSchema, TaskPutSchema, TaskRunSchema, TaskViewSchema, validationError } from "../../spec/index.ts";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { actionEvents } from "../../events/publish.ts";
 import { actionJobs } from "../../jobs/actions.ts";
-import { routerOf } from "../cluster-router.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 import type { ClusterEnv } from "../../env.ts";
@@ -46,15 +45,15 @@ function taskId(raw: string) {
 }
 
 /** Tasks over HTTP (CLUS-03). Everything is validated here, before the singleton is contacted. */
-export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(routes.put, async (c) => {
     const { name, stub } = singleton(c.env, c.req.param("name"));
     const id = taskId(c.req.param("taskId"));
     const parsed = TaskPutSchema.safeParse(await readInput(c));
     if (!parsed.success) throw validationError(parsed.error, "task");
     validateSchedule(parsed.data.schedule, Date.now());
-    const router = routerOf(c.env);
-    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, demo.events), actionJobs(c.env.SHARDS, demo.jobs));
+    const router = cluster.router(c.env);
+    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, cluster.events), actionJobs(c.env.SHARDS, cluster.jobs));
     const { created, task } = unwrap(await stub.putTask(name, id, parsed.data));
     return c.json(task, created ? 201 : 200);
   });

@@ -1,7 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { app as demo } from "../../app/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
+import type { RealtimePolicy } from "../../realtime/define-rpc.ts";
 import { IDENTITY_HEADERS } from "../../realtime/identity-headers.ts";
 import { SSE_HEADERS_IN, type SseFollow } from "../../realtime/gateway-sse.ts";
 import { gatewayName, gatewayOf, topicKey } from "../../realtime/realtime.ts";
@@ -47,8 +48,8 @@ async function forward(c: Context<AppEnv>, claims: UserClaims, follow: SseFollow
   return gateway.fetch(new Request(c.req.raw.url, { headers, signal: c.req.raw.signal }));
 }
 
-function allowed(claims: UserClaims, topics: readonly string[]): string[] {
-  const refused = topics.filter((t) => !demo.rpc.policy.canSubscribe(claims.sub, t, claims.tenant));
+function allowed(policy: RealtimePolicy, claims: UserClaims, topics: readonly string[]): string[] {
+  const refused = topics.filter((t) => !policy.canSubscribe(claims.sub, t, claims.tenant));
   if (refused.length) throw new AppError("forbidden", `not allowed to follow ${refused.join(", ")}`);
   return topics.map((t) => topicKey(t, claims.tenant));
 }
@@ -59,7 +60,7 @@ function allowed(claims: UserClaims, topics: readonly string[]): string[] {
  * topic publish (one call per gateway) reaches SSE and WebSocket followers alike. User token as
  * for `/ws/:user`; a user stream is only its own user's (`sub` = `{user}`).
  */
-export function registerSseRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerSseRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   const base = { method: "get" as const, tags: ["realtime"], security: [{ userToken: [] }], responses };
   app.openAPIRegistry.registerPath({ ...base, path: "/v1/sse/users/{user}", summary: "Follow a user's messages (and topics) over server-sent events", request: { params: z.object({ user: UserIdSchema }), query: query.extend({ topics: z.string().optional().describe("Comma-separated topics to follow too") }) } });
   app.openAPIRegistry.registerPath({ ...base, path: "/v1/sse/topics/{topic}", summary: "Follow a topic over server-sent events (served by the caller's gateway)", request: { params: z.object({ topic: TopicSchema }), query } });
@@ -67,12 +68,12 @@ export function registerSseRoutes(app: OpenAPIHono<AppEnv>): void {
     const claims = await userClaims(c);
     const user = UserIdSchema.safeParse(c.req.param("user"));
     if (!user.success || claims.sub !== user.data) throw new AppError("unauthorized", "the token is for another user");
-    return forward(c, claims, { user: claims.sub, topics: allowed(claims, topicList(c.req.query("topics"))) });
+    return forward(c, claims, { user: claims.sub, topics: allowed(cluster.rpc.policy, claims, topicList(c.req.query("topics"))) });
   });
   app.get("/v1/sse/topics/:topic", async (c) => {
     const claims = await userClaims(c);
     const topic = TopicSchema.safeParse(c.req.param("topic"));
     if (!topic.success) throw validationError(topic.error, "path", ["topic"]);
-    return forward(c, claims, { topics: allowed(claims, [topic.data]) });
+    return forward(c, claims, { topics: allowed(cluster.rpc.policy, claims, [topic.data]) });
   });
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { unwrap } from "../../shards/delivery.ts";
 import { CreateTenantKeySchema, CreateTenantSchema, TenantApiKeySchema, TenantCreatedSchema, TenantKeySecretSchema, TenantPageSchema, TenantSchema, TenantUsageSchema, validationError } from "../../spec/index.ts";
+import type { ResolvedApp } from "../../cluster/app.ts";
 import { createTenant, destroyTenant, tenantNamespace, transitionTenant } from "../../tenants/lifecycle.ts";
 import { registryStub } from "../../tenants/tenant-client.ts";
 import type { AppEnv } from "../env.ts";
@@ -28,8 +29,8 @@ const routes = {
 };
 
 /** Tenant lifecycle, registry, keys and usage. */
-export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(routes.create, async (c) => c.json(await createTenant(c.env, (await readBody(c, CreateTenantSchema)).data), 201));
+export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
+  app.openapi(routes.create, async (c) => c.json(await createTenant(c.env, cluster, (await readBody(c, CreateTenantSchema)).data), 201));
   app.openapi(routes.list, async (c) => {
     const query = ListQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
@@ -39,9 +40,9 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.getTenant(t.id)), 200);
   });
-  app.openapi(routes.remove, async (c) => c.json(await destroyTenant(c.env, (await tenantOf(c)).id), 200));
-  app.openapi(routes.suspend, async (c) => c.json(await transitionTenant(c.env, (await tenantOf(c)).id, "suspended"), 200));
-  app.openapi(routes.resume, async (c) => c.json(await transitionTenant(c.env, (await tenantOf(c)).id, "active"), 200));
+  app.openapi(routes.remove, async (c) => c.json(await destroyTenant(c.env, cluster, (await tenantOf(c)).id), 200));
+  app.openapi(routes.suspend, async (c) => c.json(await transitionTenant(c.env, cluster, (await tenantOf(c)).id, "suspended"), 200));
+  app.openapi(routes.resume, async (c) => c.json(await transitionTenant(c.env, cluster, (await tenantOf(c)).id, "active"), 200));
   app.openapi(routes.usage, async (c) => {
     const t = await tenantOf(c);
     return c.json(unwrap(await t.stub.tenantUsage(t.id)), 200);

@@ -23,6 +23,10 @@ export interface WranglerDevOptions {
   readonly keepState?: boolean;
   /** Another wrangler config (the benchmarks add baseline objects), relative to the repository root. */
   readonly config?: string;
+  /** The Worker's entry, relative to the repository root (default: the config's own `main`; with the root config, the test fixtures' Worker). */
+  readonly script?: string;
+  /** Another project to run (its own wrangler.toml and node_modules), such as a scaffolded app. */
+  readonly project?: string;
 }
 
 export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
@@ -73,12 +77,13 @@ async function waitForLivez(url: string, child: ChildProcess, deadline: number, 
  * `stop()` kills the whole group (killing only the node pid would leave workerd holding the port).
  */
 export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
-  const root = resolve(import.meta.dirname, "../../..");
+  const root = options.project ?? resolve(import.meta.dirname, "../../..");
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), "durable-cluster-e2e-"));
   const logFile = join(state, "wrangler.log");
   const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", WEBHOOKS_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE_SCALE: "0.0001", SSE_HEARTBEAT_MS: "1000", REALTIME_LOG_MESSAGES: "100", ...options.vars };
-  const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "--port", String(port), "--ip", "127.0.0.1"];
+  const script = options.script ?? (options.config || options.project ? undefined : "test/fixtures/worker.ts");
+  const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", ...(script ? [join(root, script)] : []), "--port", String(port), "--ip", "127.0.0.1"];
   args.push("--inspector-port", String(inspectorPort), "--persist-to", join(state, "persist"), "--show-interactive-dev-session=false");
   if (options.config) args.push("--config", join(root, options.config));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);

@@ -1,0 +1,60 @@
+import { createApp, isClusterPath } from "../http/app.ts";
+import { realtime, type Realtime } from "../realtime/realtime.ts";
+import type { Router } from "../shards/index.ts";
+import type { ClusterEnv } from "../env.ts";
+import { resolveApp, type ClusterApp, type ClusterOptions, type ResolvedApp } from "./app.ts";
+import { eventsClient, jobsClient, sagasClient, type EventsClient, type JobsClient, type SagasClient } from "./clients.ts";
+import { workerHandlers, type ExecutionContextLike, type WorkerHandlers } from "./handlers.ts";
+import { bindObjects, type ClusterObjects } from "./objects.ts";
+
+/** A cluster: the Worker's entry points, the classes to export, and typed helpers for the application's own code. */
+export interface Cluster extends WorkerHandlers {
+  /** The Durable Object and Workflow classes bound to this application: export each by name from the Worker's entry. */
+  readonly objects: ClusterObjects;
+  /** The application as the platform runs it (its registries, with the platform's own declarations). */
+  readonly app: ResolvedApp;
+  /**
+   * The cluster's HTTP API for an application with its own router: the response, or null when the
+   * path is not the cluster's (`/v1/…`, `/ws/…`, the probes, `/openapi.json`, `/docs`).
+   */
+  route(request: Request, env: ClusterEnv, ctx: ExecutionContextLike): Promise<Response | null>;
+  /** Entity messages: `router(env).to(Cart).request(key, "add", input)`. */
+  router(env: ClusterEnv): Router;
+  /** Send to a user's sockets and streams, publish to a topic. */
+  realtime(env: ClusterEnv): Realtime;
+  /** Publish domain events. */
+  events(env: ClusterEnv): EventsClient;
+  /** Submit and manage jobs. */
+  jobs(env: ClusterEnv): JobsClient;
+  /** Start and inspect sagas. */
+  sagas(env: ClusterEnv): SagasClient;
+}
+
+/**
+ * Creates the cluster of an application: every entity, task, job, event, saga and realtime method
+ * it declares is served by the platform's Durable Objects, addressed by name; the application
+ * writes no coordination code. Declarations are checked here: a duplicate name, or one the
+ * platform owns, throws, naming it.
+ *
+ * @example
+ * const cluster = createCluster({ entities: [Counter], tasks: [heartbeat], rpc: [counterAdd] });
+ * export default cluster;
+ * export const { ShardObject, SingletonObject, GatewayObject, TenantObject, SagaWorkflow } = cluster.objects;
+ */
+export function createCluster(app: ClusterApp = {}, options: ClusterOptions = {}): Cluster {
+  const resolved = resolveApp(app, options);
+  const handlers = workerHandlers(resolved, createApp(resolved));
+  return {
+    fetch: (request, env, ctx) => handlers.fetch(request, env, ctx),
+    queue: (batch, env, ctx) => handlers.queue(batch, env, ctx),
+    scheduled: (controller, env, ctx) => handlers.scheduled(controller, env, ctx),
+    objects: bindObjects(resolved),
+    app: resolved,
+    route: async (request, env, ctx) => (isClusterPath(new URL(request.url).pathname) ? handlers.fetch(request, env, ctx) : null),
+    router: (env) => resolved.router(env),
+    realtime: (env) => realtime(env),
+    events: (env) => eventsClient(resolved, env),
+    jobs: (env) => jobsClient(resolved, env),
+    sagas: (env) => sagasClient(resolved, env),
+  };
+}

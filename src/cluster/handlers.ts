@@ -1,0 +1,58 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ExecutionContext as HonoExecutionContext } from "hono";
+import { consumeDeadLetters, consumeEvents } from "../events/consumer.ts";
+import { deadLetters } from "../events/dlq-client.ts";
+import { bindingsPresent, missingBindingsError } from "../health/bindings.ts";
+import type { AppEnv } from "../http/env.ts";
+import { PUBLIC_PATHS } from "../http/middleware/auth.ts";
+import { ensureSingletons } from "../singleton/ensure.ts";
+import { runtimeConfig } from "../spec/index.ts";
+import type { ClusterEnv } from "../env.ts";
+import type { ResolvedApp } from "./app.ts";
+
+/** What a request handler needs of its execution context: the Workers runtime's, or hono's `c.executionCtx`. */
+export type ExecutionContextLike = HonoExecutionContext;
+
+/** The Worker's entry points of a cluster: what `export default createCluster(app)` hands the runtime. */
+export interface WorkerHandlers {
+  fetch(request: Request, env: ClusterEnv, ctx: ExecutionContextLike): Promise<Response>;
+  /** Consumers of `events` (delivery to subscriptions) and `events-dlq` (the dead-letter list). Never throws. */
+  queue(batch: MessageBatch, env: ClusterEnv, ctx: ExecutionContext): Promise<void>;
+  /** The cron trigger: a safety net that re-activates every singleton declared in code. */
+  scheduled(controller: ScheduledController, env: ClusterEnv, ctx: ExecutionContext): void;
+}
+
+/**
+ * Builds the entry points. The first request of an isolate (past the probes) activates the
+ * singletons declared in code, so a fresh deploy arms their alarms without waiting for a call.
+ */
+export function workerHandlers(cluster: ResolvedApp, http: OpenAPIHono<AppEnv>): WorkerHandlers {
+  let singletonsEnsured = false;
+  const ensure = (env: ClusterEnv, ctx: ExecutionContextLike) => ctx.waitUntil(ensureSingletons(env.SINGLETONS, cluster.schedules));
+  return {
+    async fetch(request, env, ctx) {
+      // Without its bindings the request itself answers 503 misconfigured, naming them.
+      if (!singletonsEnsured && !PUBLIC_PATHS.has(new URL(request.url).pathname) && bindingsPresent(env)) {
+        singletonsEnsured = true;
+        ensure(env, ctx);
+      }
+      return http.fetch(request, env, ctx);
+    },
+    scheduled(_controller, env, ctx) {
+      if (bindingsPresent(env)) ensure(env, ctx);
+      else console.error("durable-cluster: scheduled trigger skipped:", missingBindingsError(env).message);
+    },
+    queue(batch, env) {
+      if (!bindingsPresent(env)) {
+        console.error("durable-cluster: events not consumed:", missingBindingsError(env).message);
+        batch.retryAll(); // kept for after the fix (never throw from a consumer)
+        return Promise.resolve();
+      }
+      const dlq = deadLetters(env.SINGLETONS);
+      if (batch.queue.startsWith("events-dlq")) return consumeDeadLetters(batch, dlq);
+      const config = runtimeConfig(env);
+      return consumeEvents(batch, { env, router: cluster.router(env), registry: cluster.events, dlq, retryBaseSeconds: config.EVENT_RETRY_BASE_SECONDS, tenantIsolation: config.TENANT_ISOLATION });
+    },
+  };
+}
+
