@@ -41,7 +41,7 @@ export { versioned, type Versioned } from "./workflows/versioned.ts";
 
 // Realtime.
 export { defineRpc, type RealtimePolicy, type RpcContext, type RpcMethod } from "./realtime/define-rpc.ts";
-export type { Realtime } from "./realtime/realtime.ts";
+export { realtime, type Realtime } from "./realtime/realtime.ts";
 
 // Errors, and the wire schemas an application's own schemas reuse.
 export { AppError, defineErrors, type ErrorCatalogue, type ErrorKind, type ErrorKinds, type Problem } from "./spec/index.ts";

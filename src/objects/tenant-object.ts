@@ -19,7 +19,8 @@ import type { ResolvedApp } from "../cluster/app.ts";
  * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's
  * lifecycle, keys, deployed metadata, record tables and apps (`TenantHost`), and its webhook
  * endpoints and deliveries (`WebhookHost`; its single alarm is the earliest due delivery). The
- * object named `registry` holds the list of tenants. A thin shell over those modules.
+ * object named `registry` holds the list of tenants. A thin shell over those modules, constructed
+ * by the runtime through the class `createCluster` binds to the application.
  */
 export class TenantObject extends DurableObject<ClusterEnv> implements TenantWebhooksStub, TenantStub {
   readonly webhooks: WebhookHost;
@@ -27,7 +28,6 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
   readonly registry: RegistryStore;
   readonly #app: ResolvedApp;
 
-  /** Constructed by the runtime through the class `createCluster` binds to the application. */
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     this.#app = app;
@@ -209,10 +209,8 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
 
   /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */
   async #publishMetadata(events: MetadataChanged[]): Promise<void> {
-    if (events.length === 0) return;
-    const router = this.#app.router(this.env);
     try {
-      await Promise.all(events.map((e) => publishEvent(router, this.#app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
+      await Promise.all(events.map((e) => publishEvent(this.#app.router(this.env), this.#app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
     } catch (err) {
       console.error("metadata.changed not published", err);
     }

@@ -21,7 +21,8 @@ let tarball = "";
 let dev: WranglerDev | undefined;
 
 beforeAll(() => {
-  const packed = JSON.parse(npm(repository, "pack", "--json", "--pack-destination", work)) as { filename: string }[];
+  npm(repository, "run", "build"); // what prepack runs; then pack without scripts, so stdout is only the JSON
+  const packed = JSON.parse(npm(repository, "pack", "--json", "--ignore-scripts", "--pack-destination", work)) as { filename: string }[];
   tarball = join(work, packed[0]?.filename ?? "");
   execFileSync("tar", ["xzf", tarball, "-C", work], { env });
   execFileSync(node, [join(work, "package/bin/durable-cluster.mjs"), "init", app], { env, stdio: "ignore" });

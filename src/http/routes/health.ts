@@ -7,7 +7,7 @@ import { runtimeConfig } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import type { ClusterEnv } from "../../env.ts";
 
-export const SERVICE = { serviceId: "durable-cluster", version: "0.1.0" } as const;
+export const SERVICE = { serviceId: "durable-cluster", version: "0.2.0" } as const;
 
 const verboseQuery = z.object({ verbose: z.string().optional().describe("Present: list every check, Kubernetes-style") });
 const text = (description: string) => ({ description, content: { "text/plain": { schema: z.string() } } });
