@@ -4,6 +4,7 @@ import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
+import { benchPackage } from "./package.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
 import { benchSse } from "./sse.ts";
@@ -25,16 +26,25 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   tenants: benchTenants,
 };
 
+/** Benchmarks that need no running Worker (they build and start their own). */
+const STANDALONE: Record<string, () => void> = { package: benchPackage };
+
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
-const dev = await startWranglerDev({ config: "bench/worker/wrangler.toml", vars: { HEALTH_WARN_MS: "60000" } });
-try {
-  for (const name of names) {
-    const bench = BENCHES[name];
-    if (!bench) throw new Error(`unknown benchmark '${name}'; known: ${Object.keys(BENCHES).join(", ")}`);
-    console.log(`\n== ${name} ==`);
-    await bench(dev);
+const names = wanted.length > 0 ? wanted : [...Object.keys(BENCHES), ...Object.keys(STANDALONE)];
+for (const name of names) if (!BENCHES[name] && !STANDALONE[name]) throw new Error(`unknown benchmark '${name}'; known: ${[...Object.keys(BENCHES), ...Object.keys(STANDALONE)].join(", ")}`);
+for (const name of names.filter((n) => STANDALONE[n])) {
+  console.log(`\n== ${name} ==`);
+  STANDALONE[name]?.();
+}
+const withDev = names.filter((n) => BENCHES[n]);
+if (withDev.length > 0) {
+  const dev = await startWranglerDev({ config: "bench/worker/wrangler.toml", vars: { HEALTH_WARN_MS: "60000" } });
+  try {
+    for (const name of withDev) {
+      console.log(`\n== ${name} ==`);
+      await BENCHES[name]?.(dev);
+    }
+  } finally {
+    await dev.stop();
   }
-} finally {
-  await dev.stop();
 }

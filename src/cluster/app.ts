@@ -81,6 +81,7 @@ export function resolveApp(app: ClusterApp, options: ClusterOptions = {}): Resol
     routers.set(env, created);
     return created;
   };
+  assertReferencesDeclared(entities, declared.subscriptions, app.services ?? []);
   const resolved: ResolvedApp = {
     name: options.name ?? "durable-cluster",
     entities,
@@ -95,4 +96,14 @@ export function resolveApp(app: ClusterApp, options: ClusterOptions = {}): Resol
     sagaClient: (env) => new SagaClient(env.SAGAS, router(env), resolved.sagas),
   };
   return resolved;
+}
+
+/** An entity a subscription delivers to, or a service is partitioned by, must be declared: else it would fail only when it runs. */
+function assertReferencesDeclared(entities: EntityRegistry, subscriptions: readonly SubscriptionDefinition[], services: readonly ServiceDefinition[]): void {
+  for (const s of subscriptions) {
+    if ("entityType" in s.to && !entities.find(s.to.entityType)) throw new Error(`createCluster: subscription '${s.name}' delivers to entity type '${s.to.entityType}', which the app does not declare`);
+  }
+  for (const s of services) {
+    if (s.partitionedBy !== undefined && !entities.find(s.partitionedBy)) throw new Error(`createCluster: service '${s.name}' is partitioned by entity type '${s.partitionedBy}', which the app does not declare`);
+  }
 }

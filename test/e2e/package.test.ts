@@ -46,6 +46,18 @@ describe("the package, scaffolded into a new app", () => {
     expect(readdirSync(join(work, "package")).sort()).toEqual(["README.md", "bin", "dist", "package.json", "templates"]);
   });
 
+  it("ships the client as one self-contained ES module: it loads from a data: URL, where no import could resolve", () => {
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { createRequire } from "node:module";
+      const file = createRequire(process.cwd() + "/").resolve("durable-cluster/package.json").replace(/package\\.json$/, "dist/client.js");
+      const mod = await import("data:text/javascript;base64," + readFileSync(file).toString("base64"));
+      console.log(typeof mod.createClient, typeof mod.RpcError);`;
+    const run = spawnSync(node, ["--input-type=module", "-e", script], { cwd: app, env, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("function function");
+  });
+
   it("typechecks the app against the installed package", () => {
     npm(app, "run", "typecheck");
   }, 120_000);

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AppError, createCluster, defineEntity, defineErrors, defineEvent, defineSubscription } from "../../src/index.ts";
+import { AppError, createCluster, defineEntity, defineErrors, defineEvent, defineService, defineSubscription } from "../../src/index.ts";
 import { Account } from "../../examples/demo/account.ts";
 import { EchoJob } from "../../examples/demo/jobs.ts";
 import { cluster } from "../fixtures/worker.ts";
@@ -40,6 +40,14 @@ describe("createCluster", () => {
     const hook = defineSubscription(Ping, { name: "webhooks-mine", deliver: "at-least-once", to: { run: () => undefined } });
     expect(() => createCluster({ events: [Ping], subscriptions: [hook] })).toThrow("subscription 'webhooks-mine' is declared by the platform itself");
     expect(() => createCluster({ entities: [Note, Note] })).toThrow("entity type 'Note' is declared twice");
+  });
+
+  it("refuses, naming it, a subscription or a service that refers to an entity type the app does not declare", () => {
+    const Ping = defineEvent({ type: "x.ping", payload: z.object({}) });
+    const toNowhere = defineSubscription(Ping, { name: "to-nowhere", deliver: "exactly-once", to: { entityType: "Nowhere", key: () => "k", message: "apply" } });
+    expect(() => createCluster({ events: [Ping], subscriptions: [toNowhere] })).toThrow("subscription 'to-nowhere' delivers to entity type 'Nowhere', which the app does not declare");
+    const sweep = defineService({ name: "sweep", annotations: { clusterScope: "cluster", leaderStrategy: "partitioned" }, partitionedBy: "Nowhere", schedule: { every: "1h" }, run: () => undefined });
+    expect(() => createCluster({ services: [sweep] })).toThrow("service 'sweep' is partitioned by entity type 'Nowhere', which the app does not declare");
   });
 
   it("refuses an app problem code that reuses a platform code or has no valid status", () => {
