@@ -30,7 +30,6 @@ await build({
   platform: "neutral",
   target: "es2022",
   minify: true,
-  sourcemap: true,
   legalComments: "none",
 });
 console.log("dist/ built");

@@ -6,7 +6,7 @@
  * import { createCluster, defineEntity } from "durable-cluster";
  * const cluster = createCluster({ entities: [Counter] });
  * export default cluster;
- * export const { ShardObject, SingletonObject, GatewayObject, TenantObject, SagaWorkflow } = cluster.objects;
+ * export class ShardObject extends cluster.objects.ShardObject {} // and SingletonObject, GatewayObject, TenantObject, SagaWorkflow
  */
 
 // The cluster.
@@ -18,8 +18,8 @@ export type { ClusterEnv } from "./env.ts";
 
 // Entities.
 export { defineEntity } from "./shards/define-entity.ts";
-export type { EntityClusterContext, EntityDefinition, HandlerContext, MessageSpec, ShardContext } from "./shards/entity.ts";
-export { Router, type EntityClient, type SendOptions } from "./shards/router.ts";
+export type { AnyEntity, EntityClusterContext, EntityDefinition, HandlerContext, MessageSpec, ShardContext } from "./shards/entity.ts";
+export { Router, type BroadcastResult, type EntityClient, type SendOptions } from "./shards/router.ts";
 export { shardOf } from "./shards/shard-hash.ts";
 
 // Events.
@@ -34,13 +34,13 @@ export { defineJob, NonRetryableJobError, type JobContext, type JobDefinition } 
 export { jobTarget } from "./jobs/subscription.ts";
 
 // Sagas, state machines, versioned payloads.
-export { defineSaga, type SagaDefinition, type SagaRetry, type SagaStep, type StepContext } from "./workflows/define-saga.ts";
+export { defineSaga, type AnySaga, type SagaDefinition, type SagaRetry, type SagaStep, type StepContext } from "./workflows/define-saga.ts";
 export { defineMachine, type Machine } from "./workflows/machine.ts";
 export { defineMachineEntity, type MachineReply, type MachineState, type TransitionContext } from "./workflows/machine-entity.ts";
 export { versioned, type Versioned } from "./workflows/versioned.ts";
 
 // Realtime.
-export { defineRpc, type RealtimePolicy, type RpcContext, type RpcMethod } from "./realtime/define-rpc.ts";
+export { defineRpc, type AnyRpcMethod, type RealtimePolicy, type RpcContext, type RpcMethod } from "./realtime/define-rpc.ts";
 export { realtime, type Realtime } from "./realtime/realtime.ts";
 
 // Errors, and the wire schemas an application's own schemas reuse.

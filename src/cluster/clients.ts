@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { EventDefinition } from "../events/define.ts";
 import { publishEvent } from "../events/publish.ts";
 import type { JobDefinition } from "../jobs/define.ts";
-import { JobListQuerySchema, SubmitJobSchema, validationError, type JobListQuery, type JobPage, type JobView, type SagaRecord, type SagaStarted, type SubmittedJob, type TenantId } from "../spec/index.ts";
+import { JobListQuerySchema, PublishEventSchema, SubmitJobSchema, validationError, type JobListQuery, type JobPage, type JobView, type SagaRecord, type SagaStarted, type SubmittedJob } from "../spec/index.ts";
 import type { AnySaga, SagaDefinition } from "../workflows/define-saga.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "./app.ts";
@@ -54,13 +54,11 @@ const nameOf = (declared: { type: string } | { name: string } | string): string 
 
 export function eventsClient(cluster: ResolvedApp, env: ClusterEnv): EventsClient {
   return {
-    publish: (event, payload, options = {}) =>
-      publishEvent(
-        cluster.router(env),
-        cluster.events,
-        { type: nameOf(event), payload, scope: options.tenantId ? "tenant" : "cluster", ...(options.partitionKey ? { partitionKey: options.partitionKey } : {}), ...(options.tenantId ? { tenantId: options.tenantId as TenantId } : {}) },
-        options.eventId,
-      ),
+    async publish(event, payload, { eventId, tenantId, partitionKey } = {}) {
+      const parsed = PublishEventSchema.safeParse({ type: nameOf(event), payload, scope: tenantId ? "tenant" : "cluster", partitionKey, tenantId });
+      if (!parsed.success) throw validationError(parsed.error, "event");
+      return publishEvent(cluster.router(env), cluster.events, parsed.data, eventId);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { createApp, isClusterPath } from "../http/app.ts";
+import { createApp, routeMatcher } from "../http/app.ts";
 import { realtime, type Realtime } from "../realtime/realtime.ts";
 import type { Router } from "../shards/index.ts";
 import type { ClusterEnv } from "../env.ts";
@@ -8,14 +8,15 @@ import { workerHandlers, type ExecutionContextLike, type WorkerHandlers } from "
 import { bindObjects, type ClusterObjects } from "./objects.ts";
 
 /** A cluster: the Worker's entry points, the classes to export, and typed helpers for the application's own code. */
-export interface Cluster extends WorkerHandlers {
+export interface Cluster extends Pick<WorkerHandlers, "fetch" | "queue" | "scheduled"> {
   /** The Durable Object and Workflow classes bound to this application: export each by name from the Worker's entry. */
   readonly objects: ClusterObjects;
   /** The application as the platform runs it (its registries, with the platform's own declarations). */
   readonly app: ResolvedApp;
   /**
-   * The cluster's HTTP API for an application with its own router: the response, or null when the
-   * path is not the cluster's (`/v1/…`, `/ws/…`, the probes, `/openapi.json`, `/docs`).
+   * The cluster's HTTP API for an application with its own router: the response, or null when no
+   * route of the cluster matches (its routes are under `/v1/` and `/ws/`, plus the probes,
+   * `/openapi.json` and `/docs`), so the app's own routes, `/v1/…` ones included, stay reachable.
    */
   route(request: Request, env: ClusterEnv, ctx: ExecutionContextLike): Promise<Response | null>;
   /** Entity messages: `router(env).to(Cart).request(key, "add", input)`. */
@@ -39,18 +40,23 @@ export interface Cluster extends WorkerHandlers {
  * @example
  * const cluster = createCluster({ entities: [Counter], tasks: [heartbeat], rpc: [counterAdd] });
  * export default cluster;
- * export const { ShardObject, SingletonObject, GatewayObject, TenantObject, SagaWorkflow } = cluster.objects;
+ * export class ShardObject extends cluster.objects.ShardObject {} // and SingletonObject, GatewayObject, TenantObject, SagaWorkflow
  */
 export function createCluster(app: ClusterApp = {}, options: ClusterOptions = {}): Cluster {
   const resolved = resolveApp(app, options);
-  const handlers = workerHandlers(resolved, createApp(resolved));
+  const http = createApp(resolved);
+  const handlers = workerHandlers(resolved, http);
+  const isClusterRoute = routeMatcher(http);
   return {
     fetch: (request, env, ctx) => handlers.fetch(request, env, ctx),
     queue: (batch, env, ctx) => handlers.queue(batch, env, ctx),
     scheduled: (controller, env, ctx) => handlers.scheduled(controller, env, ctx),
     objects: bindObjects(resolved),
     app: resolved,
-    route: async (request, env, ctx) => (isClusterPath(new URL(request.url).pathname) ? handlers.fetch(request, env, ctx) : null),
+    async route(request, env, ctx) {
+      handlers.activate(env, ctx); // the app's own traffic arms the scheduled tasks too
+      return isClusterRoute(request.method, new URL(request.url).pathname) ? handlers.fetch(request, env, ctx) : null;
+    },
     router: (env) => resolved.router(env),
     realtime: (env) => realtime(env),
     events: (env) => eventsClient(resolved, env),

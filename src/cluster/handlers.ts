@@ -13,6 +13,11 @@ import type { ResolvedApp } from "./app.ts";
 /** What a request handler needs of its execution context: the Workers runtime's, or hono's `c.executionCtx`. */
 export type ExecutionContextLike = HonoExecutionContext;
 
+/** A Queue whose name ends so is the events' dead-letter queue (`events-dlq`, `<app>-events-dlq`). */
+export const DEAD_LETTER_QUEUE_SUFFIX = "events-dlq";
+/** While a binding is missing, consumed batches come back this much later. */
+const MISCONFIGURED_RETRY_SECONDS = 300;
+
 /** The Worker's entry points of a cluster: what `export default createCluster(app)` hands the runtime. */
 export interface WorkerHandlers {
   fetch(request: Request, env: ClusterEnv, ctx: ExecutionContextLike): Promise<Response>;
@@ -20,6 +25,8 @@ export interface WorkerHandlers {
   queue(batch: MessageBatch, env: ClusterEnv, ctx: ExecutionContext): Promise<void>;
   /** The cron trigger: a safety net that re-activates every singleton declared in code. */
   scheduled(controller: ScheduledController, env: ClusterEnv, ctx: ExecutionContext): void;
+  /** Once per isolate, on its first real request: activates the singletons declared in code (their alarms). */
+  activate(env: ClusterEnv, ctx: ExecutionContextLike): void;
 }
 
 /**
@@ -29,13 +36,15 @@ export interface WorkerHandlers {
 export function workerHandlers(cluster: ResolvedApp, http: OpenAPIHono<AppEnv>): WorkerHandlers {
   let singletonsEnsured = false;
   const ensure = (env: ClusterEnv, ctx: ExecutionContextLike) => ctx.waitUntil(ensureSingletons(env.SINGLETONS, cluster.schedules));
-  return {
-    async fetch(request, env, ctx) {
+  const handlers: WorkerHandlers = {
+    activate(env, ctx) {
       // Without its bindings the request itself answers 503 misconfigured, naming them.
-      if (!singletonsEnsured && !PUBLIC_PATHS.has(new URL(request.url).pathname) && bindingsPresent(env)) {
-        singletonsEnsured = true;
-        ensure(env, ctx);
-      }
+      if (singletonsEnsured || !bindingsPresent(env)) return;
+      singletonsEnsured = true;
+      ensure(env, ctx);
+    },
+    async fetch(request, env, ctx) {
+      if (!PUBLIC_PATHS.has(new URL(request.url).pathname)) handlers.activate(env, ctx);
       return http.fetch(request, env, ctx);
     },
     scheduled(_controller, env, ctx) {
@@ -45,14 +54,15 @@ export function workerHandlers(cluster: ResolvedApp, http: OpenAPIHono<AppEnv>):
     queue(batch, env) {
       if (!bindingsPresent(env)) {
         console.error("durable-cluster: events not consumed:", missingBindingsError(env).message);
-        batch.retryAll(); // kept for after the fix (never throw from a consumer)
+        batch.retryAll({ delaySeconds: MISCONFIGURED_RETRY_SECONDS }); // never throw from a consumer
         return Promise.resolve();
       }
       const dlq = deadLetters(env.SINGLETONS);
-      if (batch.queue.startsWith("events-dlq")) return consumeDeadLetters(batch, dlq);
+      if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) return consumeDeadLetters(batch, dlq);
       const config = runtimeConfig(env);
       return consumeEvents(batch, { env, router: cluster.router(env), registry: cluster.events, dlq, retryBaseSeconds: config.EVENT_RETRY_BASE_SECONDS, tenantIsolation: config.TENANT_ISOLATION });
     },
   };
+  return handlers;
 }
 

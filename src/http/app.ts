@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "hono/request-id";
 import type { ResolvedApp } from "../cluster/app.ts";
 import { assertBindings } from "../health/bindings.ts";
@@ -32,9 +33,14 @@ function openApiInfo(cluster: ResolvedApp) {
   return { openapi: "3.1.0", info: { title: cluster.name, version: SERVICE.version, description: codes ? `${DESCRIPTION} Application problem codes: ${codes}.` : DESCRIPTION } };
 }
 
-/** Paths the cluster answers: the probes, the API description, `/v1/…` and `/ws/…`. */
-export function isClusterPath(path: string): boolean {
-  return PUBLIC_PATHS.has(path) || path.startsWith("/v1/") || path.startsWith("/ws/");
+/**
+ * Whether a route of the app matches a request (middleware aside): `route` hands back what no
+ * cluster route answers, so an application's own paths, under `/v1/` too, stay its own.
+ */
+export function routeMatcher(app: OpenAPIHono<AppEnv>): (method: string, path: string) => boolean {
+  const router = new TrieRouter<true>();
+  for (const r of app.routes) if (!(r.method === "ALL" && r.path === "/*")) router.add(r.method, r.path, true);
+  return (method, path) => router.match(method === "HEAD" ? "GET" : method, path)[0].length > 0;
 }
 
 /**

@@ -1,10 +1,16 @@
 import { ERROR_CATALOGUE, ProblemCodeSchema } from "./problem.ts";
 
-/** A problem code an application declares: its HTTP status (400–599) and its title. */
+declare const declared: unique symbol;
+
+/**
+ * A problem code an application declares: its HTTP status (400–599) and its title. Only
+ * `defineErrors` makes one (the brand), so every code `AppError` accepts was checked there.
+ */
 export interface ErrorKind<C extends string = string> {
   readonly code: C;
   readonly status: number;
   readonly title: string;
+  readonly [declared]: true;
 }
 
 /** What `defineErrors` takes: code → status and title. */
@@ -24,7 +30,7 @@ export type ErrorKinds<C extends ErrorCatalogue> = { readonly [K in keyof C & st
  * throw new AppError(errors.insufficient_funds, `balance ${balance} is less than ${amount}`);
  */
 export function defineErrors<const C extends ErrorCatalogue>(catalogue: C): ErrorKinds<C> {
-  const kinds: Record<string, ErrorKind> = {};
+  const kinds: Record<string, { code: string; status: number; title: string }> = {};
   for (const [code, { status, title }] of Object.entries(catalogue)) {
     if (!ProblemCodeSchema.safeParse(code).success) throw new Error(`defineErrors: code '${code}' must be snake case (a-z, 0-9, _; at most 64)`);
     if (code in ERROR_CATALOGUE) throw new Error(`defineErrors: code '${code}' is the platform's own`);
@@ -32,5 +38,5 @@ export function defineErrors<const C extends ErrorCatalogue>(catalogue: C): Erro
     if (typeof title !== "string" || title.length === 0) throw new Error(`defineErrors(${code}): title must be a non-empty string`);
     kinds[code] = { code, status, title };
   }
-  return kinds as ErrorKinds<C>;
+  return kinds as unknown as ErrorKinds<C>;
 }

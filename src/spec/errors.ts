@@ -32,7 +32,8 @@ export class AppError extends Error {
   /** Rebuilds an error from a problem that crossed an RPC boundary (its own status and title travel with it). */
   static fromProblem(problem: Problem, headers: Record<string, string> = {}): AppError {
     const { code, detail, type: _type, title, status, ...extra } = problem;
-    return new AppError({ code, status, title }, detail ?? title, { extra, headers });
+    // The kind was declared (and checked) where the error was thrown, on the other side of the RPC.
+    return new AppError({ code, status, title } as ErrorKind, detail ?? title, { extra, headers });
   }
 
   /** The problem body of this error (without request-specific fields). */

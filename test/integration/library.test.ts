@@ -78,18 +78,23 @@ describe("route", () => {
     expect(await call("/")).toBeNull();
     expect(await call("/app/home")).toBeNull();
     expect(await call("/v1")).toBeNull();
+    expect(await call("/v1/orders/42")).toBeNull(); // no route of the cluster: the app's own /v1 routes stay reachable
+    expect((await call("/v1/jobs/no-such-job", { headers: admin() }))?.status).toBe(404); // a cluster route's own 404
   });
 
   it("mounts in an app's own hono router", async () => {
     const app = new Hono<{ Bindings: typeof env }>();
     app.get("/hello", (c) => c.text("hello from the app"));
+    app.get("/v1/orders/:id", (c) => c.json({ order: c.req.param("id") }));
     app.all("*", async (c, next) => (await cluster.route(c.req.raw, c.env, c.executionCtx)) ?? next());
     const ctx = createExecutionContext();
     const own = await app.fetch(new Request(`${BASE}/hello`), env, ctx);
     const ours = await app.fetch(new Request(`${BASE}/v1/entities/Account/route-1/deposit`, { method: "POST", headers: admin({ "content-type": "application/json" }), body: JSON.stringify({ amount: 5 }) }), env, ctx);
     const neither = await app.fetch(new Request(`${BASE}/nothing`), env, ctx);
+    const ownV1 = await app.fetch(new Request(`${BASE}/v1/orders/7`), env, ctx);
     await waitOnExecutionContext(ctx);
     expect(await own.text()).toBe("hello from the app");
+    expect(await ownV1.json()).toEqual({ order: "7" });
     expect(await ours.json()).toEqual({ balance: 5 });
     expect(neither.status).toBe(404);
   });

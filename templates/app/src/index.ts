@@ -24,7 +24,7 @@ export const Counter = defineEntity({
 /** Every 10 seconds, once per tick for the whole deployment, the counter `ticks` goes up by one. */
 export const tick = defineTask({
   name: "tick",
-  schedule: { every: "10s" },
+  schedule: { every: "10s" }, // or { cron: "*/5 * * * *", tz: "Europe/Paris" }
   handler: async (ctx) => {
     await ctx.router.to(Counter).request("ticks", "increment", { by: 1 }, { messageId: ctx.tickId });
   },
