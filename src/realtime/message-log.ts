@@ -1,3 +1,5 @@
+import { IN_JSON_LIST } from "../storage/sql-params.ts";
+
 /** One logged message: its seq, its stream (`u:<user>` or `t:<topic key>`), its SSE event name and its push params (JSON). */
 export interface LoggedMessage {
   readonly seq: number;
@@ -70,8 +72,7 @@ export class MessageLog {
   /** The logged messages of `streams` after `after`, in seq order. */
   since(streams: readonly string[], after: number): LoggedMessage[] {
     if (streams.length === 0) return [];
-    const marks = streams.map(() => "?").join(", ");
-    return this.sql.exec<{ seq: number; stream: string; event: string; params: string }>(`SELECT seq, stream, event, params FROM message_log WHERE stream IN (${marks}) AND seq > ? ORDER BY seq`, ...streams, after).toArray();
+    return this.sql.exec<{ seq: number; stream: string; event: string; params: string }>(`SELECT seq, stream, event, params FROM message_log WHERE stream ${IN_JSON_LIST} AND seq > ? ORDER BY seq`, JSON.stringify(streams), after).toArray();
   }
 
   /** Rows of a stream (tests, operators). */

@@ -37,11 +37,14 @@ export type FieldMetadata = z.infer<typeof FieldMetadataSchema>;
 export type FieldMetadataInput = z.input<typeof FieldMetadataSchema>;
 
 /** One object: becomes one SQLite table of the tenant's database. */
+/** Fields per object: a Durable Object's SQLite allows 100 columns per table; `id`, `created_at` and `updated_at` take 3. */
+export const MAX_OBJECT_FIELDS = 97;
+
 export const ObjectMetadataSchema = z
   .object({
     name: MachineNameSchema,
     label: z.string().min(1).max(200).describe("Human label"),
-    fields: z.array(FieldMetadataSchema).max(200).describe("Fields (at most 200)"),
+    fields: z.array(FieldMetadataSchema).max(MAX_OBJECT_FIELDS).describe("Fields (at most 97: a Durable Object's SQLite table holds 100 columns, 3 are the system's)"),
   })
   .strict()
   .describe("Object metadata");

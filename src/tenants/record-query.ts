@@ -1,8 +1,9 @@
 import { AppError, FilterOperatorSchema, type FieldMetadata, type ObjectMetadata, type RecordFilter, type RecordQuery } from "../spec/index.ts";
+import { JsonParams } from "../storage/sql-params.ts";
 import { quoteId, storageValue, tableOf } from "./ddl.ts";
 import { fieldValueSchema } from "./record-schema.ts";
 
-/** A parameterised SELECT: identifiers only from the metadata, every value a `?` parameter. */
+/** A parameterised SELECT: identifiers only from the metadata, every value bound (through one JSON parameter). */
 export interface SqlQuery {
   readonly sql: string;
   readonly params: SqlStorageValue[];
@@ -72,41 +73,32 @@ function decodeCursor(raw: string): Cursor {
  */
 export function buildListQuery(object: ObjectMetadata, query: RecordQuery): SqlQuery & { sortField: string } {
   const where: string[] = [];
-  const params: SqlStorageValue[] = [];
+  const values = new JsonParams(1); // every value through ?1, so any number of filters and IN values binds two parameters
   for (const f of query.filters) {
     const field = fieldOf(object, f.field, `query.${f.field}[${f.op}]`);
     const col = quoteId(field.name);
     const path = `query.${f.field}[${f.op}]`;
-    if (f.op === "in") {
-      const values = f.value.split(",").slice(0, 100).map((v) => coerce(field, v, path));
-      where.push(`${col} IN (${values.map(() => "?").join(", ")})`);
-      params.push(...values);
-    } else if (f.op === "contains") {
-      where.push(`instr(${col}, ?) > 0`);
-      params.push(f.value);
-    } else {
-      where.push(`${col} ${{ eq: "=", ne: "!=", lt: "<", gt: ">" }[f.op]} ?`);
-      params.push(coerce(field, f.value, path));
-    }
+    if (f.op === "in") where.push(`${col} IN ${values.list(f.value.split(",").slice(0, 100).map((v) => coerce(field, v, path)))}`);
+    else if (f.op === "contains") where.push(`instr(${col}, ${values.value(f.value)}) > 0`);
+    else where.push(`${col} ${{ eq: "=", ne: "!=", lt: "<", gt: ">" }[f.op]} ${values.value(coerce(field, f.value, path))}`);
   }
   const desc = query.sort?.startsWith("-") ?? false;
   const sortName = query.sort?.replace(/^-/, "") ?? "id";
   const sortCol = quoteId(fieldOf(object, sortName, "query.sort").name);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
+    const id = values.value(c.id);
     if (sortName === "id") {
-      where.push(`"id" ${desc ? "<" : ">"} ?`);
-      params.push(c.id);
+      where.push(`"id" ${desc ? "<" : ">"} ${id}`);
     } else if (c.v === null) {
-      where.push(desc ? `(${sortCol} IS NULL AND "id" < ?)` : `((${sortCol} IS NULL AND "id" > ?) OR ${sortCol} IS NOT NULL)`);
-      params.push(c.id);
+      where.push(desc ? `(${sortCol} IS NULL AND "id" < ${id})` : `((${sortCol} IS NULL AND "id" > ${id}) OR ${sortCol} IS NOT NULL)`);
     } else {
-      where.push(desc ? `(${sortCol} < ? OR (${sortCol} = ? AND "id" < ?) OR ${sortCol} IS NULL)` : `(${sortCol} > ? OR (${sortCol} = ? AND "id" > ?))`);
-      params.push(c.v, c.v, c.id);
+      const v = values.value(c.v);
+      where.push(desc ? `(${sortCol} < ${v} OR (${sortCol} = ${v} AND "id" < ${id}) OR ${sortCol} IS NULL)` : `(${sortCol} > ${v} OR (${sortCol} = ${v} AND "id" > ${id}))`);
     }
   }
   const dir = desc ? "DESC" : "ASC";
   const order = sortName === "id" ? `"id" ${dir}` : `${sortCol} ${dir}, "id" ${dir}`;
-  const sql = `SELECT * FROM ${tableOf(object.name)}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
-  return { sql, params: [...params, query.limit + 1], sortField: sortName };
+  const sql = `SELECT * FROM ${tableOf(object.name)}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?2`;
+  return { sql, params: [values.bind(), query.limit + 1], sortField: sortName };
 }

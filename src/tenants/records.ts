@@ -1,3 +1,4 @@
+import { JsonParams } from "../storage/sql-params.ts";
 import { AppError, validationError, type FieldMetadata, type ObjectMetadata, type RecordPage, type RecordQuery, type TenantQuota, type TenantRecord } from "../spec/index.ts";
 import { quoteId, storageValue, tableOf } from "./ddl.ts";
 import type { MetadataStore } from "./metadata-store.ts";
@@ -75,7 +76,9 @@ export class RecordStore {
     const id = newId(now);
     const fields = object.fields.filter((f) => values[f.name] !== undefined);
     const cols = ['"id"', '"created_at"', '"updated_at"', ...fields.map((f) => quoteId(f.name))];
-    this.#write(() => this.storage.sql.exec(`INSERT INTO ${tableOf(object.name)} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, id, now, now, ...fields.map((f) => storageValue(f, values[f.name]))));
+    const bound = new JsonParams(1); // up to 200 fields: every value through ?1
+    const exprs = [id, now, now, ...fields.map((f) => storageValue(f, values[f.name]))].map((v) => bound.value(v));
+    this.#write(() => this.storage.sql.exec(`INSERT INTO ${tableOf(object.name)} (${cols.join(", ")}) VALUES (${exprs.join(", ")})`, bound.bind()));
     return fromRow(object, this.#row(object, id));
   }
 
@@ -91,8 +94,9 @@ export class RecordStore {
     enforceQuota(checkStorage(quota, this.storage.sql.databaseSize));
     this.#checkReferences(object, values);
     const fields: FieldMetadata[] = object.fields.filter((f) => values[f.name] !== undefined);
-    const sets = ['"updated_at" = ?', ...fields.map((f) => `${quoteId(f.name)} = ?`)];
-    this.#write(() => this.storage.sql.exec(`UPDATE ${tableOf(object.name)} SET ${sets.join(", ")} WHERE "id" = ?`, this.now(), ...fields.map((f) => storageValue(f, values[f.name])), id));
+    const bound = new JsonParams(1);
+    const sets = [`"updated_at" = ${bound.value(this.now())}`, ...fields.map((f) => `${quoteId(f.name)} = ${bound.value(storageValue(f, values[f.name]))}`)];
+    this.#write(() => this.storage.sql.exec(`UPDATE ${tableOf(object.name)} SET ${sets.join(", ")} WHERE "id" = ${bound.value(id)}`, bound.bind()));
     return fromRow(object, this.#row(object, id));
   }
 

@@ -46,6 +46,22 @@ describe("SSE streams inside workerd", () => {
     await stream.cancel();
   });
 
+  it("resumes a stream that follows 100 topics (the maximum) and its user after Last-Event-ID", async () => {
+    const user = fresh();
+    const path = `/v1/sse/users/${user}?topics=${Array.from({ length: 100 }, (_, i) => `${user}.t${i}`).join(",")}`;
+    const first = await openStream(user, path);
+    const start = (await toUser(user, "mark")).seq ?? 0;
+    await first.waitFor(1);
+    await first.cancel();
+    await toTopic(`${user}.t42`, "missed-topic");
+    await toUser(user, "missed-user");
+    const stream = await openStream(user, path, { "Last-Event-ID": String(start) });
+    expect(stream.response.status).toBe(200);
+    const events = await stream.waitFor(2);
+    expect(events.map((e) => (JSON.parse(e.data) as { data: string }).data)).toEqual(["missed-topic", "missed-user"]);
+    await stream.cancel();
+  });
+
   it("starts with event: reset when the id is older than the log (1,000 messages per user)", async () => {
     const user = fresh();
     const stub = gatewayStub(user);
