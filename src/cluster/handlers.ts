@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ExecutionContext as HonoExecutionContext } from "hono";
 import { consumeDeadLetters, consumeEvents } from "../events/consumer.ts";
 import { deadLetters } from "../events/dlq-client.ts";
+import { producerStub } from "../events/producer-client.ts";
 import { bindingsPresent, missingBindingsError } from "../health/bindings.ts";
 import type { AppEnv } from "../http/env.ts";
 import { PUBLIC_PATHS } from "../http/middleware/auth.ts";
@@ -58,9 +59,10 @@ export function workerHandlers(cluster: ResolvedApp, http: OpenAPIHono<AppEnv>):
         return Promise.resolve();
       }
       const dlq = deadLetters(env.SINGLETONS);
-      if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) return consumeDeadLetters(batch, dlq);
+      const ack = (producer: string, eventIds: string[]) => producerStub(env.SHARDS, producer).ackEvents(eventIds);
+      if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) return consumeDeadLetters(batch, dlq, ack);
       const config = runtimeConfig(env);
-      return consumeEvents(batch, { env, router: cluster.router(env), registry: cluster.events, dlq, retryBaseSeconds: config.EVENT_RETRY_BASE_SECONDS, tenantIsolation: config.TENANT_ISOLATION });
+      return consumeEvents(batch, { env, router: cluster.router(env), registry: cluster.events, dlq, ack, retryBaseSeconds: config.EVENT_RETRY_BASE_SECONDS, tenantIsolation: config.TENANT_ISOLATION });
     },
   };
   return handlers;

@@ -1,5 +1,6 @@
 import type { Router } from "../shards/index.ts";
 import { AppError, EventMessageSchema, type EventMessage } from "../spec/index.ts";
+import { acknowledge, owedBy, type Acknowledge, type Owed } from "./acks.ts";
 import type { EventRegistry } from "./define.ts";
 import type { Failure } from "./dead-letters.ts";
 import { deliverToSubscription, receives, type DeliveryDeps } from "./deliver.ts";
@@ -10,6 +11,8 @@ export interface ConsumerDeps extends DeliveryDeps {
   readonly registry: EventRegistry;
   readonly router: Router;
   readonly dlq: DeadLetterStub;
+  /** Tells a producer which of its events every subscriber took (applied, held, or dead-lettered). */
+  readonly ack: Acknowledge;
   /** First retry delay in seconds (doubling per attempt, capped at 300). */
   readonly retryBaseSeconds: number;
 }
@@ -58,24 +61,33 @@ async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promis
  * messages included): each message is acknowledged or retried on its own. A message that is not a
  * valid event of the registry goes straight to the dead letters. A failing subscriber retries the
  * message with backoff; after the Queue's `max_retries` it moves to `events-dlq`. A best-effort
- * delivery (`effectiveDelivery`) is tried once and never retried or dead-lettered.
+ * delivery (`effectiveDelivery`) is tried once and never retried or dead-lettered. Once every
+ * subscriber took an event, its producer is told (its outbox row is no longer owed).
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<void> {
+  const settled: Owed[] = [];
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
         await consumeOne(message, deps);
         message.ack();
+        const owed = owedBy(message.body);
+        if (owed) settled.push(owed);
       } catch (err) {
         console.error(`event ${String((message.body as { eventId?: unknown } | null)?.eventId)} attempt ${message.attempts} failed`, err instanceof Error ? err.message : err);
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts, deps.retryBaseSeconds) });
       }
     }),
   );
+  await acknowledge(settled, deps.ack);
 }
 
-/** The `events-dlq` consumer: stores each dead event with its last failures; retries only if the store is unreachable. */
-export async function consumeDeadLetters(batch: MessageBatch<unknown>, dlq: DeadLetterStub): Promise<void> {
+/**
+ * The `events-dlq` consumer: stores each dead event with its last failures (then its producer is
+ * told: a dead letter settles the row); retries only if the store is unreachable.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, dlq: DeadLetterStub, ack: Acknowledge): Promise<void> {
+  const settled: Owed[] = [];
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
@@ -83,10 +95,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, dlq: Dead
         if (parsed.success) await dlq.storeDeadEvent(parsed.data, message.attempts);
         else await dlq.storeInvalidEvent(message.body, "not an event message");
         message.ack();
+        const owed = owedBy(message.body);
+        if (owed) settled.push(owed);
       } catch (err) {
         console.error("storing a dead letter failed", err);
         message.retry({ delaySeconds: 5 });
       }
     }),
   );
+  await acknowledge(settled, ack);
 }

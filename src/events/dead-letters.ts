@@ -1,4 +1,6 @@
-import type { DeadLetter, EventMessage } from "../spec/index.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { DeadLetter, EventMessage, StreamGap } from "../spec/index.ts";
 
 /**
  * The dead-letter list (SQLite of the singleton `events-dlq`). The consumer records each failed
@@ -32,6 +34,9 @@ export const DEAD_LETTER_SQL = `
   );
   CREATE INDEX IF NOT EXISTS dead_letters_created ON dead_letters (created_at, id);`;
 
+/** Gap dead letters say where the stream was (`gap`, JSON). */
+export const DEAD_LETTER_GAPS_SQL = "ALTER TABLE dead_letters ADD COLUMN gap TEXT;";
+
 /** Failure records older than 7 days are pruned as new ones arrive. */
 const FAILURE_RETENTION_MS = 7 * 24 * 3_600_000;
 
@@ -52,13 +57,34 @@ export function recordFailures(sql: SqlStorage, eventId: string, failures: reado
   sql.exec("DELETE FROM event_failures WHERE last_failed_at < ?", now - FAILURE_RETENTION_MS);
 }
 
-function insertDead(sql: SqlStorage, event: EventMessage | { eventId: string; type: string }, f: { subscription: string | null; message: string; code: string; attempts: number; first: number; last: number }, now: number): void {
-  const id = f.subscription === null ? event.eventId : `${event.eventId}:${f.subscription}`;
+type DeadFailure = { subscription: string | null; message: string; code: string; attempts: number; first: number; last: number; gap?: StreamGap };
+
+function insertDead(sql: SqlStorage, event: EventMessage | { eventId: string; type: string } | null, f: DeadFailure, now: number, known = event ?? { eventId: "", type: "" }): void {
+  const id = f.subscription === null ? known.eventId : `${known.eventId}:${f.subscription}`;
   sql.exec(
-    `INSERT INTO dead_letters (id, event_id, type, event, subscription, error_message, error_code, attempts, first_failed_at, last_failed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, error_message = excluded.error_message, error_code = excluded.error_code, last_failed_at = excluded.last_failed_at`,
-    id, event.eventId, event.type, JSON.stringify(event), f.subscription, f.message, f.code, f.attempts, f.first, f.last, now,
+    `INSERT INTO dead_letters (id, event_id, type, event, subscription, error_message, error_code, attempts, first_failed_at, last_failed_at, created_at, gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET attempts = excluded.attempts, error_message = excluded.error_message, error_code = excluded.error_code, last_failed_at = excluded.last_failed_at, gap = COALESCE(excluded.gap, gap)`,
+    id, known.eventId, known.type, JSON.stringify(event), f.subscription, f.message, f.code, f.attempts, f.first, f.last, now, f.gap ? JSON.stringify(f.gap) : null,
   );
+}
+
+/** What a stream's given-up gap leaves: where, and the event if its producer still had it. */
+export interface GapDeadLetter extends StreamGap {
+  readonly type: string;
+  readonly subscription: string | null;
+  readonly event: EventMessage | null;
+}
+
+/**
+ * A sequence an ordered stream gave up after its re-fetches: a dead letter with `gap`. With the
+ * event known it shares the id of that event's delivery dead letter (replayable); unknown, its id is
+ * `gap:<hash of the stream>:<sequence>` and it has nothing to replay.
+ */
+export function storeGap(sql: SqlStorage, gap: GapDeadLetter, refetches: number, now: number): void {
+  const { type, subscription, event, ...where } = gap;
+  const known = event ?? { eventId: `gap:${bytesToHex(sha256(new TextEncoder().encode(where.stream))).slice(0, 16)}:${where.sequence}`, type };
+  const message = `stream ${where.stream} waited on sequence ${where.sequence}, asked its producer ${refetches} times, and moved past it`;
+  insertDead(sql, event, { subscription: event ? subscription : null, message, code: "gap", attempts: refetches, first: now, last: now, gap: where }, now, known);
 }
 
 /** An event the Queue gave up on: one dead letter per subscription whose latest attempt failed. */
@@ -86,12 +112,13 @@ export function storeUnrelayed(sql: SqlStorage, event: EventMessage, error: { me
 }
 
 interface DeadRow extends Record<string, SqlStorageValue> {
-  id: string; event: string; subscription: string | null; error_message: string; error_code: string; attempts: number; first_failed_at: number; last_failed_at: number; created_at: number;
+  id: string; event: string; subscription: string | null; error_message: string; error_code: string; attempts: number; first_failed_at: number; last_failed_at: number; created_at: number; gap: string | null;
 }
 
 const toDead = (r: DeadRow): DeadLetter => ({
-  id: r.id, event: JSON.parse(r.event) as EventMessage, error: { message: r.error_message, code: r.error_code }, attempts: r.attempts,
+  id: r.id, event: JSON.parse(r.event) as EventMessage | null, error: { message: r.error_message, code: r.error_code }, attempts: r.attempts,
   firstFailedAt: new Date(r.first_failed_at).toISOString(), lastFailedAt: new Date(r.last_failed_at).toISOString(), subscription: r.subscription,
+  gap: r.gap === null ? null : (JSON.parse(r.gap) as StreamGap),
 });
 
 export interface DeadFilter { readonly type?: string | undefined; readonly subscription?: string | undefined; readonly cursor?: string | undefined; readonly limit: number }

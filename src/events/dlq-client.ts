@@ -1,5 +1,6 @@
-import type { DeadLetter, EventMessage } from "../spec/index.ts";
-import type { DeadFilter, Failure } from "./dead-letters.ts";
+import type { DeadLetter, EventMessage, StuckStream } from "../spec/index.ts";
+import type { DeadFilter, Failure, GapDeadLetter } from "./dead-letters.ts";
+import type { StuckReport } from "./stuck-streams.ts";
 
 /** The singleton that keeps the dead-letter list. */
 export const DEAD_LETTER_SINGLETON = "events-dlq";
@@ -14,6 +15,11 @@ export interface DeadLetterStub {
   listDeadEvents(filter: DeadFilter): Promise<{ items: DeadLetter[]; nextCursor: string | null }>;
   getDeadEvent(id: string): Promise<DeadLetter | null>;
   deleteDeadEvent(id: string): Promise<boolean>;
+  /** A sequence an ordered stream gave up (see `storeGap`). */
+  storeGapDeadLetter(gap: GapDeadLetter, refetches: number): Promise<void>;
+  reportStuckStream(report: StuckReport): Promise<void>;
+  clearStuckStream(object: string, stream: string): Promise<void>;
+  listStuckStreams(limit: number, stream?: string): Promise<StuckStream[]>;
 }
 
 interface DeadLetterNamespace {

@@ -1,22 +1,40 @@
 import type { Router } from "../shards/index.ts";
+import type { StreamHooks } from "../shards/ordered-delivery.ts";
 import type { ShardHooks } from "../shards/shard-host.ts";
-import { runtimeConfig, type EventMessage } from "../spec/index.ts";
-import type { PendingEvent } from "../storage/outbox.ts";
+import { EventMessageSchema, runtimeConfig, type EventMessage } from "../spec/index.ts";
+import { ackOutbox, outboxRowOf, type PendingEvent } from "../storage/outbox.ts";
 import type { EventRegistry } from "./define.ts";
 import { deliverToSubscription, receives } from "./deliver.ts";
 import { deadLetters } from "./dlq-client.ts";
-import { relayOutbox } from "./relay.ts";
+import { producerStub, type ResendRequest } from "./producer-client.ts";
+import { withQueueFaults } from "./queue-faults.ts";
+import { relayOutbox, toMessage } from "./relay.ts";
 import type { ClusterEnv } from "../env.ts";
 
+/** What a producer object answers for its outbox: acknowledgements, and a sequence asked again. */
+export interface ProducerHooks {
+  ack(sql: SqlStorage, eventIds: readonly string[]): number;
+  /** The event of a sequence, if still kept: an owed row is sent again at once (to every subscriber), an acknowledged one to `subscription` only. */
+  resend(sql: SqlStorage, producer: string, request: ResendRequest, relayNow: () => Promise<void>): Promise<EventMessage | null>;
+}
+
 /**
- * What the events capability plugs into every object that emits: the emit-time registry check,
- * the outbox relay to the `events` Queue (rows it gives up on go to the event dead letters), in-process delivery of local-scope events after their
- * commit (best-effort: one attempt, failures logged), and handing a held event back to the Queue.
+ * What the events capability plugs into every object that emits, and into its ordered streams: the
+ * emit-time registry check; the outbox relay to the `events` Queue (rows it gives up on go to the
+ * event dead letters); in-process delivery of local-scope events after their commit (best-effort);
+ * acknowledgements and re-sends of owed rows; and, for streams waiting on a gap, handing a held event
+ * back to the Queue, asking the producer for a missing sequence, the gap dead letter and the
+ * stuck-stream list.
  */
-export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { requeue: (original: unknown) => Promise<void> } {
+export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { streams: StreamHooks; producer: ProducerHooks } {
+  const queue = () => withQueueFaults(env.EVENTS);
+  const dlq = () => deadLetters(env.SINGLETONS);
   return {
     validateEvent: registry.validate,
-    relay: async (sql, producer) => (await relayOutbox(sql, { queue: env.EVENTS, deadLetter: (event, error, attempts) => deadLetters(env.SINGLETONS).storeUnrelayedEvent(event, error, attempts) }, producer)).nextDue,
+    relay: async (sql, producer) => {
+      const targets = { queue: queue(), ackTimeoutMs: runtimeConfig(env).EVENT_ACK_TIMEOUT_MS, deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => dlq().storeUnrelayedEvent(event, error, attempts) };
+      return (await relayOutbox(sql, targets, producer)).nextDue;
+    },
     deliverLocal: async (events: readonly PendingEvent[]) => {
       const deps = { env, router: router(), tenantIsolation: runtimeConfig(env).TENANT_ISOLATION };
       for (const event of events) {
@@ -29,8 +47,36 @@ export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router
         }
       }
     },
-    requeue: async (original) => {
-      await env.EVENTS.send(original, { contentType: "json" });
+    streams: {
+      requeue: async (original) => void (await queue().send(original, { contentType: "json" })),
+      refetch: async (original, sequence) => {
+        const held = EventMessageSchema.parse(original);
+        if (held.partitionKey === undefined) return null;
+        const request = { partitionKey: held.partitionKey, ...(held.tenantId === undefined ? {} : { tenantId: held.tenantId }), sequence, ...(held.subscription === undefined ? {} : { subscription: held.subscription }) };
+        return producerStub(env.SHARDS, held.producer).resendEvent(request);
+      },
+      deadLetterGap: async ({ object, stream, sequence, original, event, refetches }) => {
+        const held = EventMessageSchema.parse(original);
+        const missing = event === null ? null : EventMessageSchema.parse(event);
+        await dlq().storeGapDeadLetter({ object, stream, sequence, producer: held.producer, type: held.type, subscription: held.subscription ?? null, event: missing }, refetches);
+      },
+      reportStuck: (object, waiting) => dlq().reportStuckStream({ object, ...waiting }),
+      clearStuck: (object, stream) => dlq().clearStuckStream(object, stream),
+    },
+    producer: {
+      ack: (sql, eventIds) => ackOutbox(sql, eventIds, Date.now()),
+      async resend(sql, producer, request, relayNow) {
+        const row = outboxRowOf(sql, request.partitionKey, request.tenantId, request.sequence);
+        if (!row) return null;
+        const message = toMessage(row, producer);
+        if (row.acked_at === null) {
+          sql.exec("UPDATE outbox SET next_attempt_at = 0 WHERE seq = ?", row.seq);
+          await relayNow();
+        } else if (request.subscription !== undefined) {
+          await queue().send({ ...message, subscription: request.subscription }, { contentType: "json" });
+        }
+        return message;
+      },
     },
   };
 }

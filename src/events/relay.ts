@@ -1,6 +1,6 @@
 import type { EventMessage } from "../spec/index.ts";
 import { jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size.ts";
-import { outboxNextDue, SENT_RETENTION_MS } from "../storage/outbox.ts";
+import { outboxNextDue, SENT_RETENTION_MS, type OutboxRow } from "../storage/outbox.ts";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
 const BATCH = 100;
@@ -12,17 +12,16 @@ export interface EventQueue {
   sendBatch(messages: Iterable<MessageSendRequest<EventMessage>>): Promise<unknown>;
 }
 
-interface OutboxRow extends Record<string, SqlStorageValue> {
-  seq: number; event_id: string; type: string; version: number; payload: string; scope: string; delivery: string;
-  partition_key: string | null; sequence: number | null; tenant_id: string | null; created_at: number; attempts: number;
-}
-
 /** Backoff of a failed relay: 1 s doubling to 60 s. */
 export function relayBackoff(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
-function toMessage(row: OutboxRow, producer: string): EventMessage {
+/** Sends of a row not acknowledged: the wait doubles from the ack timeout up to this. */
+const RESEND_MAX_MS = 600_000;
+
+/** The Queue message of a row. */
+export function toMessage(row: OutboxRow, producer: string): EventMessage {
   return {
     eventId: row.event_id, type: row.type, version: row.version, payload: JSON.parse(row.payload) as unknown,
     scope: row.scope as EventMessage["scope"], delivery: row.delivery as EventMessage["delivery"], producer, emittedAt: row.created_at,
@@ -55,12 +54,19 @@ function chunks(pending: readonly Pending[]): Pending[][] {
 /** Where the relay sends: the events Queue, and the event dead letters for rows it gives up on. */
 export interface RelayTargets {
   readonly queue: EventQueue;
+  /** How long a sent row waits for its acknowledgement before it is sent again (doubling per send, at most 10 min). */
+  readonly ackTimeoutMs: number;
   /** Stores an event the relay gave up on as a dead letter (`subscription: null`). */
   readonly deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => Promise<void>;
 }
 
 const send = (queue: EventQueue, batch: readonly Pending[]) => queue.sendBatch(batch.map((p) => ({ body: p.message, contentType: "json" as const })));
-const markSent = (sql: SqlStorage, batch: readonly Pending[]) => sql.exec(`UPDATE outbox SET sent_at = ? WHERE seq IN (${batch.map(() => "?").join(",")})`, Date.now(), ...batch.map((p) => p.row.seq));
+/** A sent row stays owed: its next send is due if no acknowledgement came by then. */
+const markSent = (sql: SqlStorage, targets: RelayTargets, batch: readonly Pending[]) =>
+  sql.exec(
+    `UPDATE outbox SET sent_at = COALESCE(sent_at, ?1), sends = sends + 1, next_attempt_at = ?1 + MIN(?2, ?3 * (1 << MIN(sends, 20))) WHERE seq IN (SELECT value FROM json_each(?4))`,
+    Date.now(), RESEND_MAX_MS, targets.ackTimeoutMs, JSON.stringify(batch.map((p) => p.row.seq)),
+  );
 
 /** Moves a row to the dead letters (then out of the outbox); if the dead letters are unreachable, retries it later. */
 async function bury(sql: SqlStorage, targets: RelayTargets, p: Pending, error: { message: string; code: string }, attempts: number): Promise<boolean> {
@@ -93,7 +99,7 @@ async function failed(sql: SqlStorage, targets: RelayTargets, p: Pending, err: u
 async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly Pending[]): Promise<number> {
   try {
     await send(targets.queue, batch);
-    markSent(sql, batch);
+    markSent(sql, targets, batch);
     return batch.length;
   } catch (err) {
     if (batch.length === 1 && batch[0]) return failed(sql, targets, batch[0], err).then(() => 0);
@@ -102,7 +108,7 @@ async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly
   for (const p of batch) {
     try {
       await send(targets.queue, [p]);
-      markSent(sql, [p]);
+      markSent(sql, targets, [p]);
       sent++;
     } catch (err) {
       await failed(sql, targets, p, err);
@@ -112,16 +118,17 @@ async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly
 }
 
 /**
- * Relays the outbox to the events Queue, oldest first, in batches. A row is marked sent only after
- * `sendBatch` resolves; a failing send keeps the row and schedules it again with backoff (a failed
- * batch is retried row by row). A row the Queue refuses `MAX_RELAY_ATTEMPTS` times, or whose message
- * is over `MAX_EVENT_MESSAGE_BYTES`, moves to the event dead letters. Every relay of a row carries
- * the same event id. Returns when the outbox next needs the alarm.
+ * Relays the owed outbox rows to the events Queue, oldest first, in batches: the rows never sent,
+ * and those sent whose acknowledgement did not come within the ack timeout (sent again, the wait
+ * doubling up to 10 minutes). A failing send keeps the row and schedules it again with backoff (a
+ * failed batch is retried row by row). A row the Queue refuses `MAX_RELAY_ATTEMPTS` times, or whose
+ * message is over `MAX_EVENT_MESSAGE_BYTES`, moves to the event dead letters. Every send of a row
+ * carries the same event id. Returns when the outbox next needs the alarm.
  */
 export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
   let sent = 0;
   for (;;) {
-    const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();
+    const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE acked_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();
     if (rows.length === 0) break;
     const pending: Pending[] = [];
     for (const row of rows) {
@@ -143,11 +150,6 @@ export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, produc
     }
     if (stalled) break;
   }
-  sql.exec("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= ?", now - SENT_RETENTION_MS);
+  sql.exec("DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at <= ?", now - SENT_RETENTION_MS);
   return { sent, nextDue: outboxNextDue(sql) };
-}
-
-/** True when the outbox holds rows not yet sent. */
-export function hasUnsent(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1").toArray().length > 0;
 }

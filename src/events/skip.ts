@@ -18,6 +18,7 @@ export interface SkipDeps {
  * stream the event would have reached. Idempotent; returns how many streams were told.
  */
 export async function skipDeadSequence(dead: DeadLetter, deps: SkipDeps): Promise<number> {
+  if (dead.event === null) return 0; // a gap whose event is unknown: its stream already moved past it
   const { subscription: _replayTarget, ...event } = dead.event;
   if (event.sequence === undefined || event.partitionKey === undefined) return 0;
   const message: EventMessage = { ...event, payload: upgraded(deps.registry, event) };

@@ -14,6 +14,7 @@ import { registerClusterRoutes } from "./routes/cluster.ts";
 import { registerEntityRoutes } from "./routes/entities.ts";
 import { registerSingletonRoutes } from "./routes/singletons.ts";
 import { registerEventRoutes } from "./routes/events.ts";
+import { registerStreamRoutes } from "./routes/streams.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
 import { registerHealthRoutes, SERVICE } from "./routes/health.ts";
 import { registerRealtimeRoutes } from "./routes/realtime.ts";
@@ -77,6 +78,7 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   registerEntityRoutes(app, cluster);
   registerSingletonRoutes(app, cluster);
   registerEventRoutes(app, cluster);
+  registerStreamRoutes(app);
   registerJobRoutes(app, cluster);
   registerRealtimeRoutes(app);
   registerSagaRoutes(app, cluster);

@@ -3,16 +3,17 @@ import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/
 import type { PartitionTick } from "../singleton/services.ts";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery.ts";
 import { ShardHost } from "../shards/shard-host.ts";
-import { OrderedDeliveries, type OrderedReply } from "../shards/ordered-delivery.ts";
+import { OrderedDeliveries, type OrderedReply, type SkipStatus } from "../shards/ordered-delivery.ts";
 import type { OrderedDelivery } from "../shards/ordering.ts";
-import { shardEventHooks } from "../events/hooks.ts";
+import { shardEventHooks, type ProducerHooks } from "../events/hooks.ts";
+import type { ResendRequest } from "../events/producer-client.ts";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
-import type { JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
+import type { EventMessage, JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
@@ -25,19 +26,21 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   readonly #ordered: OrderedDeliveries;
   readonly #jobs: JobRunner;
   readonly #app: ResolvedApp;
+  readonly #producer: ProducerHooks;
 
   /** Constructed by the runtime through the class `createCluster` binds to the application. */
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     this.#app = app;
-    const events = shardEventHooks(env, app.events, () => app.router(env));
+    const { streams, producer, ...events } = shardEventHooks(env, app.events, () => app.router(env));
     const config = runtimeConfig(env);
+    this.#producer = producer;
     this.#host = new ShardHost(ctx, env, app.entities, config.ENTITY_MAILBOX_CAPACITY, {
       ...events,
       onAlarm: async () => void (await Promise.all([this.#ordered.onAlarm(), this.#jobs.onAlarm()])),
       nextDue: () => earliest(this.#ordered.nextDue(), this.#jobs.nextDue()),
     });
-    this.#ordered = new OrderedDeliveries(this.#host, events.requeue);
+    this.#ordered = new OrderedDeliveries(this.#host, streams, { timeoutMs: config.EVENT_GAP_TIMEOUT_MS, refetches: config.EVENT_GAP_REFETCHES });
     this.#jobs = new JobRunner(this.#host, app.jobs, env, config.JOB_QUEUE_CAPACITY);
     // Every activation re-arms the alarm from state: an outbox row committed just before an
     // eviction is relayed even if its relay and its alarm never happened.
@@ -65,6 +68,22 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
 
   skipOrdered(target: ShardTarget, stream: string, sequence: number): Promise<Delivery<{ status: "skipped" | "marked" | "passed" }>> {
     return delivered(() => this.#ordered.skip(target, stream, sequence));
+  }
+
+  /** The ordered stream `stream` of this (bound) shard passes `sequence`: the stuck-stream route. */
+  skipStream(stream: string, sequence: number): Promise<Delivery<SkipStatus>> {
+    return delivered(() => this.#ordered.skipAt(stream, sequence));
+  }
+
+  /** The consumer's acknowledgement of events this shard emitted: they are no longer owed. */
+  ackEvents(eventIds: string[]): number {
+    return this.#producer.ack(this.ctx.storage.sql, eventIds);
+  }
+
+  /** A sequence a subscriber's stream waits for, asked again (see `ProducerHooks.resend`). */
+  resendEvent(request: ResendRequest): Promise<EventMessage | null> {
+    const producer = this.#host.reopen()?.identity.objectName; // a shard never bound emitted nothing
+    return producer === undefined ? Promise.resolve(null) : this.#producer.resend(this.ctx.storage.sql, producer, request, () => this.#host.relay());
   }
 
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {

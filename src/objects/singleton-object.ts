@@ -2,11 +2,12 @@ import { DurableObject } from "cloudflare:workers";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { SingletonHost } from "../singleton/singleton-host.ts";
 import { SINGLETON_MIGRATIONS } from "../singleton/store-schema.ts";
-import { runtimeConfig, type DeadLetter, type EventMessage, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec/index.ts";
+import { runtimeConfig, type DeadLetter, type EventMessage, type StuckStream, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import { actionEvents } from "../events/publish.ts";
 import { actionJobs } from "../jobs/actions.ts";
-import { deleteDead, getDead, listDead, recordFailures, storeDead, storeInvalid, storeUnrelayed, type DeadFilter, type Failure } from "../events/dead-letters.ts";
+import { deleteDead, getDead, listDead, recordFailures, storeDead, storeGap, storeInvalid, storeUnrelayed, type DeadFilter, type Failure, type GapDeadLetter } from "../events/dead-letters.ts";
+import { clearStuck, listStuck, reportStuck, type StuckReport } from "../events/stuck-streams.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
@@ -97,6 +98,23 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
 
   deleteDeadEvent(id: string): boolean {
     return deleteDead(this.ctx.storage.sql, id);
+  }
+
+  storeGapDeadLetter(gap: GapDeadLetter, refetches: number): void {
+    this.ctx.storage.transactionSync(() => storeGap(this.ctx.storage.sql, gap, refetches, Date.now()));
+  }
+
+  /** Streams waiting on a gap (this singleton is `events-dlq`): reported and cleared by subscriber shards. */
+  reportStuckStream(report: StuckReport): void {
+    reportStuck(this.ctx.storage.sql, report, Date.now());
+  }
+
+  clearStuckStream(object: string, stream: string): void {
+    clearStuck(this.ctx.storage.sql, object, stream);
+  }
+
+  listStuckStreams(limit: number, stream?: string): StuckStream[] {
+    return listStuck(this.ctx.storage.sql, Date.now(), limit, stream);
   }
 
   override alarm(): Promise<void> {

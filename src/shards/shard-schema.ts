@@ -1,5 +1,6 @@
 import type { Migration } from "../storage/migrations.ts";
-import { outboxMigration } from "../storage/outbox.ts";
+import { OUTBOX_OWED_SQL, outboxMigration } from "../storage/outbox.ts";
+import { ORDER_GAPS_SQL } from "./stream-gaps.ts";
 import { jobsMigration } from "../jobs/job-schema.ts";
 
 /**
@@ -7,7 +8,8 @@ import { jobsMigration } from "../jobs/job-schema.ts";
  * whose keys hash to its shard. Tables: `shard_meta` (identity and shard count, checked on every
  * activation), `entities` (state per key), `dedup` (replies of messages with an id), `inbox`
  * (durable notify mailbox with claims and leases), `outbox` (events emitted by handlers),
- * `order_streams` / `order_held` (per-partition ordering of events delivered to this shard), `jobs`
+ * `order_streams` / `order_held` / `order_gaps` / `order_skipped` (per-partition ordering of events
+ * delivered to this shard, and its gaps), `jobs`
  * (the jobs of a `Jobs/<shard>` object; empty in entity shards).
  */
 export const SHARD_MIGRATIONS: readonly Migration[] = [
@@ -67,4 +69,5 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
     `,
   },
   jobsMigration(4),
+  { version: 5, name: "owed outbox rows, stream gaps", sql: `${OUTBOX_OWED_SQL} ${ORDER_GAPS_SQL}` },
 ];

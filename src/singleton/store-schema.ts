@@ -1,4 +1,5 @@
-import { DEAD_LETTER_SQL } from "../events/dead-letters.ts";
+import { DEAD_LETTER_GAPS_SQL, DEAD_LETTER_SQL } from "../events/dead-letters.ts";
+import { STUCK_STREAMS_SQL } from "../events/stuck-streams.ts";
 import type { Migration } from "../storage/migrations.ts";
 
 /**
@@ -44,4 +45,5 @@ export const SINGLETON_MIGRATIONS: readonly Migration[] = [
   },
   // The events capability keeps its dead-letter list in the singleton `events-dlq`.
   { version: 2, name: "event dead letters", sql: DEAD_LETTER_SQL },
+  { version: 3, name: "gap dead letters and stuck streams", sql: `${DEAD_LETTER_GAPS_SQL} ${STUCK_STREAMS_SQL}` },
 ];

@@ -45,15 +45,40 @@ export type PublishEvent = z.infer<typeof PublishEventSchema>;
 export const PublishedSchema = z.object({ eventId: z.string(), duplicate: z.boolean() }).describe("The event is durable (in an outbox)");
 
 /** An event that exhausted its retries, as the dead-letter list keeps it. */
+/** Where an ordered stream gave a missing sequence up. */
+export const StreamGapSchema = z
+  .object({
+    stream: z.string().describe("The stream: `<subscription>|<producer>|<channel>`"),
+    sequence: z.number().int().min(1).describe("The sequence given up"),
+    producer: z.string().describe("The object that emitted the stream's events"),
+    object: z.string().describe("The subscriber shard that held the stream"),
+  })
+  .describe("A gap in an ordered stream");
+export type StreamGap = z.infer<typeof StreamGapSchema>;
+
+/** A stream waiting on a missing sequence for longer than the gap timeout. */
+export const StuckStreamSchema = z
+  .object({
+    stream: z.string().describe("The stream: `<subscription>|<producer>|<channel>`"),
+    object: z.string().describe("The subscriber shard that holds it"),
+    nextSequence: z.number().int().min(1).describe("The sequence it waits for"),
+    held: z.number().int().min(1).describe("Later events it holds"),
+    oldestHeldAgeMs: z.number().int().min(0).describe("Age of the oldest held event"),
+    refetches: z.number().int().min(0).describe("Times the missing sequence was asked of its producer again"),
+  })
+  .describe("A stream waiting on a gap");
+export type StuckStream = z.infer<typeof StuckStreamSchema>;
+
 export const DeadLetterSchema = z
   .object({
-    id: z.string().describe("Dead-letter id (the event id)"),
-    event: EventMessageSchema,
+    id: z.string().describe("Dead-letter id: the event id, `<event id>:<subscription>`, or for a gap whose event is unknown `gap:<hash>:<sequence>`"),
+    event: EventMessageSchema.nullable().describe("The event; null for a gap whose producer no longer had it (nothing to replay)"),
     error: z.object({ message: z.string(), code: z.string() }).describe("The last failure"),
     attempts: z.number().int().describe("Delivery attempts"),
     firstFailedAt: z.string().describe("ISO time of the first failure"),
     lastFailedAt: z.string().describe("ISO time of the last failure"),
     subscription: z.string().nullable().describe("The subscription that failed (null: the event itself was invalid)"),
+    gap: StreamGapSchema.nullable().optional().describe("Set when the dead letter is a gap: an ordered stream gave the sequence up and moved past it"),
   })
   .describe("A dead event");
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;

@@ -2,6 +2,7 @@ import { AppError, defaultDeliverySemantics, EventClusterOptionsSchema, type Eve
 import { eventChannel } from "./event-channel.ts";
 import { assertEmitFits } from "./event-size.ts";
 import type { Migration } from "./migrations.ts";
+import { IN_JSON_LIST } from "./sql-params.ts";
 
 /**
  * The transactional outbox (EVNT-02), shared by every Durable Object that emits events: a row is
@@ -100,13 +101,43 @@ export function writeOutbox(sql: SqlStorage, source: string, events: readonly Pe
   }
 }
 
-/** Sent rows are kept this long (1 h) for inspection, then pruned by the relay. */
+/**
+ * An outbox row is owed until its delivery is confirmed: the consumer acknowledges it (`acked_at`)
+ * once every subscriber applied (or held, or dead-lettered) it; until then the relay sends it again
+ * after the ack timeout, with backoff (`sends` counts the sends). Rows sent before this migration
+ * count as acknowledged.
+ */
+export const OUTBOX_OWED_SQL = `
+  ALTER TABLE outbox ADD COLUMN acked_at INTEGER;
+  ALTER TABLE outbox ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
+  UPDATE outbox SET acked_at = sent_at, sends = 1 WHERE sent_at IS NOT NULL;
+  DROP INDEX IF EXISTS outbox_unsent;
+  CREATE INDEX IF NOT EXISTS outbox_owed ON outbox (acked_at, next_attempt_at);
+  CREATE INDEX IF NOT EXISTS outbox_sequence ON outbox (partition_key, sequence);`;
+
+/** Acknowledged rows are kept this long (1 h), so a subscriber's stream can fetch a sequence again, then pruned by the relay. */
 export const SENT_RETENTION_MS = 3_600_000;
 
-/** When the outbox next needs its object's alarm: an unsent row's next attempt, or pruning sent rows. */
+/** When the outbox next needs its object's alarm: an owed row's next send, or pruning acknowledged rows. */
 export function outboxNextDue(sql: SqlStorage): number | null {
   return sql.exec<{ t: number | null }>(
-    "SELECT MIN(t) AS t FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL UNION ALL SELECT MIN(sent_at) + ? FROM outbox WHERE sent_at IS NOT NULL)",
+    "SELECT MIN(t) AS t FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE acked_at IS NULL UNION ALL SELECT MIN(acked_at) + ? FROM outbox WHERE acked_at IS NOT NULL)",
     SENT_RETENTION_MS,
   ).one().t;
+}
+
+/** Marks rows delivered (the consumer's acknowledgement); returns how many were still owed. */
+export function ackOutbox(sql: SqlStorage, eventIds: readonly string[], now: number): number {
+  return sql.exec(`UPDATE outbox SET acked_at = ? WHERE acked_at IS NULL AND event_id ${IN_JSON_LIST} RETURNING seq`, now, JSON.stringify(eventIds)).toArray().length;
+}
+
+/** The row of one sequence of a channel, if still kept. */
+export function outboxRowOf(sql: SqlStorage, partitionKey: string, tenantId: string | undefined, sequence: number): OutboxRow | null {
+  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE partition_key = ? AND sequence = ? AND tenant_id IS ?", partitionKey, sequence, tenantId ?? null).toArray()[0] ?? null;
+}
+
+/** A stored outbox row. */
+export interface OutboxRow extends Record<string, SqlStorageValue> {
+  seq: number; event_id: string; type: string; version: number; payload: string; scope: string; delivery: string;
+  partition_key: string | null; sequence: number | null; tenant_id: string | null; created_at: number; attempts: number; sends: number; acked_at: number | null;
 }

@@ -79,7 +79,7 @@ describe("the relay when the Queue refuses a row", () => {
     const [bad, good] = [incremented("bad"), incremented("good")];
     const outbox = await inShard(async (sql) => {
       writeOutbox(sql, "test", [bad, good], Date.now());
-      const result = await relayOutbox(sql, { queue, deadLetter: () => Promise.reject(new Error("not expected")) }, "test-producer");
+      const result = await relayOutbox(sql, { queue, ackTimeoutMs: 60_000, deadLetter: () => Promise.reject(new Error("not expected")) }, "test-producer");
       return { result, rows: sql.exec<OutboxRow>("SELECT event_id, sent_at, attempts, last_error FROM outbox ORDER BY seq").toArray() };
     });
     expect(queue.batches).toEqual([[bad.eventId, good.eventId], [bad.eventId], [good.eventId]]);
@@ -120,7 +120,7 @@ describe("the relay when the Queue refuses a row", () => {
         "INSERT INTO outbox (event_id, type, payload, scope, delivery, entity_key, created_at) VALUES (?, 'counter.incremented', ?, 'cluster', 'at-least-once', 'legacy', ?)",
         eventId, JSON.stringify({ key: big(200_000), value: 1, by: 1 }), Date.now(),
       );
-      await relayOutbox(sql, { queue, deadLetter: (e, error) => (buried.push({ event: e, code: error.code }), Promise.resolve()) }, "test-producer");
+      await relayOutbox(sql, { queue, ackTimeoutMs: 60_000, deadLetter: (e, error) => (buried.push({ event: e, code: error.code }), Promise.resolve()) }, "test-producer");
       return sql.exec("SELECT 1 FROM outbox").toArray().length;
     });
     expect(queue.batches).toEqual([]);

@@ -24,7 +24,7 @@ const ListQuery = z.object({
 const routes = {
   publish: createRoute({ ...base, method: "post", path: "/v1/events", summary: "Publish an event; 202 once it is durable", request: { headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the event id") }), body: { content: { "application/json": { schema: PublishEventSchema } } } }, responses: { 202: { description: "Durable", content: { "application/json": { schema: PublishedSchema } } }, ...errors, ...tooLarge } }),
   list: createRoute({ ...base, method: "get", path: "/v1/events/dead", summary: "Dead letters, oldest first", request: { query: ListQuery }, responses: { 200: { description: "A page", content: { "application/json": { schema: z.object({ items: z.array(DeadLetterSchema), nextCursor: z.string().nullable() }) } } }, ...errors } }),
-  replay: createRoute({ ...base, method: "post", path: "/v1/events/dead/{id}/replay", summary: "Redeliver a dead event with the same event id", request: { params: Id }, responses: { 202: { description: "Re-enqueued", content: { "application/json": { schema: z.object({ eventId: z.string(), subscription: z.string().nullable() }) } } }, ...errors, ...tooLarge } }),
+  replay: createRoute({ ...base, method: "post", path: "/v1/events/dead/{id}/replay", summary: "Redeliver a dead event with the same event id (in order, if its stream still waits for it)", request: { params: Id }, responses: { 202: { description: "Re-enqueued", content: { "application/json": { schema: z.object({ eventId: z.string(), subscription: z.string().nullable() }) } } }, ...errors, ...tooLarge, 409: problem("A gap whose event is unknown: nothing to replay") } }),
   remove: createRoute({ ...base, method: "delete", path: "/v1/events/dead/{id}", summary: "Forget a dead letter; a sequenced event's ordered streams skip it", request: { params: Id }, responses: { 204: { description: "Deleted (delete = skip)" }, ...errors } }),
 };
 
@@ -46,12 +46,13 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedA
     const dlq = deadLetters(c.env.SINGLETONS);
     const dead = await dlq.getDeadEvent(c.req.param("id"));
     if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    if (dead.event === null) throw new AppError("conflict", "nothing to replay: the producer no longer had the event of this gap (its stream moved past it)");
     const { subscription: _previous, ...event } = dead.event;
     const message: EventMessage = dead.subscription === null ? event : { ...event, subscription: dead.subscription };
     assertEventFits(jsonBytes(message), message.type); // an event the relay dead-lettered for its size cannot be replayed
     await c.env.EVENTS.send(message, { contentType: "json" });
     await dlq.deleteDeadEvent(dead.id);
-    return c.json({ eventId: dead.event.eventId, subscription: dead.subscription }, 202);
+    return c.json({ eventId: event.eventId, subscription: dead.subscription }, 202);
   });
   app.openapi(routes.remove, async (c) => {
     const dlq = deadLetters(c.env.SINGLETONS);

@@ -12,6 +12,10 @@ export interface WranglerDev {
   readonly logFile: string;
   readonly pid: number;
   stop(): Promise<void>;
+  /** SIGKILL of the whole process group, as a crash: nothing is flushed, the persistence dir stays. */
+  kill(): Promise<void>;
+  /** The persistence directory (`--persist-to`): start another `wrangler dev` on it to restart. */
+  readonly persistTo: string;
 }
 
 export interface WranglerDevOptions {
@@ -21,6 +25,8 @@ export interface WranglerDevOptions {
   readonly startTimeoutMs?: number;
   /** Keep the persistence dir after stop (default false). */
   readonly keepState?: boolean;
+  /** Run on this persistence directory (a restart after `kill`); it is kept after stop. */
+  readonly persistTo?: string;
   /** Another wrangler config (the benchmarks add baseline objects), relative to the repository root. */
   readonly config?: string;
   /** The Worker's entry, relative to the repository root (default: the config's own `main`; with the root config, the test fixtures' Worker). */
@@ -80,11 +86,12 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const root = options.project ?? resolve(import.meta.dirname, "../../..");
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), "durable-cluster-e2e-"));
+  const persistTo = options.persistTo ?? join(state, "persist");
   const logFile = join(state, "wrangler.log");
   const vars = { ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, ENVIRONMENT: "development", EVENT_RETRY_BASE_SECONDS: "0", WEBHOOKS_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE_SCALE: "0.0001", SSE_HEARTBEAT_MS: "1000", REALTIME_LOG_MESSAGES: "100", ...options.vars };
   const script = options.script ?? (options.config || options.project ? undefined : "test/fixtures/worker.ts");
   const args = [join(root, "node_modules/wrangler/bin/wrangler.js"), "dev", ...(script ? [join(root, script)] : []), "--port", String(port), "--ip", "127.0.0.1"];
-  args.push("--inspector-port", String(inspectorPort), "--persist-to", join(state, "persist"), "--show-interactive-dev-session=false");
+  args.push("--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false");
   if (options.config) args.push("--config", join(root, options.config));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {
@@ -113,5 +120,9 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     await stop();
     throw err;
   }
-  return { url, port, adminToken: vars.ADMIN_TOKEN, logFile, pid, stop };
+  const kill = async () => {
+    killGroup(pid, "SIGKILL");
+    await exited(child);
+  };
+  return { url, port, adminToken: vars.ADMIN_TOKEN, logFile, pid, stop, kill, persistTo };
 }
