@@ -72,7 +72,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
 
   /** The ordered stream `stream` of this (bound) shard passes `sequence`: the stuck-stream route. */
   skipStream(stream: string, sequence: number): Promise<Delivery<SkipStatus>> {
-    return delivered(() => this.#ordered.skipAt(stream, sequence));
+    return delivered(() => this.#ordered.skipAt(stream, sequence, { late: true }));
   }
 
   /** The consumer's acknowledgement of events this shard emitted: they are no longer owed. */

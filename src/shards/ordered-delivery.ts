@@ -74,21 +74,27 @@ export class OrderedDeliveries {
   }
 
   /**
-   * Delete = skip: the stream passes `sequence` without applying it (its dead letter was deleted),
-   * and what is then next is released. A sequence not yet reached is marked and passed when it is
-   * next; one already passed is left alone.
+   * Delete = skip: the stream passes `sequence` without applying it (its dead letter was deleted:
+   * it is dropped, never applied), and what is then next is released. A sequence not yet reached
+   * is marked and passed when it is next; one already passed is left alone.
    */
   skip(target: ShardTarget, stream: string, sequence: number): Promise<SkipStatus> {
     this.host.open(target);
-    return this.skipAt(stream, sequence);
+    return this.skipAt(stream, sequence, { late: false });
   }
 
-  /** The same in a shard already bound (the stuck-stream route, a gap given up). */
-  skipAt(stream: string, sequence: number): Promise<SkipStatus> {
+  /**
+   * The same in a shard already bound: the stuck-stream route and a gap given up pass a sequence
+   * that never came (`late`: its event, if it comes after all, is still applied, once).
+   */
+  skipAt(stream: string, sequence: number, { late }: { late: boolean }): Promise<SkipStatus> {
     const sql = this.host.ctx.storage.sql;
     return this.host.mailbox.run(`order|${stream}`, async () => {
       if (sequence < nextSequence(sql, stream)) return { status: "passed" as const };
-      this.host.ctx.storage.transactionSync(() => holdSkip(sql, stream, sequence, Date.now()));
+      this.host.ctx.storage.transactionSync(() => {
+        holdSkip(sql, stream, sequence, Date.now());
+        if (late) markSkipped(sql, stream, sequence, Date.now());
+      });
       await this.#releaseLocked(stream);
       return { status: nextSequence(sql, stream) > sequence ? ("skipped" as const) : ("marked" as const) };
     }, false);
@@ -106,11 +112,7 @@ export class OrderedDeliveries {
     for (let held = releasable(sql, stream, Date.now()); held; held = releasable(sql, stream, Date.now())) {
       const { seq, key, envelope, original } = held;
       if (envelope === null) {
-        this.host.ctx.storage.transactionSync(() => {
-          advanceStream(sql, stream, seq + 1);
-          dropHeld(sql, stream, seq);
-          markSkipped(sql, stream, seq, Date.now());
-        });
+        this.host.ctx.storage.transactionSync(() => (advanceStream(sql, stream, seq + 1), dropHeld(sql, stream, seq)));
         continue;
       }
       const apply = () => this.host.mailbox.run(key, () => runtime.execute(key as EntityKey, envelope, (tx) => (advanceStream(tx, stream, seq + 1), dropHeld(tx, stream, seq))), false);
@@ -176,7 +178,7 @@ export class OrderedDeliveries {
         await this.hooks.reportStuck?.(object, { ...w, refetches: gap.refetches });
         if (gap.refetches >= this.gaps.refetches) {
           await this.hooks.deadLetterGap?.({ object, stream: w.stream, sequence: w.nextSeq, original: held, event: gap.event, refetches: gap.refetches });
-          await this.skipAt(w.stream, w.nextSeq);
+          await this.skipAt(w.stream, w.nextSeq, { late: true });
           continue;
         }
         recordRefetch(sql, w.stream, now + this.gaps.timeoutMs, (await this.hooks.refetch?.(held, w.nextSeq)) ?? null);
