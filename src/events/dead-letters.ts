@@ -115,8 +115,17 @@ interface DeadRow extends Record<string, SqlStorageValue> {
   id: string; event: string; subscription: string | null; error_message: string; error_code: string; attempts: number; first_failed_at: number; last_failed_at: number; created_at: number; gap: string | null;
 }
 
+/** Why a letter is dead, from its code: the relay's own codes only count for letters of no subscription. */
+function reasonOf(r: DeadRow): DeadLetter["reason"] {
+  if (r.error_code === "gap") return "gap";
+  if (r.error_code === "invalid_event") return "invalid";
+  if (r.subscription !== null) return "failed";
+  if (r.error_code === "unacknowledged") return "unacknowledged";
+  return r.error_code === "relay_failed" || r.error_code === "payload_too_large" ? "unrelayed" : "failed";
+}
+
 const toDead = (r: DeadRow): DeadLetter => ({
-  id: r.id, event: JSON.parse(r.event) as EventMessage | null, error: { message: r.error_message, code: r.error_code }, attempts: r.attempts,
+  id: r.id, event: JSON.parse(r.event) as EventMessage | null, error: { message: r.error_message, code: r.error_code }, attempts: r.attempts, reason: reasonOf(r),
   firstFailedAt: new Date(r.first_failed_at).toISOString(), lastFailedAt: new Date(r.last_failed_at).toISOString(), subscription: r.subscription,
   gap: r.gap === null ? null : (JSON.parse(r.gap) as StreamGap),
 });

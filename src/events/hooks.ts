@@ -14,8 +14,8 @@ import type { ClusterEnv } from "../env.ts";
 /** What a producer object answers for its outbox: acknowledgements, and a sequence asked again. */
 export interface ProducerHooks {
   ack(sql: SqlStorage, eventIds: readonly string[]): number;
-  /** The event of a sequence, if still kept: an owed row is sent again at once (to every subscriber), an acknowledged one to `subscription` only. */
-  resend(sql: SqlStorage, producer: string, request: ResendRequest, relayNow: () => Promise<void>): Promise<EventMessage | null>;
+  /** The event of a sequence, if still kept, sent again at once to the asking `subscription` only. */
+  resend(sql: SqlStorage, producer: string, request: ResendRequest): Promise<EventMessage | null>;
 }
 
 /**
@@ -65,16 +65,12 @@ export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router
     },
     producer: {
       ack: (sql, eventIds) => ackOutbox(sql, eventIds, Date.now()),
-      async resend(sql, producer, request, relayNow) {
+      async resend(sql, producer, request) {
         const row = outboxRowOf(sql, request.partitionKey, request.tenantId, request.sequence);
         if (!row) return null;
         const message = toMessage(row, producer);
-        if (row.acked_at === null) {
-          sql.exec("UPDATE outbox SET next_attempt_at = 0 WHERE seq = ?", row.seq);
-          await relayNow();
-        } else if (request.subscription !== undefined) {
-          await queue().send({ ...message, subscription: request.subscription }, { contentType: "json" });
-        }
+        // A copy for the asking stream only: the other subscriptions have it, or have the row's own re-sends coming.
+        if (request.subscription !== undefined) await queue().send({ ...message, subscription: request.subscription }, { contentType: "json" });
         return message;
       },
     },

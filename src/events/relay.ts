@@ -17,8 +17,10 @@ export function relayBackoff(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Sends of a row not acknowledged: the wait doubles from the ack timeout up to this. */
+/** Sends of a row not acknowledged: the wait doubles from the ack timeout up to this (or the ack timeout, if longer), ±20 % jitter. */
 const RESEND_MAX_MS = 600_000;
+/** A row owed this long (6 days) is given up as a dead letter: past 7 days subscribers forget its id, and a late copy would apply twice. */
+export const OWED_MAX_MS = 6 * 86_400_000;
 
 /** The Queue message of a row. */
 export function toMessage(row: OutboxRow, producer: string): EventMessage {
@@ -61,10 +63,12 @@ export interface RelayTargets {
 }
 
 const send = (queue: EventQueue, batch: readonly Pending[]) => queue.sendBatch(batch.map((p) => ({ body: p.message, contentType: "json" as const })));
-/** A sent row stays owed: its next send is due if no acknowledgement came by then. */
+/** A sent row stays owed (a best-effort one excepted: it gets one send): its next send is due if no acknowledgement came by then. */
 const markSent = (sql: SqlStorage, targets: RelayTargets, batch: readonly Pending[]) =>
   sql.exec(
-    `UPDATE outbox SET sent_at = COALESCE(sent_at, ?1), sends = sends + 1, next_attempt_at = ?1 + MIN(?2, ?3 * (1 << MIN(sends, 20))) WHERE seq IN (SELECT value FROM json_each(?4))`,
+    `UPDATE outbox SET sent_at = COALESCE(sent_at, ?1), sends = sends + 1, acked_at = CASE WHEN delivery = 'best-effort' THEN ?1 ELSE acked_at END,
+       next_attempt_at = ?1 + CAST(MIN(MAX(?2, ?3), ?3 * (1 << MIN(sends, 20))) * (0.8 + (abs(random()) % 401) / 1000.0) AS INTEGER)
+     WHERE seq IN (SELECT value FROM json_each(?4))`,
     Date.now(), RESEND_MAX_MS, targets.ackTimeoutMs, JSON.stringify(batch.map((p) => p.row.seq)),
   );
 
@@ -136,6 +140,7 @@ export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, produc
       const bytes = jsonBytes(message);
       // Written before the emit-time check existed, or over it by the relay's own fields: it can never be sent.
       if (bytes > MAX_EVENT_MESSAGE_BYTES) await bury(sql, targets, { row, message, bytes }, { message: `the event is a ${bytes}-byte Queue message, over the ${MAX_EVENT_MESSAGE_BYTES}-byte limit`, code: "payload_too_large" }, row.attempts + 1);
+      else if (row.sent_at !== null && row.sent_at < now - OWED_MAX_MS) await bury(sql, targets, { row, message, bytes }, { message: `sent ${row.sends} times over 6 days, never acknowledged by the consumer`, code: "unacknowledged" }, row.sends);
       else pending.push({ row, message, bytes });
     }
     let stalled = false;

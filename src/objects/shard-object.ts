@@ -83,7 +83,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   /** A sequence a subscriber's stream waits for, asked again (see `ProducerHooks.resend`). */
   resendEvent(request: ResendRequest): Promise<EventMessage | null> {
     const producer = this.#host.reopen()?.identity.objectName; // a shard never bound emitted nothing
-    return producer === undefined ? Promise.resolve(null) : this.#producer.resend(this.ctx.storage.sql, producer, request, () => this.#host.relay());
+    return producer === undefined ? Promise.resolve(null) : this.#producer.resend(this.ctx.storage.sql, producer, request);
   }
 
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>> {

@@ -35,15 +35,23 @@ export interface Gap {
   readonly event: unknown;
 }
 
-export function waitingStreams(sql: SqlStorage): WaitingStream[] {
+/** Streams whose next sequence is missing while a later event is held (skip marks alone hold nothing up). */
+export function waitingStreams(sql: SqlStorage, stream: string | null = null): WaitingStream[] {
   return sql
     .exec<{ stream: string; next_seq: number; held: number; oldest: number }>(
       `SELECT h.stream, COALESCE(s.next_seq, 1) AS next_seq, COUNT(*) AS held, MIN(h.held_at) AS oldest
-       FROM order_held h LEFT JOIN order_streams s ON s.stream = h.stream
-       GROUP BY h.stream HAVING SUM(h.seq = COALESCE(s.next_seq, 1)) = 0`,
+       FROM order_held h LEFT JOIN order_streams s ON s.stream = h.stream WHERE ?1 IS NULL OR h.stream = ?1
+       GROUP BY h.stream HAVING SUM(h.seq = COALESCE(s.next_seq, 1)) = 0 AND SUM(h.envelope != 'null') > 0`,
+      stream,
     )
     .toArray()
     .map((r) => ({ stream: r.stream, nextSeq: r.next_seq, held: r.held, oldestHeldAt: r.oldest }));
+}
+
+/** The original Queue message of the first event a stream holds (skip marks aside). */
+export function firstHeldOriginal(sql: SqlStorage, stream: string): unknown {
+  const row = sql.exec<{ original: string }>("SELECT original FROM order_held WHERE stream = ? AND envelope != 'null' ORDER BY seq LIMIT 1", stream).toArray()[0];
+  return row ? (JSON.parse(row.original) as unknown) : null;
 }
 
 /** The gap of a stream at `seq` (a fresh one, due now, when the stream waits on another sequence). */
@@ -58,21 +66,21 @@ export function recordRefetch(sql: SqlStorage, stream: string, nextAt: number, e
   sql.exec("UPDATE order_gaps SET refetches = refetches + 1, next_at = ?, event = COALESCE(?, event) WHERE stream = ?", nextAt, event === null ? null : JSON.stringify(event), stream);
 }
 
-/** Forgets the gaps of streams no longer waiting; returns those streams. */
-export function closeGaps(sql: SqlStorage, waiting: readonly WaitingStream[]): string[] {
-  const open = new Set(waiting.map((w) => `${w.stream}#${w.nextSeq}`));
-  const closed = sql.exec<{ stream: string; seq: number }>("SELECT stream, seq FROM order_gaps").toArray().filter((g) => !open.has(`${g.stream}#${g.seq}`));
-  for (const g of closed) sql.exec("DELETE FROM order_gaps WHERE stream = ?", g.stream);
-  return closed.map((g) => g.stream);
+/** Streams whose recorded gap is no longer what they wait on (filled or passed): their stuck report must be cleared. */
+export function closedGaps(sql: SqlStorage, stream: string | null = null): string[] {
+  const open = new Set(waitingStreams(sql, stream).map((w) => `${w.stream}#${w.nextSeq}`));
+  return sql.exec<{ stream: string; seq: number }>("SELECT stream, seq FROM order_gaps WHERE ?1 IS NULL OR stream = ?1", stream).toArray().filter((g) => !open.has(`${g.stream}#${g.seq}`)).map((g) => g.stream);
 }
 
-/** Forgets the gap of `stream` if the stream moved past it; true when it did (its stuck report is then cleared). */
-export function gapClosed(sql: SqlStorage, stream: string): boolean {
-  return sql.exec("DELETE FROM order_gaps WHERE stream = ?1 AND seq < COALESCE((SELECT next_seq FROM order_streams WHERE stream = ?1), 1) RETURNING seq", stream).toArray().length > 0;
+/** Forgets a gap, once its stuck report is cleared. */
+export function forgetGap(sql: SqlStorage, stream: string): void {
+  sql.exec("DELETE FROM order_gaps WHERE stream = ?", stream);
 }
 
-/** The earliest moment a gap needs the alarm. */
-export function gapsNextDue(sql: SqlStorage, timeoutMs: number): number | null {
+/** The earliest moment a gap needs the alarm: its next ask, the gap timeout of a new one, or now for a report to clear. */
+export function gapsNextDue(sql: SqlStorage, timeoutMs: number, now: number): number | null {
+  if (sql.exec("SELECT 1 FROM order_held UNION ALL SELECT 1 FROM order_gaps LIMIT 1").toArray().length === 0) return null;
+  if (closedGaps(sql).length > 0) return now;
   const waiting = waitingStreams(sql);
   if (waiting.length === 0) return null;
   const due = new Map(sql.exec<{ stream: string; next_at: number }>("SELECT stream, next_at FROM order_gaps").toArray().map((g) => [g.stream, g.next_at]));

@@ -77,7 +77,8 @@ export const DeadLetterSchema = z
     attempts: z.number().int().describe("Delivery attempts"),
     firstFailedAt: z.string().describe("ISO time of the first failure"),
     lastFailedAt: z.string().describe("ISO time of the last failure"),
-    subscription: z.string().nullable().describe("The subscription that failed (null: the event itself was invalid)"),
+    subscription: z.string().nullable().describe("The subscription that failed (null: the event itself was invalid, or never reached the Queue)"),
+    reason: z.enum(["failed", "invalid", "unrelayed", "unacknowledged", "gap"]).describe("failed: a subscriber kept failing; invalid: not an event of the registry; unrelayed: the outbox relay gave up; unacknowledged: sent for 6 days, never acknowledged; gap: an ordered stream gave its sequence up"),
     gap: StreamGapSchema.nullable().optional().describe("Set when the dead letter is a gap: an ordered stream gave the sequence up and moved past it"),
   })
   .describe("A dead event");

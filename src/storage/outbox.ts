@@ -105,12 +105,12 @@ export function writeOutbox(sql: SqlStorage, source: string, events: readonly Pe
  * An outbox row is owed until its delivery is confirmed: the consumer acknowledges it (`acked_at`)
  * once every subscriber applied (or held, or dead-lettered) it; until then the relay sends it again
  * after the ack timeout, with backoff (`sends` counts the sends). Rows sent before this migration
- * count as acknowledged.
+ * are owed too: sent again a minute after their first send (copies are deduplicated).
  */
 export const OUTBOX_OWED_SQL = `
   ALTER TABLE outbox ADD COLUMN acked_at INTEGER;
   ALTER TABLE outbox ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
-  UPDATE outbox SET acked_at = sent_at, sends = 1 WHERE sent_at IS NOT NULL;
+  UPDATE outbox SET sends = 1, next_attempt_at = sent_at + 60000 WHERE sent_at IS NOT NULL;
   DROP INDEX IF EXISTS outbox_unsent;
   CREATE INDEX IF NOT EXISTS outbox_owed ON outbox (acked_at, next_attempt_at);
   CREATE INDEX IF NOT EXISTS outbox_sequence ON outbox (partition_key, sequence);`;
@@ -139,5 +139,5 @@ export function outboxRowOf(sql: SqlStorage, partitionKey: string, tenantId: str
 /** A stored outbox row. */
 export interface OutboxRow extends Record<string, SqlStorageValue> {
   seq: number; event_id: string; type: string; version: number; payload: string; scope: string; delivery: string;
-  partition_key: string | null; sequence: number | null; tenant_id: string | null; created_at: number; attempts: number; sends: number; acked_at: number | null;
+  partition_key: string | null; sequence: number | null; tenant_id: string | null; created_at: number; attempts: number; sends: number; sent_at: number | null; acked_at: number | null;
 }

@@ -13,6 +13,7 @@ const VARS = { EVENT_ACK_TIMEOUT_MS: "2000", EVENT_GAP_TIMEOUT_MS: "3000" };
 const run = crypto.randomUUID().slice(0, 8);
 const ORDERED = Array.from({ length: 10 }, (_, i) => `crash-${run}-p${i}`);
 const COUNTERS = Array.from({ length: 5 }, (_, i) => `crash-${run}-c${i}`);
+const TALLIES = Array.from({ length: 3 }, (_, i) => `crash-${run}-t${i}`); // entity-emitted, unordered
 const PER_KEY = 40;
 const UNORDERED = Array.from({ length: 200 }, (_, i) => 1_000_000 + i);
 
@@ -47,6 +48,7 @@ describe("events across a kill -9 of wrangler dev", () => {
     const lanes: Send[][] = [
       ...ORDERED.map((pk) => Array.from({ length: PER_KEY }, (_, i) => attempt("/v1/events", { type: "demo.ping", payload: { n: i + 1 }, partitionKey: pk }, `${pk}-${i + 1}`))),
       ...COUNTERS.map((key) => Array.from({ length: PER_KEY }, (_, i) => attempt(`/v1/entities/Counter/${key}/increment`, { by: 1 }, `${key}-${i + 1}`))),
+      ...TALLIES.map((key) => Array.from({ length: PER_KEY }, (_, i) => attempt(`/v1/entities/Counter/${key}/incrementUnordered`, { by: 1 }, `${key}-${i + 1}`))),
       Array.from({ length: 4 }, () => 0).flatMap((_, lane) => UNORDERED.filter((_, i) => i % 4 === lane).map((n) => attempt("/v1/events", { type: "demo.ping", payload: { n } }, `${run}-u${n}`))),
     ];
     const total = lanes.reduce((sum, l) => sum + l.length, 0);
@@ -65,20 +67,24 @@ describe("events across a kill -9 of wrangler dev", () => {
     await dev.kill();
     const acknowledgedBeforeKill = acknowledged;
     restarted = await startWranglerDev({ vars: VARS, persistTo: dev.persistTo });
+    const restartedAt = Date.now();
     current = restarted;
     await load;
     expect(acknowledgedBeforeKill).toBeGreaterThanOrEqual(total / 2);
 
     const get = async (type: string, key: string): Promise<unknown> => (await call(base, token, `/v1/entities/${type}/${key}/get`, {})).json();
-    const deadline = Date.now() + 60_000;
+    const deadline = restartedAt + 60_000; // every event applied within 60 s of the restart
+    const stuckStreams = async () => ((await (await fetch(`${base()}/v1/events/streams?stuck=true`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: unknown[] }).items;
     const settled = async () => {
       const pings = (await Promise.all(ORDERED.map((pk) => get("PingLog", pk)))) as { ns: number[] }[];
       const stats = (await Promise.all(COUNTERS.map((key) => get("CounterStats", key)))) as { values: number[] }[];
+      const tallies = (await Promise.all(TALLIES.map((key) => get("CounterStats", key)))) as { values: number[] }[];
       const loose = (await get("PingLog", "default")) as { ns: number[] };
-      return { pings, stats, loose: loose.ns.filter((n) => n >= 1_000_000) };
+      return { pings, stats, tallies, loose: loose.ns.filter((n) => n >= 1_000_000), stuck: await stuckStreams() };
     };
     let state = await settled();
-    const complete = (s: typeof state) => s.pings.every((p) => p.ns.length >= PER_KEY) && s.stats.every((c) => c.values.length >= PER_KEY) && s.loose.length >= UNORDERED.length;
+    const complete = (s: typeof state) =>
+      s.pings.every((p) => p.ns.length >= PER_KEY) && [...s.stats, ...s.tallies].every((c) => c.values.length >= PER_KEY) && s.loose.length >= UNORDERED.length && s.stuck.length === 0;
     while (!complete(state) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1_000));
       state = await settled();
@@ -86,8 +92,8 @@ describe("events across a kill -9 of wrangler dev", () => {
     const inOrder = Array.from({ length: PER_KEY }, (_, i) => i + 1);
     for (const p of state.pings) expect(p.ns).toEqual(inOrder);
     for (const c of state.stats) expect(c.values).toEqual(inOrder);
+    for (const t of state.tallies) expect([...t.values].sort((a, b) => a - b)).toEqual(inOrder);
     expect([...state.loose].sort((a, b) => a - b)).toEqual(UNORDERED);
-    const stuck = (await (await fetch(`${base()}/v1/events/streams?stuck=true`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: unknown[] };
-    expect(stuck.items).toEqual([]);
+    expect(state.stuck).toEqual([]);
   }, 240_000);
 });

@@ -69,6 +69,19 @@ describe("owed outbox rows", () => {
     expect(after.row.sends).toBe(2);
     expect(after.row.next_attempt_at - Date.now()).toBeGreaterThan(2 * ACK_TIMEOUT - 5_000); // the wait doubled
   });
+  it("sends a best-effort event once: it is settled by its send, never sent again", async () => {
+    const queue = countingQueue();
+    const row = await inOutbox(async (sql) => {
+      writeOutbox(sql, "test", [pendingEvent("demo.ping", { n: 1 }, { scope: "cluster", deliverySemantics: "best-effort" })], Date.now());
+      const targets = { queue, ackTimeoutMs: ACK_TIMEOUT, deadLetter: () => Promise.reject(new Error("not expected")) };
+      await relayOutbox(sql, targets, "test");
+      sql.exec("UPDATE outbox SET next_attempt_at = 0");
+      await relayOutbox(sql, targets, "test");
+      return sql.exec<{ sends: number; settled: number }>("SELECT sends, acked_at IS NOT NULL AS settled FROM outbox").one();
+    });
+    expect(queue.messages).toBe(1);
+    expect(row).toEqual({ sends: 1, settled: 1 });
+  });
 });
 
 describe("events through a Queue that loses 10% of its messages", () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setQueueFaults } from "../../src/events/queue-faults.ts";
 import { shardOf } from "../../src/shards/index.ts";
 import type { DeadLetter, StuckStream } from "../../src/spec/index.ts";
-import { freshKey, rows, shardStub } from "./entity-helpers.ts";
+import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
 import { api, eventually, pingLog } from "./event-helpers.ts";
 
 const REFETCHES = 10; // EVENT_GAP_REFETCHES, the default
@@ -96,5 +96,26 @@ describe("a gap in an ordered stream", () => {
     expect((await pingLog(pk)).ns).toEqual([1, 3]);
     await eventually(async () => (await stuck(pk)).length === 0);
     expect((await api(`/v1/events/streams/${encodeURIComponent(streamOf(pk))}/skip`, { method: "POST", body: {} })).status).toBe(404);
+  });
+
+  it("keeps a held event it handed back to the Queue until its copy is applied, so a lost copy is tried again", async () => {
+    const pk = freshKey("gap-handback");
+    await send("PingLog", pk, "block", { n: 3 }); // ping 3 fails at the subscriber for now
+    await gapAtTwo(pk);
+    // Every copy of ping 3 handed back for ping-log is lost.
+    setQueueFaults({ dropWhere: (b) => isPing(pk, 3)(b) && (b as { subscription?: string }).subscription === "ping-log" });
+    await gapCheck(pk); // ping 2 comes again and is applied; held ping 3 fails three times and is handed back
+    await eventually(async () => (await pingLog(pk)).ns.length === 2);
+    const [held] = await rows<{ seq: number; retry_at: number }>("PingLog", pk, "SELECT seq, retry_at FROM order_held WHERE entity_key = ?", pk);
+    expect(held?.seq).toBe(3);
+    expect(held?.retry_at).toBeGreaterThan(Date.now());
+    setQueueFaults(null);
+    await send("PingLog", pk, "unblock", { n: 3 });
+    const stub = shardStub("PingLog", pk);
+    await runInDurableObject(stub, (_o, state) => void state.storage.sql.exec("UPDATE order_held SET retry_at = 0"));
+    await runDurableObjectAlarm(stub);
+    await eventually(async () => (await pingLog(pk)).ns.length === 3);
+    expect((await pingLog(pk)).ns).toEqual([1, 2, 3]);
+    expect(await rows("PingLog", pk, "SELECT seq FROM order_held WHERE entity_key = ?", pk)).toEqual([]);
   });
 });
