@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 export interface WranglerDev {
   readonly url: string;
   readonly port: number;
+  /** The DevTools inspector of the Worker (`/json` lists its targets): for CPU profiles. */
+  readonly inspectorPort: number;
   readonly adminToken: string;
   readonly logFile: string;
   readonly pid: number;
@@ -124,5 +126,5 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     killGroup(pid, "SIGKILL");
     await exited(child);
   };
-  return { url, port, adminToken: vars.ADMIN_TOKEN, logFile, pid, stop, kill, persistTo };
+  return { url, port, inspectorPort, adminToken: vars.ADMIN_TOKEN, logFile, pid, stop, kill, persistTo };
 }
