@@ -31,9 +31,9 @@ export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router
   const dlq = () => deadLetters(env.SINGLETONS);
   return {
     validateEvent: registry.validate,
-    relay: async (sql, producer) => {
+    relay: async (sql, producer, full) => {
       const targets = { queue: queue(), ackTimeoutMs: runtimeConfig(env).EVENT_ACK_TIMEOUT_MS, deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => dlq().storeUnrelayedEvent(event, error, attempts) };
-      return (await relayOutbox(sql, targets, producer)).nextDue;
+      return (await relayOutbox(sql, targets, producer, { full })).nextDue;
     },
     deliverLocal: async (events: readonly PendingEvent[]) => {
       const deps = { env, router: router(), tenantIsolation: runtimeConfig(env).TENANT_ISOLATION };

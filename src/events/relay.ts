@@ -127,9 +127,11 @@ async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly
  * doubling up to 10 minutes). A failing send keeps the row and schedules it again with backoff (a
  * failed batch is retried row by row). A row the Queue refuses `MAX_RELAY_ATTEMPTS` times, or whose
  * message is over `MAX_EVENT_MESSAGE_BYTES`, moves to the event dead letters. Every send of a row
- * carries the same event id. Returns when the outbox next needs the alarm.
+ * carries the same event id. `full` (the alarm's relay, the default) also prunes acknowledged rows
+ * past their retention and returns when the outbox next needs the alarm; a relay right after a
+ * commit skips both (its object's alarm comes soon) and returns null.
  */
-export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
+export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, { full = true, now = Date.now() }: { full?: boolean; now?: number } = {}): Promise<{ sent: number; nextDue: number | null }> {
   let sent = 0;
   for (;;) {
     const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE acked_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();
@@ -155,6 +157,7 @@ export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, produc
     }
     if (stalled) break;
   }
+  if (!full) return { sent, nextDue: null }; // right after a commit: the alarm prunes and computes the next need
   sql.exec("DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at <= ?", now - SENT_RETENTION_MS);
   return { sent, nextDue: outboxNextDue(sql) };
 }

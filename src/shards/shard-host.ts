@@ -15,14 +15,20 @@ import type { ClusterEnv } from "../env.ts";
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
 export interface ShardHooks {
   validateEvent?: EventValidator;
-  /** Relays the outbox; resolves with when it next needs the alarm. */
-  relay?: (sql: SqlStorage, producer: string) => Promise<number | null>;
+  /**
+   * Relays the outbox. `full` (from the alarm): also prunes, and resolves with when the outbox next
+   * needs the alarm; otherwise (right after a commit) it only sends what is due, and resolves null.
+   */
+  relay?: (sql: SqlStorage, producer: string, full: boolean) => Promise<number | null>;
   /** Delivers local-scope events in-process after their commit (best-effort). */
   deliverLocal?: (events: readonly PendingEvent[]) => Promise<void>;
   /** Extra alarm work and its next due time (ordered-delivery releases). */
   onAlarm?: () => Promise<void>;
   nextDue?: () => number | null;
 }
+
+/** After a commit with outbox rows, an alarm comes within this long: the safety net of its relay. */
+const RELAY_GRACE_MS = 5_000;
 
 /** Extra lease time beyond a handler's timeout before a claimed notify is considered abandoned. */
 const LEASE_MARGIN_MS = 5_000;
@@ -38,6 +44,7 @@ export class ShardHost {
   readonly mailbox: Mailbox;
 
   #relaying: Promise<void> | undefined;
+  #relayAgain = false;
   readonly clock: AlarmClock;
 
   constructor(
@@ -175,21 +182,36 @@ export class ShardHost {
     }
   }
 
-  /** After a commit with outbox rows: arms the alarm for now (a relay cut short by a crash is redone from it), and relays. */
+  /**
+   * After a commit with outbox rows: relays at once, and makes sure an alarm comes within
+   * `RELAY_GRACE_MS`, from which a relay cut short by a crash is redone (and the outbox pruned and
+   * its next need computed). A burst of commits shares that one alarm.
+   */
   async #relayCommitted(): Promise<void> {
-    await Promise.all([this.clock.by(Date.now()), this.relay()]);
+    await Promise.all([this.clock.by(Date.now() + RELAY_GRACE_MS), this.relay(false)]);
   }
 
-  /** Relays the outbox to the Queue (one relay at a time), then re-arms the alarm for what is left. */
-  relay(): Promise<void> {
+  /**
+   * Relays the outbox to the Queue, one relay at a time; a relay asked for while one runs runs
+   * again after it (rows committed meanwhile go out at once, not at the next alarm). `full` (the
+   * alarm) also prunes and re-arms the alarm for what is left.
+   */
+  relay(full = true): Promise<void> {
     const runtime = this.reopen();
     const relay = this.hooks.relay;
     if (!runtime || !relay) return Promise.resolve();
-    this.#relaying ??= relay(this.ctx.storage.sql, runtime.identity.objectName)
-      .then(async (due) => {
+    if (this.#relaying) {
+      this.#relayAgain = true;
+      return this.#relaying;
+    }
+    const run = async () => {
+      do {
+        this.#relayAgain = false;
+        const due = await relay(this.ctx.storage.sql, runtime.identity.objectName, full);
         if (due !== null) await this.clock.by(due);
-      })
-      .finally(() => (this.#relaying = undefined));
+      } while (this.#relayAgain);
+    };
+    this.#relaying = run().finally(() => (this.#relaying = undefined));
     return this.#relaying;
   }
 

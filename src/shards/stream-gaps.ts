@@ -68,8 +68,10 @@ export function recordRefetch(sql: SqlStorage, stream: string, nextAt: number, e
 
 /** Streams whose recorded gap is no longer what they wait on (filled or passed): their stuck report must be cleared. */
 export function closedGaps(sql: SqlStorage, stream: string | null = null): string[] {
+  const gaps = sql.exec<{ stream: string; seq: number }>("SELECT stream, seq FROM order_gaps WHERE ?1 IS NULL OR stream = ?1", stream).toArray();
+  if (gaps.length === 0) return []; // the common case, after every applied event: no gap was ever recorded
   const open = new Set(waitingStreams(sql, stream).map((w) => `${w.stream}#${w.nextSeq}`));
-  return sql.exec<{ stream: string; seq: number }>("SELECT stream, seq FROM order_gaps WHERE ?1 IS NULL OR stream = ?1", stream).toArray().filter((g) => !open.has(`${g.stream}#${g.seq}`)).map((g) => g.stream);
+  return gaps.filter((g) => !open.has(`${g.stream}#${g.seq}`)).map((g) => g.stream);
 }
 
 /** Forgets a gap, once its stuck report is cleared. */
