@@ -8,7 +8,7 @@ import { deliverToSubscription, receives } from "./deliver.ts";
 import { deadLetters } from "./dlq-client.ts";
 import { producerStub, type ResendRequest } from "./producer-client.ts";
 import { withQueueFaults } from "./queue-faults.ts";
-import { relayOutbox, toMessage } from "./relay.ts";
+import { relayOutbox, sendCommitted, toMessage } from "./relay.ts";
 import type { ClusterEnv } from "../env.ts";
 
 /** What a producer object answers for its outbox: acknowledgements, and a sequence asked again. */
@@ -26,15 +26,16 @@ export interface ProducerHooks {
  * back to the Queue, asking the producer for a missing sequence, the gap dead letter and the
  * stuck-stream list.
  */
-export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "deliverLocal">> & { streams: StreamHooks; producer: ProducerHooks } {
+export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router: () => Router): Required<Pick<ShardHooks, "validateEvent" | "relay" | "sendCommitted" | "ackTimeoutMs" | "deliverLocal">> & { streams: StreamHooks; producer: ProducerHooks } {
   const queue = () => withQueueFaults(env.EVENTS);
   const dlq = () => deadLetters(env.SINGLETONS);
+  const ackTimeoutMs = runtimeConfig(env).EVENT_ACK_TIMEOUT_MS;
+  const targets = () => ({ queue: queue(), ackTimeoutMs, deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => dlq().storeUnrelayedEvent(event, error, attempts) });
   return {
     validateEvent: registry.validate,
-    relay: async (sql, producer, full) => {
-      const targets = { queue: queue(), ackTimeoutMs: runtimeConfig(env).EVENT_ACK_TIMEOUT_MS, deadLetter: (event: EventMessage, error: { message: string; code: string }, attempts: number) => dlq().storeUnrelayedEvent(event, error, attempts) };
-      return (await relayOutbox(sql, targets, producer, { full })).nextDue;
-    },
+    ackTimeoutMs,
+    relay: async (sql, producer) => (await relayOutbox(sql, targets(), producer)).nextDue,
+    sendCommitted: (sql, producer, rows) => sendCommitted(sql, targets(), producer, rows),
     deliverLocal: async (events: readonly PendingEvent[]) => {
       const deps = { env, router: router(), tenantIsolation: runtimeConfig(env).TENANT_ISOLATION };
       for (const event of events) {

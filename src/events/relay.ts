@@ -122,16 +122,39 @@ async function sendChunk(sql: SqlStorage, targets: RelayTargets, batch: readonly
 }
 
 /**
+ * Sends the rows a commit just wrote (written as sent once: see `OutboxSend`), in batches, with no
+ * read and no write of the outbox when all goes well. A batch the Queue refuses is handed to the
+ * relay: its rows are due again after a backoff (a best-effort row owed again), one failed attempt
+ * counted. Returns when the relay is next needed for them (null: all sent).
+ */
+export async function sendCommitted(sql: SqlStorage, targets: RelayTargets, producer: string, rows: readonly OutboxRow[]): Promise<number | null> {
+  const pending = rows.map((row) => {
+    const message = toMessage(row, producer);
+    return { row, message, bytes: jsonBytes(message) };
+  });
+  let due: number | null = null;
+  for (const batch of chunks(pending)) {
+    try {
+      await send(targets.queue, batch);
+    } catch (err) {
+      const at = Date.now() + relayBackoff(1);
+      sql.exec("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, acked_at = NULL WHERE seq IN (SELECT value FROM json_each(?))", String(err).slice(0, 500), at, JSON.stringify(batch.map((p) => p.row.seq)));
+      due = Math.min(due ?? at, at);
+    }
+  }
+  return due;
+}
+
+/**
  * Relays the owed outbox rows to the events Queue, oldest first, in batches: the rows never sent,
  * and those sent whose acknowledgement did not come within the ack timeout (sent again, the wait
  * doubling up to 10 minutes). A failing send keeps the row and schedules it again with backoff (a
  * failed batch is retried row by row). A row the Queue refuses `MAX_RELAY_ATTEMPTS` times, or whose
  * message is over `MAX_EVENT_MESSAGE_BYTES`, moves to the event dead letters. Every send of a row
- * carries the same event id. `full` (the alarm's relay, the default) also prunes acknowledged rows
- * past their retention and returns when the outbox next needs the alarm; a relay right after a
- * commit skips both (its object's alarm comes soon) and returns null.
+ * carries the same event id. Prunes acknowledged rows past their retention and returns when the
+ * outbox next needs the alarm.
  */
-export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, { full = true, now = Date.now() }: { full?: boolean; now?: number } = {}): Promise<{ sent: number; nextDue: number | null }> {
+export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
   let sent = 0;
   for (;;) {
     const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE acked_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();
@@ -157,7 +180,6 @@ export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, produc
     }
     if (stalled) break;
   }
-  if (!full) return { sent, nextDue: null }; // right after a commit: the alarm prunes and computes the next need
   sql.exec("DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at <= ?", now - SENT_RETENTION_MS);
   return { sent, nextDue: outboxNextDue(sql) };
 }

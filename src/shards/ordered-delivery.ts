@@ -1,6 +1,6 @@
 import type { EntityKey, Envelope } from "../spec/index.ts";
 import type { Reply, ShardTarget } from "./delivery.ts";
-import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, type OrderedDelivery } from "./ordering.ts";
+import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, streamState, type OrderedDelivery } from "./ordering.ts";
 import type { ShardHost } from "./shard-host.ts";
 import { GapWatch, type GapHooks, type GapSettings } from "./gap-watch.ts";
 import { markSkipped, unskip, wasSkipped } from "./stream-gaps.ts";
@@ -48,7 +48,7 @@ export class OrderedDeliveries {
     runtime.spec(envelope.type);
     const sql = this.host.ctx.storage.sql;
     return this.host.mailbox.run(`order|${order.stream}`, async () => {
-      const next = nextSequence(sql, order.stream);
+      const { next, held, gaps } = streamState(sql, order.stream);
       if (order.sequence < next && wasSkipped(sql, order.stream, order.sequence)) {
         // The stream passed it (a gap given up, or a skip): its event came after all, applied once, late.
         const late = await this.host.mailbox.run(key, () => runtime.execute(key, envelope, (tx) => unskip(tx, order.stream, order.sequence)), false);
@@ -62,8 +62,14 @@ export class OrderedDeliveries {
         return { reply: null, duplicate: false, status: "held" as const };
       }
       // A held row of this sequence (an event handed back to the Queue) goes with the effect.
-      const reply = await this.host.mailbox.run(key, () => runtime.execute(key, envelope, (tx) => (advanceStream(tx, order.stream, order.sequence + 1), dropHeld(tx, order.stream, order.sequence))), false);
-      await this.#releaseLocked(order.stream);
+      const applied = (tx: SqlStorage) => {
+        advanceStream(tx, order.stream, order.sequence + 1);
+        if (held > 0) dropHeld(tx, order.stream, order.sequence);
+      };
+      const reply = await this.host.mailbox.run(key, () => runtime.execute(key, envelope, applied), false);
+      // Nothing held and no gap recorded (the common case): nothing to release, no report to clear.
+      if (held > 0) await this.#releaseLocked(order.stream);
+      else if (gaps > 0) await this.#gaps.settle(order.stream);
       return { ...reply, status: reply.duplicate ? ("duplicate" as const) : ("applied" as const) };
     });
   }

@@ -21,6 +21,16 @@ export interface HeldEvent {
   readonly original: unknown;
 }
 
+/** A stream at a glance, in one statement: its next sequence, the events it holds, whether a gap of it was recorded. */
+export function streamState(sql: SqlStorage, stream: string): { next: number; held: number; gaps: number } {
+  return sql
+    .exec<{ next: number; held: number; gaps: number }>(
+      "SELECT COALESCE((SELECT next_seq FROM order_streams WHERE stream = ?1), 1) AS next, (SELECT COUNT(*) FROM order_held WHERE stream = ?1) AS held, (SELECT COUNT(*) FROM order_gaps WHERE stream = ?1) AS gaps",
+      stream,
+    )
+    .one();
+}
+
 export function nextSequence(sql: SqlStorage, stream: string): number {
   return sql.exec<{ next_seq: number }>("SELECT next_seq FROM order_streams WHERE stream = ?", stream).toArray()[0]?.next_seq ?? 1;
 }

@@ -1,10 +1,10 @@
 import { AppError, isExpired, remainingTtl, validationError, type EntityKey, type Envelope, type RequestId, type ShardId } from "../spec/index.ts";
 import type { z } from "zod";
-import { findReply, recordReply } from "./dedup.ts";
+import { recordReply, storedMessageId } from "./dedup.ts";
 import type { Reply } from "./delivery.ts";
 import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } from "./entity.ts";
-import { pendingEvent, writeOutbox, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
-import { loadState, saveState } from "./state-store.ts";
+import { pendingEvent, writeOutbox, type EventValidator, type OutboxRow, type OutboxSend, type PendingEvent } from "../storage/outbox.ts";
+import { loadForMessage, loadState, saveState } from "./state-store.ts";
 import type { ClusterEnv } from "../env.ts";
 
 /** Where a runtime runs: its entity type's shard object. */
@@ -18,8 +18,10 @@ export interface ShardIdentity {
 export interface RuntimeHooks {
   waitUntil(work: Promise<unknown>): void;
   validateEvent?: EventValidator | undefined;
-  /** Called after a commit that wrote events (relay them, deliver local ones). */
-  onEvents(events: readonly PendingEvent[]): void;
+  /** How a commit's outbox rows are sent (see `OutboxSend`); default: by the relay. */
+  outboxSend?: ((now: number) => OutboxSend | undefined) | undefined;
+  /** Called after a commit that wrote events (send the rows written, deliver local ones). */
+  onEvents(events: readonly PendingEvent[], written: readonly OutboxRow[]): void;
 }
 
 /** Header names under which the router carries the request's cluster context. */
@@ -78,17 +80,14 @@ export class EntityRuntime {
     const sql = this.storage.sql;
     const spec = this.spec(envelope.type);
     if (isExpired(envelope, Date.now())) throw new AppError("envelope_expired", `the envelope expired ${Date.now() - envelope.createdAt - (envelope.ttlMs ?? 0)} ms ago; the handler was not called`);
-    if (envelope.messageId) {
-      const previous = findReply(sql, key, envelope.messageId);
-      if (previous.found) {
-        this.storage.transactionSync(() => onCommit(sql));
-        return { reply: previous.reply, duplicate: true };
-      }
+    const { reply: previous, stored } = envelope.messageId ? loadForMessage(sql, key, storedMessageId(envelope.messageId)) : { reply: null, stored: loadState(sql, key) };
+    if (previous !== null) {
+      this.storage.transactionSync(() => onCommit(sql));
+      return { reply: JSON.parse(previous) as unknown, duplicate: true };
     }
     const input = spec.input.safeParse(envelope.payload);
     if (!input.success) throw validationError(input.error, `input of ${this.entity.type}.${envelope.type}`);
 
-    const stored = loadState(sql, key);
     const initial = stored ? null : this.entity.initial();
     // Stored state is read through the schema: a versioned state schema upgrades old rows here.
     let state: unknown = stored ? decodeStored(this.entity.state, stored.state, `state of ${this.entity.type}/${key}`) : initial;
@@ -119,13 +118,14 @@ export class EntityRuntime {
     const reply = parseOwn(spec.output, output, `reply of ${this.entity.type}.${envelope.type}`);
     const next = parseOwn(this.entity.state, state, `state of ${this.entity.type}`);
     const now = Date.now();
-    this.storage.transactionSync(() => {
+    const written = this.storage.transactionSync(() => {
       saveState(sql, key, next, before, now);
-      writeOutbox(sql, key, events, now);
+      const rows = writeOutbox(sql, key, events, now, this.hooks.outboxSend?.(now));
       if (envelope.messageId) recordReply(sql, key, envelope.messageId, envelope.type, reply, now, retention(envelope));
       onCommit(sql);
+      return rows;
     });
-    if (events.length > 0) this.hooks.onEvents(events);
+    if (events.length > 0) this.hooks.onEvents(events, written);
     for (const effect of effects) this.hooks.waitUntil(Promise.resolve().then(effect).catch((err: unknown) => console.error("afterCommit effect failed", err)));
     return { reply, duplicate: false };
   }

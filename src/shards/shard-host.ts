@@ -10,25 +10,18 @@ import { EntityRuntime, withDeadline } from "./runtime.ts";
 import { assertSameRouting, bindShard, storedTarget } from "./shard-meta.ts";
 import { allStates } from "./state-store.ts";
 import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
+import { RelayDriver, type RelayHooks } from "./relay-driver.ts";
 import type { ClusterEnv } from "../env.ts";
 
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
-export interface ShardHooks {
+export interface ShardHooks extends RelayHooks {
   validateEvent?: EventValidator;
-  /**
-   * Relays the outbox. `full` (from the alarm): also prunes, and resolves with when the outbox next
-   * needs the alarm; otherwise (right after a commit) it only sends what is due, and resolves null.
-   */
-  relay?: (sql: SqlStorage, producer: string, full: boolean) => Promise<number | null>;
   /** Delivers local-scope events in-process after their commit (best-effort). */
   deliverLocal?: (events: readonly PendingEvent[]) => Promise<void>;
   /** Extra alarm work and its next due time (ordered-delivery releases). */
   onAlarm?: () => Promise<void>;
   nextDue?: () => number | null;
 }
-
-/** After a commit with outbox rows, an alarm comes within this long: the safety net of its relay. */
-const RELAY_GRACE_MS = 5_000;
 
 /** Extra lease time beyond a handler's timeout before a claimed notify is considered abandoned. */
 const LEASE_MARGIN_MS = 5_000;
@@ -43,8 +36,9 @@ export class ShardHost {
   #draining: Promise<void> | undefined;
   readonly mailbox: Mailbox;
 
-  #relaying: Promise<void> | undefined;
-  #relayAgain = false;
+  readonly #outbox: RelayDriver;
+  /** Unfinished inbox rows as last counted; forgotten whenever the inbox changes (a shard without notifies counts once). */
+  #inboxRows: number | undefined;
   readonly clock: AlarmClock;
 
   constructor(
@@ -56,6 +50,7 @@ export class ShardHost {
   ) {
     this.mailbox = new Mailbox(capacity);
     this.clock = new AlarmClock(ctx.storage);
+    this.#outbox = new RelayDriver(ctx.storage, this.clock, hooks, () => this.reopen()?.identity.objectName ?? null, (work) => ctx.waitUntil(work));
   }
 
   /** Binds the object on a call from the router (which knows the declared routing). */
@@ -82,9 +77,10 @@ export class ShardHost {
     this.#runtime = new EntityRuntime(this.ctx.storage, entity, identity, this.env, {
       waitUntil: (work) => this.ctx.waitUntil(work),
       validateEvent: this.hooks.validateEvent,
-      onEvents: (events) => {
+      outboxSend: (now) => this.#outbox.outboxSend(now),
+      onEvents: (events, written) => {
         if (events.some((e) => e.options.scope === "local")) this.ctx.waitUntil(this.hooks.deliverLocal?.(events.filter((e) => e.options.scope === "local")) ?? Promise.resolve());
-        if (events.some((e) => e.options.scope !== "local")) this.ctx.waitUntil(this.#relayCommitted());
+        this.#outbox.committed(written);
       },
     });
     return this.#runtime;
@@ -97,7 +93,7 @@ export class ShardHost {
   async request(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Reply> {
     const runtime = this.open(target);
     runtime.spec(envelope.type);
-    this.mailbox.admit(waiting(this.ctx.storage.sql));
+    this.mailbox.admit(this.#unfinishedInbox());
     const reply = await this.mailbox.run(key, () => runtime.execute(key, envelope));
     // A new dedup record needs pruning in 24 h: make sure some alarm comes by then.
     if (!reply.duplicate && envelope.messageId) await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
@@ -109,8 +105,9 @@ export class ShardHost {
     runtime.spec(envelope.type);
     const messageId = envelope.messageId;
     if (!messageId) throw new AppError("bad_request", "a notify needs a message id");
-    this.mailbox.admit(waiting(this.ctx.storage.sql));
+    this.mailbox.admit(this.#unfinishedInbox());
     const { duplicate } = this.ctx.storage.transactionSync(() => enqueue(this.ctx.storage.sql, key, messageId, envelope, Date.now()));
+    this.#inboxRows = undefined;
     if (!duplicate) {
       await this.schedule();
       this.ctx.waitUntil(this.drain());
@@ -169,8 +166,14 @@ export class ShardHost {
     await this.schedule();
   }
 
+  #unfinishedInbox(): number {
+    this.#inboxRows ??= waiting(this.ctx.storage.sql);
+    return this.#inboxRows;
+  }
+
   async #runRow(runtime: EntityRuntime, row: InboxRow): Promise<void> {
     const sql = this.ctx.storage.sql;
+    this.#inboxRows = undefined; // this row finishes, or is released, below
     try {
       await this.mailbox.run(row.key, () => runtime.execute(row.key, row.envelope, () => complete(sql, row.seq, row.attempts + 1)), false);
     } catch (err) {
@@ -180,39 +183,6 @@ export class ShardHost {
         console.warn(`inbox row ${row.seq} attempt ${row.attempts + 1} was fenced off; its failure is discarded`);
       }
     }
-  }
-
-  /**
-   * After a commit with outbox rows: relays at once, and makes sure an alarm comes within
-   * `RELAY_GRACE_MS`, from which a relay cut short by a crash is redone (and the outbox pruned and
-   * its next need computed). A burst of commits shares that one alarm.
-   */
-  async #relayCommitted(): Promise<void> {
-    await Promise.all([this.clock.by(Date.now() + RELAY_GRACE_MS), this.relay(false)]);
-  }
-
-  /**
-   * Relays the outbox to the Queue, one relay at a time; a relay asked for while one runs runs
-   * again after it (rows committed meanwhile go out at once, not at the next alarm). `full` (the
-   * alarm) also prunes and re-arms the alarm for what is left.
-   */
-  relay(full = true): Promise<void> {
-    const runtime = this.reopen();
-    const relay = this.hooks.relay;
-    if (!runtime || !relay) return Promise.resolve();
-    if (this.#relaying) {
-      this.#relayAgain = true;
-      return this.#relaying;
-    }
-    const run = async () => {
-      do {
-        this.#relayAgain = false;
-        const due = await relay(this.ctx.storage.sql, runtime.identity.objectName, full);
-        if (due !== null) await this.clock.by(due);
-      } while (this.#relayAgain);
-    };
-    this.#relaying = run().finally(() => (this.#relaying = undefined));
-    return this.#relaying;
   }
 
   /** The alarm: prune what expired, then run due notifies (and those whose claimer died). */
@@ -226,7 +196,7 @@ export class ShardHost {
       await this.clock.by(Date.now() + 60_000);
       return;
     }
-    await Promise.all([this.drain(), this.relay(), this.hooks.onAlarm?.() ?? Promise.resolve()]);
+    await Promise.all([this.drain(), this.#outbox.relay(), this.hooks.onAlarm?.() ?? Promise.resolve()]);
     await this.schedule();
   }
 

@@ -11,6 +11,20 @@ export function loadState(sql: SqlStorage, key: string): StoredState | null {
 }
 
 /**
+ * What a message needs to read before it runs, in one statement: the reply stored for its id (a
+ * redelivery), and the entity's state. Every statement costs, so a message reads once.
+ */
+export function loadForMessage(sql: SqlStorage, key: string, storedId: string): { reply: string | null; stored: StoredState | null } {
+  const row = sql
+    .exec<{ reply: string | null; state: string | null; version: number | null }>(
+      "SELECT (SELECT reply FROM dedup WHERE entity_key = ?1 AND message_id = ?2) AS reply, e.state, e.version FROM (SELECT 1) LEFT JOIN entities e ON e.entity_key = ?1",
+      key, storedId,
+    )
+    .one();
+  return { reply: row.reply, stored: row.state === null || row.version === null ? null : { state: JSON.parse(row.state) as unknown, json: row.state, version: row.version } };
+}
+
+/**
  * Writes `next` when it differs from `before` (the stored JSON, or the initial state's for an
  * entity never written, so reading a new key creates no row); call inside the handler's transaction.
  */

@@ -83,22 +83,40 @@ export function pendingEvent(type: string, payload: unknown, options: EmitOption
 }
 
 /**
+ * When the rows written by a commit are sent: by the relay when due (`sendAt: null`, due now), or
+ * by their emitter right after the commit (`sendAt` set): then they are written as sent once, owed
+ * until `resendAt` (a best-effort row settled at once), and the relay sends them again only if that
+ * send fails or is never acknowledged. Either way a crash after the commit loses nothing.
+ */
+export interface OutboxSend {
+  readonly sendAt: number | null;
+  readonly resendAt: number;
+}
+
+/**
  * Writes outbox rows; call inside the transaction of the change that emitted them. `source` is the
  * emitting entity key (or another id of the emitter). Sequences count per channel (the partition
  * key, tenant-prefixed for a tenant's events), so each tenant's events are numbered 1, 2, 3….
+ * Returns the rows written (an event id already in the outbox writes none).
  */
-export function writeOutbox(sql: SqlStorage, source: string, events: readonly PendingEvent[], now: number): void {
+export function writeOutbox(sql: SqlStorage, source: string, events: readonly PendingEvent[], now: number, send: OutboxSend = { sendAt: null, resendAt: 0 }): OutboxRow[] {
+  const written: OutboxRow[] = [];
   for (const e of events) {
     if (e.options.scope === "local") continue; // delivered in-process after the commit, never queued
-    const key = e.options.partitionKey;
+    const key = e.options.partitionKey ?? null;
+    const delivery = e.options.deliverySemantics;
     // Best-effort events are not sequenced: they are never retried, so a lost one must not leave a gap.
-    const channel = key === undefined || e.options.deliverySemantics === "best-effort" ? undefined : eventChannel(key, e.tenantId);
+    const channel = key === null || delivery === "best-effort" ? undefined : eventChannel(key, e.tenantId);
     const sequence = channel === undefined ? null : sql.exec<{ last: number }>("INSERT INTO outbox_sequences (partition_key, last) VALUES (?, 1) ON CONFLICT (partition_key) DO UPDATE SET last = last + 1 RETURNING last", channel).one().last;
-    sql.exec(
-      "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-      e.eventId, e.type, e.version, JSON.stringify(e.payload ?? null), e.options.scope, e.options.deliverySemantics, key ?? null, sequence, e.tenantId ?? null, source, now,
-    );
+    const [sentAt, sends, ackedAt, nextAt] = send.sendAt === null ? [null, 0, null, 0] : [send.sendAt, 1, delivery === "best-effort" ? send.sendAt : null, send.resendAt];
+    const payload = JSON.stringify(e.payload ?? null);
+    const row = sql.exec<{ seq: number }>(
+      "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at, sent_at, sends, acked_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING seq",
+      e.eventId, e.type, e.version, payload, e.options.scope, delivery, key, sequence, e.tenantId ?? null, source, now, sentAt, sends, ackedAt, nextAt,
+    ).toArray()[0];
+    if (row) written.push({ seq: row.seq, event_id: e.eventId, type: e.type, version: e.version, payload, scope: e.options.scope, delivery, partition_key: key, sequence, tenant_id: e.tenantId ?? null, created_at: now, attempts: 0, sends, sent_at: sentAt, acked_at: ackedAt });
   }
+  return written;
 }
 
 /**

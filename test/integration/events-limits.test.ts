@@ -99,7 +99,7 @@ describe("the relay when the Queue refuses a row", () => {
       const seen: number[] = [];
       for (let i = 1; i <= MAX_RELAY_ATTEMPTS; i++) {
         sql.exec("UPDATE outbox SET next_attempt_at = 0"); // due now: no waiting out the backoff
-        await hooks.relay(sql, "test-producer", true);
+        await hooks.relay(sql, "test-producer");
         seen.push(sql.exec<{ attempts: number }>("SELECT attempts FROM outbox").toArray()[0]?.attempts ?? -1);
       }
       return seen;

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cluster } from "../fixtures/worker.ts";
@@ -8,7 +8,7 @@ import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
 import { eventually } from "./event-helpers.ts";
 
 type Queued = Pick<Queue, "send" | "sendBatch">;
-interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; sent_at: number | null; attempts: number; last_error: string | null }
+interface OutboxRow extends Record<string, SqlStorageValue> { event_id: string; acked_at: number | null; attempts: number; sends: number; last_error: string | null; next_attempt_at: number }
 
 /**
  * Runs `work` in the Counter shard that owns `key`, through a second `ShardObject` built on the
@@ -24,7 +24,7 @@ function withEventsBinding<T>(key: string, events: Queued, work: (router: Router
   });
 }
 
-const outboxOf = (key: string) => rows<OutboxRow>("Counter", key, "SELECT event_id, sent_at, attempts, last_error FROM outbox WHERE entity_key = ?", key);
+const outboxOf = (key: string) => rows<OutboxRow>("Counter", key, "SELECT event_id, acked_at, attempts, sends, last_error FROM outbox WHERE entity_key = ?", key);
 const stats = async (key: string) => (await send("CounterStats", key, "get")).json<{ increments: number }>();
 
 async function until(check: () => boolean): Promise<void> {
@@ -32,25 +32,27 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe("the relay of a shard object's outbox", () => {
-  it("keeps the row pending when the object's EVENTS binding fails, then retries it from the alarm and sends it with the same event id", async () => {
+  it("keeps the row owed when the object's EVENTS binding refuses its send right after the commit, then the alarm sends it with the same event id", async () => {
     const key = freshKey("relay-fail");
     await send("Counter", key, "get");
     let sends = 0;
     const failing: Queued = { send: () => Promise.reject(new Error("queue unavailable")), sendBatch: () => (sends++, Promise.reject(new Error("queue unavailable"))) };
     const pending = await withEventsBinding(key, failing, async (router, state) => {
       await router.request("Counter", key, "increment", { by: 1 });
-      const row = () => state.storage.sql.exec<OutboxRow>("SELECT event_id, sent_at, attempts, last_error FROM outbox WHERE entity_key = ?", key).one();
+      const row = () => state.storage.sql.exec<OutboxRow>("SELECT event_id, acked_at, attempts, last_error, next_attempt_at FROM outbox WHERE entity_key = ?", key).one();
       await until(() => row().attempts >= 1);
       return row();
     });
     expect(sends).toBe(1);
-    expect(pending).toMatchObject({ sent_at: null, attempts: 1, last_error: "Error: queue unavailable" });
-    await eventually(async () => (await outboxOf(key))[0]?.sent_at !== null); // the real object's alarm, after the 1 s backoff
-    expect(await outboxOf(key)).toEqual([{ event_id: pending.event_id, sent_at: expect.any(Number) as number, attempts: 1, last_error: "Error: queue unavailable" }]);
+    expect(pending).toMatchObject({ acked_at: null, attempts: 1, last_error: "Error: queue unavailable" });
+    expect(pending.next_attempt_at - Date.now()).toBeLessThan(2_000); // the relay's backoff, not the ack timeout
+    // The real object's alarm, after the 1 s backoff, sends it; the consumer applies it and acknowledges it.
+    await eventually(async () => (await outboxOf(key))[0]?.acked_at !== null);
+    expect(await outboxOf(key)).toMatchObject([{ event_id: pending.event_id, attempts: 1, sends: 2 }]);
     await eventually(async () => (await stats(key)).increments === 1);
   });
 
-  it("arms the alarm in the commit path, so a relay that never finishes is redone from the alarm", async () => {
+  it("arms the alarm in the commit path, so a send that never finishes is redone from the alarm", async () => {
     const key = freshKey("relay-hung");
     await send("Counter", key, "get");
     let cut: (err: Error) => void = () => undefined;
@@ -58,10 +60,17 @@ describe("the relay of a shard object's outbox", () => {
     const hanging: Queued = { send: () => hung, sendBatch: () => hung };
     const eventId = await withEventsBinding(key, hanging, async (router, state) => {
       await router.request("Counter", key, "increment", { by: 2 });
-      return state.storage.sql.exec<{ event_id: string }>("SELECT event_id FROM outbox WHERE entity_key = ? AND sent_at IS NULL", key).one().event_id;
+      return state.storage.sql.exec<{ event_id: string }>("SELECT event_id FROM outbox WHERE entity_key = ? AND acked_at IS NULL", key).one().event_id;
     });
-    // Nothing activates the object again: only the alarm armed at commit can relay the row.
-    await eventually(async () => (await outboxOf(key))[0]?.sent_at !== null);
+    const stub = shardStub("Counter", key);
+    // Armed by the commit for when the row would be owed again (the ack timeout), whatever became of its send.
+    const alarm = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect((alarm ?? 0) - Date.now()).toBeLessThanOrEqual(60_000);
+    // Nothing activates the object again: its alarm, once the ack timeout passed (moved here), sends the row.
+    await runInDurableObject(stub, (_o, state) => void state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0"));
+    await runDurableObjectAlarm(stub);
+    await eventually(async () => (await outboxOf(key))[0]?.acked_at !== null);
     expect((await outboxOf(key)).map((r) => r.event_id)).toEqual([eventId]);
     await eventually(async () => (await stats(key)).increments === 1);
     cut(new Error("the crashed relay's send never returned"));
