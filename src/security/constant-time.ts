@@ -4,15 +4,19 @@ async function sha256(value: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
 }
 
-/** Digests of the expected secrets of this isolate (a handful: the admin token, …), computed once each. */
-const expectedDigests = new Map<string, Promise<Uint8Array>>();
+/**
+ * Digests of the secrets this isolate compared lately, computed once each: the expected ones (a
+ * handful) and the ones callers present (the same token, request after request). A hit reveals
+ * only that a caller sent that string before, nothing of the expected secret.
+ */
+const digests = new Map<string, Promise<Uint8Array>>();
 
-function expectedDigest(secret: string): Promise<Uint8Array> {
-  let digest = expectedDigests.get(secret);
+function digestOf(secret: string): Promise<Uint8Array> {
+  let digest = digests.get(secret);
   if (!digest) {
-    if (expectedDigests.size >= 16) expectedDigests.clear();
+    if (digests.size >= 256) digests.clear();
     digest = sha256(secret);
-    expectedDigests.set(secret, digest);
+    digests.set(secret, digest);
   }
   return digest;
 }
@@ -23,7 +27,7 @@ function expectedDigest(secret: string): Promise<Uint8Array> {
  * secret leaks through timing.
  */
 export async function secretsEqual(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256(given), expectedDigest(expected)]);
+  const [a, b] = await Promise.all([digestOf(given), digestOf(expected)]);
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;

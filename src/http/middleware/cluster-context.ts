@@ -9,7 +9,8 @@ import type { AppEnv } from "../env.ts";
  */
 export function clusterContext(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const traceparent = TraceparentSchema.safeParse(c.req.header("traceparent"));
+    const header = c.req.header("traceparent");
+    const traceparent = header === undefined ? { success: false as const } : TraceparentSchema.safeParse(header);
     const cf = (c.req.raw as Request & { cf?: { colo?: unknown } }).cf;
     const context: ClusterContext = {
       requestId: c.get("requestId") as RequestId,
