@@ -11,8 +11,8 @@ import { defineEntity } from "../shards/define-entity.ts";
 export const EventBus = defineEntity({
   type: "EventBus",
   shards: 64,
-  state: z.object({ published: z.number().int() }),
-  initial: () => ({ published: 0 }),
+  state: z.object({}),
+  initial: () => ({}),
   messages: {
     publish: {
       input: z.object({
@@ -28,8 +28,8 @@ export const EventBus = defineEntity({
   },
   handlers: {
     publish(ctx, { eventId, type, payload, scope, partitionKey, tenantId }) {
+      // The state stays as it is (no row to write): the outbox row is the publish.
       ctx.emit(type, payload, { scope, eventId, ...(partitionKey ? { partitionKey } : {}), ...(tenantId ? { tenantId } : {}) });
-      ctx.state.published += 1;
       return { eventId };
     },
   },

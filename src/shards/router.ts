@@ -115,11 +115,13 @@ export class Router {
   #envelope(entity: AnyEntity, message: string, input: unknown, options: SendOptions, specs: MessageSpecs = entity.messages): Envelope {
     const spec = Object.hasOwn(specs, message) ? specs[message] : undefined;
     if (!spec) throw new AppError("not_found", `entity type '${entity.type}' has no message '${message}'`);
-    const size = new TextEncoder().encode(JSON.stringify(input ?? null)).byteLength;
+    const json = JSON.stringify(input ?? null);
+    // At most 3 UTF-8 bytes per UTF-16 unit: only a long payload needs its bytes counted.
+    const size = json.length * 3 <= MAX_PAYLOAD_BYTES ? json.length : new TextEncoder().encode(json).byteLength;
     if (size > MAX_PAYLOAD_BYTES) throw new AppError("payload_too_large", `the message payload is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error, `input of ${entity.type}.${message}`);
-    const headers = CallerHeadersSchema.safeParse(options.headers ?? {});
+    const headers = options.headers === undefined ? { success: true as const, data: {} } : CallerHeadersSchema.safeParse(options.headers);
     if (!headers.success) throw new AppError("reserved_header", headers.error.issues[0]?.message ?? "invalid header", { extra: { errors: headers.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } });
     const messageId = options.messageId === undefined ? undefined : MessageIdSchema.safeParse(options.messageId);
     if (messageId && !messageId.success) throw validationError(messageId.error, "message id", ["messageId"]);
