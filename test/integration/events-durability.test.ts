@@ -65,9 +65,12 @@ describe("owed outbox rows", () => {
     });
     expect(after.sentBefore).toBe(2);
     expect(queue.messages).toBe(3); // the lost one again, the acknowledged one not
-    expect(after.first - Date.now()).toBeGreaterThan(ACK_TIMEOUT - 5_000);
+    // The ack timeout, ±20 % jitter; then twice it (the wait doubles).
+    expect(after.first - Date.now()).toBeGreaterThan(0.8 * ACK_TIMEOUT - 5_000);
+    expect(after.first - Date.now()).toBeLessThanOrEqual(1.2 * ACK_TIMEOUT);
     expect(after.row.sends).toBe(2);
-    expect(after.row.next_attempt_at - Date.now()).toBeGreaterThan(2 * ACK_TIMEOUT - 5_000); // the wait doubled
+    expect(after.row.next_attempt_at - Date.now()).toBeGreaterThan(1.6 * ACK_TIMEOUT - 5_000);
+    expect(after.row.next_attempt_at - Date.now()).toBeLessThanOrEqual(2.4 * ACK_TIMEOUT);
   });
   it("sends a best-effort event once: it is settled by its send, never sent again", async () => {
     const queue = countingQueue();
