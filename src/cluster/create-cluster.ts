@@ -1,4 +1,5 @@
 import { createApp, routeMatcher } from "../http/app.ts";
+import { pathOf } from "../http/path.ts";
 import { realtime, type Realtime } from "../realtime/realtime.ts";
 import type { Router } from "../shards/index.ts";
 import type { ClusterEnv } from "../env.ts";
@@ -55,7 +56,7 @@ export function createCluster(app: ClusterApp = {}, options: ClusterOptions = {}
     app: resolved,
     async route(request, env, ctx) {
       handlers.activate(env, ctx); // the app's own traffic arms the scheduled tasks too
-      return isClusterRoute(request.method, new URL(request.url).pathname) ? handlers.fetch(request, env, ctx) : null;
+      return isClusterRoute(request.method, pathOf(request.url)) ? handlers.fetch(request, env, ctx) : null;
     },
     router: (env) => resolved.router(env),
     realtime: (env) => realtime(env),

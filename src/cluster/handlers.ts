@@ -5,6 +5,7 @@ import { deadLetters } from "../events/dlq-client.ts";
 import { producerStub } from "../events/producer-client.ts";
 import { bindingsPresent, missingBindingsError } from "../health/bindings.ts";
 import type { AppEnv } from "../http/env.ts";
+import { pathOf } from "../http/path.ts";
 import { PUBLIC_PATHS } from "../http/middleware/auth.ts";
 import { ensureSingletons } from "../singleton/ensure.ts";
 import { runtimeConfig } from "../spec/index.ts";
@@ -45,7 +46,7 @@ export function workerHandlers(cluster: ResolvedApp, http: OpenAPIHono<AppEnv>):
       ensure(env, ctx);
     },
     async fetch(request, env, ctx) {
-      if (!PUBLIC_PATHS.has(new URL(request.url).pathname)) handlers.activate(env, ctx);
+      if (!PUBLIC_PATHS.has(pathOf(request.url))) handlers.activate(env, ctx);
       return http.fetch(request, env, ctx);
     },
     scheduled(_controller, env, ctx) {
