@@ -41,10 +41,22 @@ export const MAX_PAYLOAD_BYTES = 1_048_576;
  * payload size, headers), so bad input never reaches a Durable Object.
  */
 export class Router {
+  /** Object ids by name: a name's id never changes, and deriving one hashes it. */
+  readonly #ids = new Map<string, DurableObjectId>();
+
   constructor(
     private readonly namespace: ShardNamespace,
     readonly registry: EntityRegistry,
   ) {}
+
+  #id(objectName: string): DurableObjectId {
+    let id = this.#ids.get(objectName);
+    if (!id) {
+      id = this.namespace.idFromName(objectName);
+      this.#ids.set(objectName, id);
+    }
+    return id;
+  }
 
   locate(type: string, key: string): Location {
     const entity = this.registry.require(type);
@@ -53,7 +65,7 @@ export class Router {
     const shardId = shardOf(key, entity.shards, this.registry.seed) as ShardId;
     const objectName = `${entity.type}/${shardId}`;
     const target: ShardTarget = { entityType: entity.type, shardId, numShards: entity.shards, seed: this.registry.seed };
-    return { entity, key: parsedKey.data, target, objectName, objectId: this.namespace.idFromName(objectName).toString() };
+    return { entity, key: parsedKey.data, target, objectName, objectId: this.#id(objectName).toString() };
   }
 
   /** Sends and waits for the reply. */
@@ -109,7 +121,7 @@ export class Router {
   }
 
   #stub(objectName: string) {
-    return this.namespace.get(this.namespace.idFromName(objectName));
+    return this.namespace.get(this.#id(objectName));
   }
 
   #envelope(entity: AnyEntity, message: string, input: unknown, options: SendOptions, specs: MessageSpecs = entity.messages): Envelope {
