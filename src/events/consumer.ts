@@ -62,14 +62,16 @@ async function consumeOne(message: Message<unknown>, deps: ConsumerDeps): Promis
  * valid event of the registry goes straight to the dead letters. A failing subscriber retries the
  * message with backoff; after the Queue's `max_retries` it moves to `events-dlq`. A best-effort
  * delivery (`effectiveDelivery`) is tried once and never retried or dead-lettered. Once every
- * subscriber took an event, its producer is told (its outbox row is no longer owed).
+ * subscriber took an event, its producer is told (its outbox row is no longer owed). The batch's
+ * deliveries to one shard object travel in one call.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<void> {
   const settled: Owed[] = [];
+  const batchDeps = { ...deps, router: deps.router.batched() };
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await consumeOne(message, deps);
+        await consumeOne(message, batchDeps);
         message.ack();
         const owed = owedBy(message.body);
         if (owed) settled.push(owed);

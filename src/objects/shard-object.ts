@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/index.ts";
 import type { PartitionTick } from "../singleton/services.ts";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery.ts";
+import type { BatchItem, BatchReply } from "../shards/delivery-batch.ts";
 import { ShardHost } from "../shards/shard-host.ts";
 import { OrderedDeliveries, type OrderedReply, type SkipStatus } from "../shards/ordered-delivery.ts";
 import type { OrderedDelivery } from "../shards/ordering.ts";
@@ -64,6 +65,10 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
 
   deliverOrdered(target: ShardTarget, key: EntityKey, envelope: Envelope, order: OrderedDelivery, original: unknown): Promise<Delivery<OrderedReply>> {
     return delivered(() => this.#ordered.deliver(target, key, envelope, order, original));
+  }
+
+  deliverMany(target: ShardTarget, items: readonly BatchItem[]): Promise<Delivery<BatchReply>[]> {
+    return Promise.all(items.map((item) => (item.order ? this.deliverOrdered(target, item.key, item.envelope, { stream: item.order.stream, sequence: item.order.sequence }, item.order.original) : this.deliver(target, item.key, item.envelope))));
   }
 
   skipOrdered(target: ShardTarget, stream: string, sequence: number): Promise<Delivery<{ status: "skipped" | "marked" | "passed" }>> {

@@ -1,3 +1,4 @@
+import type { BatchItem, BatchReply } from "./delivery-batch.ts";
 import { AppError, type EntityKey, type EntityType, type Envelope, type MessageId, type Problem, type ShardId } from "../spec/index.ts";
 
 /** Where a message goes: the shard object of an entity type, and the routing parameters it must agree with. */
@@ -31,6 +32,8 @@ export interface ShardStub {
   enqueue(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Delivery<Accepted>>;
   broadcast(target: ShardTarget, envelope: Envelope): Promise<Delivery<unknown>>;
   deliverOrdered(target: ShardTarget, key: EntityKey, envelope: Envelope, order: { stream: string; sequence: number }, original: unknown): Promise<Delivery<Reply & { status: "applied" | "duplicate" | "held" }>>;
+  /** Several deliveries to this shard in one call (see `DeliveryBatch`): one answer per item, in order. */
+  deliverMany(target: ShardTarget, items: readonly BatchItem[]): Promise<Delivery<BatchReply>[]>;
   /** Makes an ordered stream pass one sequence (a deleted dead letter). */
   skipOrdered(target: ShardTarget, stream: string, sequence: number): Promise<Delivery<{ status: "skipped" | "marked" | "passed" }>>;
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
+import { DeliveryBatch } from "./delivery-batch.ts";
 import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery.ts";
 import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity.ts";
 import type { EntityRegistry } from "./registry.ts";
@@ -41,19 +42,25 @@ export const MAX_PAYLOAD_BYTES = 1_048_576;
  * payload size, headers), so bad input never reaches a Durable Object.
  */
 export class Router {
-  /** Object ids by name: a name's id never changes, and deriving one hashes it. */
-  readonly #ids = new Map<string, DurableObjectId>();
-
   constructor(
     private readonly namespace: ShardNamespace,
     readonly registry: EntityRegistry,
+    /** When set, the requests of one turn share one call per shard object (see `batched`). */
+    private readonly batch?: DeliveryBatch,
+    /** Object ids by name: a name's id never changes, and deriving one hashes it. */
+    private readonly ids = new Map<string, DurableObjectId>(),
   ) {}
 
+  /** A router whose `request`s issued in the same turn go to each shard object in one call (a Queue batch's deliveries). */
+  batched(): Router {
+    return new Router(this.namespace, this.registry, new DeliveryBatch(), this.ids);
+  }
+
   #id(objectName: string): DurableObjectId {
-    let id = this.#ids.get(objectName);
+    let id = this.ids.get(objectName);
     if (!id) {
       id = this.namespace.idFromName(objectName);
-      this.#ids.set(objectName, id);
+      this.ids.set(objectName, id);
     }
     return id;
   }
@@ -74,6 +81,7 @@ export class Router {
     const envelope = this.#envelope(location.entity, message, input, options);
     const stub = this.#stub(location.objectName);
     const { order } = options;
+    if (this.batch) return { ...unwrap(await this.batch.deliver(location.objectName, stub, location.target, { key: location.key, envelope, ...(order ? { order } : {}) })), location };
     if (order) {
       const reply = unwrap(await stub.deliverOrdered(location.target, location.key, envelope, { stream: order.stream, sequence: order.sequence }, order.original));
       return { ...reply, location };

@@ -16,12 +16,18 @@ const Thing = defineEntity({
 /** Records what reaches the shard side: the router's checks run before anything is sent. */
 function recordingNamespace() {
   const sent: { name: string; target: ShardTarget; key?: EntityKey; envelope: Envelope }[] = [];
+  const calls: { name: string; method: string; items: number }[] = [];
   const namespace: ShardNamespace = {
     idFromName: (name) => ({ toString: () => `id:${name}`, name, equals: () => false }),
     get: (id) => {
       const name = (id as DurableObjectId & { name: string }).name;
       const stub: ShardStub = {
-        deliver: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: { n: 1 }, duplicate: false } })),
+        deliver: (target, key, envelope) => (calls.push({ name, method: "deliver", items: 1 }), sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: { n: 1 }, duplicate: false } })),
+        deliverMany: (target, items) => {
+          calls.push({ name, method: "deliverMany", items: items.length });
+          if (items.some((i) => i.key === "breaks")) return Promise.reject(new Error("object reset"));
+          return Promise.resolve(items.map((i) => (i.key === "refused" ? { ok: false, problem: new AppError("conflict", "no").toProblem(), headers: {} } : { ok: true, value: { reply: i.key, duplicate: false, ...(i.order ? { status: "held" as const } : {}) } })));
+        },
         enqueue: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { messageId: envelope.messageId ?? ("" as never), duplicate: false } })),
         deliverOrdered: (target, key, envelope) => (sent.push({ name, target, key, envelope }), Promise.resolve({ ok: true, value: { reply: null, duplicate: false, status: "held" as const } })),
         skipOrdered: () => Promise.resolve({ ok: true, value: { status: "passed" as const } }),
@@ -30,7 +36,7 @@ function recordingNamespace() {
       return stub;
     },
   };
-  return { sent, namespace, router: new Router(namespace, createRegistry([Thing], { seed: "s" })) };
+  return { sent, calls, namespace, router: new Router(namespace, createRegistry([Thing], { seed: "s" })) };
 }
 
 const codeOf = async (work: Promise<unknown>) => ((await work.catch((err: unknown) => err)) as AppError).code;
@@ -73,6 +79,38 @@ describe("Router", () => {
     const all = await router2.broadcast("Other", "ping", {});
     expect(all.map((r) => r.ok)).toEqual([true, true, true, false, true, true, true, true]);
     expect(all[3]).toMatchObject({ shardId: 3, ok: false, error: { code: "not_ready" } });
+  });
+});
+
+describe("Router.batched", () => {
+  /** Keys of distinct shards of Thing (8 shards, seed s), a few per shard. */
+  const keysOf = (shard: number, n: number) => Array.from({ length: 400 }, (_, i) => `k${i}`).filter((k) => shardOf(k, 8, "s") === shard).slice(0, n);
+
+  it("sends the requests of one turn to each shard object in one call, answering each on its own", async () => {
+    const { calls, router } = recordingNamespace();
+    const batch = router.batched();
+    const [a1, a2, a3] = keysOf(1, 3);
+    const [b1] = keysOf(2, 1);
+    const replies = await Promise.all([a1, a2, b1, a3].map((k, i) => batch.request("Thing", k ?? "", "touch", { by: 1 }, i === 3 ? { order: { stream: "s", sequence: 1, original: null } } : {})));
+    expect(replies.map((r) => r.reply)).toEqual([a1, a2, { n: 1 }, a3]);
+    expect(replies[3]?.status).toBe("held");
+    expect(calls).toEqual([{ name: "Thing/1", method: "deliverMany", items: 3 }, { name: "Thing/2", method: "deliver", items: 1 }]);
+    // A later turn is a new call.
+    await batch.request("Thing", a1 ?? "", "touch", { by: 1 });
+    expect(calls.at(-1)).toEqual({ name: "Thing/1", method: "deliver", items: 1 });
+  });
+
+  it("fails only the refused message, and every message of a call that failed", async () => {
+    const { router } = recordingNamespace();
+    const batch = router.batched();
+    const shard = shardOf("refused", 8, "s");
+    const [other] = keysOf(shard, 1);
+    const outcomes = await Promise.allSettled(["refused", other ?? ""].map((k) => batch.request("Thing", k, "touch", { by: 1 })));
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "fulfilled"]);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+    const [same] = keysOf(shardOf("breaks", 8, "s"), 1);
+    const broken = await Promise.allSettled(["breaks", same ?? ""].map((k) => batch.request("Thing", k, "touch", { by: 1 })));
+    expect(broken.map((o) => o.status)).toEqual(["rejected", "rejected"]);
   });
 });
 
