@@ -33,6 +33,9 @@ export interface Location {
 
 export type BroadcastResult = { shardId: ShardId; ok: true; reply: unknown } | { shardId: ShardId; ok: false; error: Problem };
 
+/** How many keys' shard names a router remembers before it starts over. */
+const NAME_MEMO_SIZE = 10_000;
+
 /** Payloads above 1 MiB (serialized as JSON) are refused with 413 before any shard is contacted. */
 export const MAX_PAYLOAD_BYTES = 1_048_576;
 
@@ -49,11 +52,12 @@ export class Router {
     private readonly batch?: DeliveryBatch,
     /** Object ids by name: a name's id never changes, and deriving one hashes it. */
     private readonly ids = new Map<string, DurableObjectId>(),
+    private readonly names = new Map<string, string>(),
   ) {}
 
   /** A router whose `request`s issued in the same turn go to each shard object in one call (a Queue batch's deliveries). */
   batched(): Router {
-    return new Router(this.namespace, this.registry, new DeliveryBatch(), this.ids);
+    return new Router(this.namespace, this.registry, new DeliveryBatch(), this.ids, this.names);
   }
 
   #id(objectName: string): DurableObjectId {
@@ -69,8 +73,8 @@ export class Router {
     const entity = this.registry.require(type);
     const parsedKey = EntityKeySchema.safeParse(key);
     if (!parsedKey.success) throw validationError(parsedKey.error, "entity key", ["key"]);
-    const shardId = shardOf(key, entity.shards, this.registry.seed) as ShardId;
-    const objectName = `${entity.type}/${shardId}`;
+    const objectName = this.#objectNameOf(entity, key);
+    const shardId = Number(objectName.slice(entity.type.length + 1)) as ShardId;
     const target: ShardTarget = { entityType: entity.type, shardId, numShards: entity.shards, seed: this.registry.seed };
     return { entity, key: parsedKey.data, target, objectName, objectId: this.#id(objectName).toString() };
   }
@@ -126,6 +130,18 @@ export class Router {
       request: async (key, message, input, options) => (await this.request(entity.type, key, String(message), input, options)).reply as never,
       notify: (key, message, input, options) => this.notify(entity.type, key, String(message), input, options),
     };
+  }
+
+  /** `<type>/<shard>` of a key, remembered: hashing a key is a measurable part of a delivery, and hot keys repeat. */
+  #objectNameOf(entity: AnyEntity, key: string): string {
+    const memo = `${entity.type}\u0000${key}`;
+    let name = this.names.get(memo);
+    if (name === undefined) {
+      if (this.names.size >= NAME_MEMO_SIZE) this.names.clear();
+      name = `${entity.type}/${shardOf(key, entity.shards, this.registry.seed)}`;
+      this.names.set(memo, name);
+    }
+    return name;
   }
 
   #stub(objectName: string) {
