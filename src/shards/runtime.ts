@@ -30,15 +30,20 @@ export const CONTEXT_HEADERS = { requestId: "x-cluster-request-id", traceparent:
 /** Runs `work` with a deadline; past it the signal aborts and the caller gets 504 `timeout`. */
 export async function withDeadline<T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  return raceDeadline(deadlineMs, work(controller.signal), () => controller.abort());
+}
+
+/** Waits for `work` at most `deadlineMs`; past it calls `expire` and rejects with 504 `timeout`. */
+async function raceDeadline<T>(deadlineMs: number, work: Promise<T>, expire: () => void): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      expire();
       reject(new AppError("timeout", `the handler exceeded its deadline of ${deadlineMs} ms; nothing was written`));
     }, deadlineMs);
   });
   try {
-    return await Promise.race([work(controller.signal), expired]);
+    return await Promise.race([work, expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -95,26 +100,29 @@ export class EntityRuntime {
     const events: PendingEvent[] = [];
     const effects: (() => unknown)[] = [];
     const deadline = Math.min(this.entity.timeoutMs, remainingTtl(envelope, Date.now()));
-    const output = await withDeadline(deadline, async (signal) => {
-      const ctx: HandlerContext<unknown> = {
-        get state() {
-          return state;
-        },
-        set state(next: unknown) {
-          state = next;
-        },
-        setState: (next) => void (state = next),
-        emit: (type, payload, options) => void events.push(pendingEvent(type, payload, options, this.hooks.validateEvent)),
-        cluster: this.context(key, envelope),
-        envelope,
-        signal,
-        env: this.env,
-        afterCommit: (effect) => void effects.push(effect),
-      };
-      const handler = this.entity.handlers[envelope.type];
-      if (!handler) throw new AppError("not_found", `no handler for '${envelope.type}'`);
-      return (await handler(ctx, input.data));
-    });
+    const handler = this.entity.handlers[envelope.type];
+    if (!handler) throw new AppError("not_found", `no handler for '${envelope.type}'`);
+    // The signal (and its deadline timer) costs something only for a handler that awaits.
+    let controller: AbortController | undefined;
+    const ctx: HandlerContext<unknown> = {
+      get state() {
+        return state;
+      },
+      set state(next: unknown) {
+        state = next;
+      },
+      setState: (next) => void (state = next),
+      emit: (type, payload, options) => void events.push(pendingEvent(type, payload, options, this.hooks.validateEvent)),
+      cluster: this.context(key, envelope),
+      envelope,
+      get signal() {
+        return (controller ??= new AbortController()).signal;
+      },
+      env: this.env,
+      afterCommit: (effect) => void effects.push(effect),
+    };
+    const result = handler(ctx, input.data);
+    const output = isThenable(result) ? await raceDeadline(deadline, Promise.resolve(result), () => (controller ??= new AbortController()).abort()) : result;
     const reply = parseOwn(spec.output, output, `reply of ${this.entity.type}.${envelope.type}`);
     const next = parseOwn(this.entity.state, state, `state of ${this.entity.type}`);
     const now = Date.now();
@@ -129,6 +137,10 @@ export class EntityRuntime {
     for (const effect of effects) this.hooks.waitUntil(Promise.resolve().then(effect).catch((err: unknown) => console.error("afterCommit effect failed", err)));
     return { reply, duplicate: false };
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** How long the dedup record of this envelope is kept: 24 h, or what the cluster set (event deliveries: 7 days). */
