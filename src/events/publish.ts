@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards/index.ts";
-import { AppError, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec/index.ts";
+import { AppError, assertDepth, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
 import { assertEmitFits } from "../storage/event-size.ts";
 import type { EventRegistry } from "./define.ts";
@@ -26,6 +26,7 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
   const parsedId = EventIdSchema.safeParse(id);
   if (!parsedId.success) throw new AppError("validation_failed", "the event id (Idempotency-Key) must be 1–128 of [A-Za-z0-9._:-]", { extra: { errors: [{ path: "headers.idempotency-key", message: "invalid event id" }] } });
   if (event.scope === "tenant" && !event.tenantId) throw new AppError("validation_failed", "a tenant-scoped event needs tenantId", { extra: { errors: [{ path: "tenantId", message: "required with scope tenant" }] } });
+  assertDepth(event.payload, `the payload of ${event.type}`);
   const { payload } = registry.validate(event.type, event.payload, {});
   const input = { eventId: parsedId.data, type: event.type, payload, scope: event.scope, ...(event.partitionKey ? { partitionKey: event.partitionKey } : {}), ...(event.tenantId ? { tenantId: event.tenantId } : {}) };
   assertEmitFits(input);

@@ -10,6 +10,7 @@ import type { AppEnv } from "./env.ts";
 import { AppError, problemResponse, validationError } from "./errors.ts";
 import { adminAuth, PUBLIC_PATHS } from "./middleware/auth.ts";
 import { clusterContext } from "./middleware/cluster-context.ts";
+import { jsonDepthGuard } from "./middleware/json-depth.ts";
 import { registerClusterRoutes } from "./routes/cluster.ts";
 import { registerEntityRoutes } from "./routes/entities.ts";
 import { registerSingletonRoutes } from "./routes/singletons.ts";
@@ -46,7 +47,7 @@ export function routeMatcher(app: OpenAPIHono<AppEnv>): (method: string, path: s
 
 /**
  * Builds the HTTP application of a cluster: request id → cluster context → bindings check →
- * authentication → body limit → routes, with one `onError` that answers RFC 9457 problem+json for every failure.
+ * authentication → body limit → JSON depth → routes, with one `onError` that answers RFC 9457 problem+json for every failure.
  */
 export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -72,6 +73,8 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
       },
     })(c, next);
   });
+
+  app.use(jsonDepthGuard());
 
   registerHealthRoutes(app);
   registerClusterRoutes(app, cluster);

@@ -1,4 +1,4 @@
-import { AppError, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
+import { AppError, assertDepth, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
 import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
 import type { JobRegistry } from "./define.ts";
 import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
@@ -55,6 +55,7 @@ export class JobClient {
   /** Validates a submit without storing it (task actions check at PUT time). */
   prepare(request: SubmitJob, idempotencyKey?: string, now = Date.now()): { shard: number; job: NewJob } {
     const definition = this.registry.require(request.type);
+    assertDepth(request.input, `the input of job ${request.type}`);
     const input = this.registry.parseInput(request.type, request.input);
     const idem = idempotencyKey === undefined ? undefined : MessageIdSchema.safeParse(idempotencyKey);
     if (idem && !idem.success) throw validationError(idem.error, "Idempotency-Key", ["headers", "idempotency-key"]);

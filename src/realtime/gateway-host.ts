@@ -1,5 +1,5 @@
 import type { Router } from "../shards/index.ts";
-import { CLOSE_CODES, HEARTBEAT, REALTIME_LIMITS, rpcError, TopicSchema, type Delivered, type RpcRequest, type RpcResponse, type TenantId, type UserId } from "../spec/index.ts";
+import { CLOSE_CODES, depthOf, HEARTBEAT, MAX_JSON_DEPTH, REALTIME_LIMITS, rpcError, TopicSchema, type Delivered, type RpcRequest, type RpcResponse, type TenantId, type UserId } from "../spec/index.ts";
 import { CallMemory } from "./call-memory.ts";
 import { decodeFrame, encodeFrame, type FrameProtocol } from "./codec.ts";
 import type { RpcContext, RpcRegistry } from "./define-rpc.ts";
@@ -79,6 +79,7 @@ export class GatewayHost {
     if (verdict.action === "reject") return this.#send(ws, who.protocol, rpcError(null, verdict.error, verdict.message, verdict.data));
     const decoded = decodeFrame(frame, who.protocol);
     if (!decoded.ok) return this.#send(ws, who.protocol, rpcError(null, "parse_error", "Parse error", { reason: decoded.reason }));
+    if (depthOf(decoded.value) > MAX_JSON_DEPTH) return this.#send(ws, who.protocol, rpcError(null, "invalid_request", "Invalid Request", { reason: `the frame nests arrays and objects more than ${MAX_JSON_DEPTH} deep` }));
     const response = await processPayload(decoded.value, (req) => this.#invoke(ws, who, req));
     if (response !== null) this.#send(ws, who.protocol, response);
   }

@@ -1,5 +1,5 @@
 import { shardOf } from "../shards/shard-hash.ts";
-import { runtimeConfig, type Delivered, type TenantId } from "../spec/index.ts";
+import { assertDepth, runtimeConfig, type Delivered, type TenantId } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 
 /** A message as the gateway pushes it (before its `seq`). */
@@ -63,12 +63,14 @@ export class Realtime {
   }
 
   /** Every socket and SSE stream of `user`, wherever it connected: `{ delivered, seq }` (logged for resume even when offline). */
-  sendToUser(user: string, data: unknown, from?: string, extra?: OutgoingExtras): Promise<Delivered> {
+  async sendToUser(user: string, data: unknown, from?: string, extra?: OutgoingExtras): Promise<Delivered> {
+    assertDepth(data, "the message");
     return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, { data, ...(from === undefined ? {} : { from }), ...extras(extra) });
   }
 
   /** Every socket and SSE stream following `topic` (of `tenant`, when given): `{ delivered, gateways, failedGateways? }`. */
   async publish(topic: string, data: unknown, options: { tenant?: TenantId | undefined; from?: string } & OutgoingExtras = {}): Promise<Delivered> {
+    assertDepth(data, "the message"); // refused whole, before any gateway has it
     const key = topicKey(topic, options.tenant);
     const message = { data, ...(options.from === undefined ? {} : { from: options.from }), ...extras(options) };
     const results = await Promise.allSettled(Array.from({ length: this.shards }, (_, n) => this.gateway(n).deliverToTopic(key, message)));

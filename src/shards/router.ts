@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
+import { AppError, assertDepth, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
 import { DeliveryBatch } from "./delivery-batch.ts";
 import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery.ts";
 import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity.ts";
@@ -151,6 +151,7 @@ export class Router {
   #envelope(entity: AnyEntity, message: string, input: unknown, options: SendOptions, specs: MessageSpecs = entity.messages): Envelope {
     const spec = Object.hasOwn(specs, message) ? specs[message] : undefined;
     if (!spec) throw new AppError("not_found", `entity type '${entity.type}' has no message '${message}'`);
+    assertDepth(input, `the input of ${entity.type}.${message}`);
     const json = JSON.stringify(input ?? null);
     // At most 3 UTF-8 bytes per UTF-16 unit: only a long payload needs its bytes counted.
     const size = json.length * 3 <= MAX_PAYLOAD_BYTES ? json.length : new TextEncoder().encode(json).byteLength;

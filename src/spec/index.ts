@@ -6,6 +6,7 @@ export * from "./health.ts";
 export * from "./context.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
+export * from "./depth.ts";
 export * from "./app-errors.ts";
 export * from "./singleton.ts";
 export * from "./events.ts";

@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   bad_request: { status: 400, title: "Bad request" },
   validation_failed: { status: 400, title: "Validation failed" },
   malformed_json: { status: 400, title: "Malformed JSON body" },
+  payload_too_deep: { status: 400, title: "Payload nested too deeply" },
   reserved_header: { status: 400, title: "Reserved header" },
   unauthorized: { status: 401, title: "Unauthorized" },
   forbidden: { status: 403, title: "Forbidden" },

@@ -1,5 +1,5 @@
 import type { Router } from "../shards/index.ts";
-import { AppError, SagaInstanceIdSchema, validationError, type SagaRecord, type SagaStarted } from "../spec/index.ts";
+import { AppError, assertDepth, SagaInstanceIdSchema, validationError, type SagaRecord, type SagaStarted } from "../spec/index.ts";
 import type { SagaRegistry } from "./define-saga.ts";
 import { SagaLog } from "./saga-log.ts";
 
@@ -21,6 +21,7 @@ export class SagaClient {
    */
   async start(name: string, input: unknown, instanceId?: string): Promise<SagaStarted> {
     const saga = this.sagas.require(name);
+    assertDepth(input, `the input of saga ${name}`);
     const parsed = saga.input.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error, `input of saga ${name}`, ["input"]);
     const id = SagaInstanceIdSchema.safeParse(instanceId ?? `s${crypto.randomUUID().replaceAll("-", "")}`);

@@ -2,19 +2,21 @@ import type { Context } from "hono";
 import { AppError, isReservedHeader, MessageIdSchema, validationError } from "../../spec/index.ts";
 import type { SendOptions } from "../../shards/index.ts";
 import type { AppEnv } from "../env.ts";
+import { JSON_CONTENT_TYPE } from "../middleware/json-depth.ts";
 
 const HEADER_PREFIX = "x-envelope-header-";
 const DIGITS = /^\d{1,15}$/;
 
 /**
  * Reads a message's input from the request body: JSON, or `{}` when the body is empty (messages
- * without input). A non-JSON content type is 415, malformed JSON 400 `malformed_json`.
+ * without input). A non-JSON content type is 415, malformed JSON 400 `malformed_json` (JSON nested
+ * too deep was refused before, by `jsonDepthGuard`).
  */
 export async function readInput(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
   const type = c.req.header("content-type") ?? "";
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) throw new AppError("unsupported_media_type", "send the message input as application/json");
+  if (!JSON_CONTENT_TYPE.test(type)) throw new AppError("unsupported_media_type", "send the message input as application/json");
   try {
     return JSON.parse(text) as unknown;
   } catch {
