@@ -9,6 +9,13 @@ export interface SqlQuery {
   readonly params: SqlStorageValue[];
 }
 
+/** Values one `in` filter may list. */
+export const MAX_IN_VALUES = 100;
+/** Filters one listing may combine. */
+export const MAX_FILTERS = 20;
+const INTEGER = /^-?\d{1,16}$/;
+/** A number as JSON writes it: no blanks, hex, `Infinity` or empty string. */
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const FILTER_KEY = /^([a-z][a-z0-9_]{0,62})\[([a-z]+)\]$/;
 const SYSTEM: Record<string, FieldMetadata> = {
   id: { name: "id", type: "text", required: true, unique: true, indexed: false },
@@ -34,7 +41,7 @@ export function parseRecordQuery(params: URLSearchParams): RecordQuery {
     if (!m || !op.success) throw bad(`query.${key}`, "filters are <field>[eq|ne|lt|gt|in|contains]=<value>");
     filters.push({ field: m[1] ?? "", op: op.data, value });
   }
-  if (filters.length > 20) throw bad("query", "at most 20 filters");
+  if (filters.length > MAX_FILTERS) throw bad("query", `at most ${MAX_FILTERS} filters`);
   const sort = params.get("sort") ?? undefined;
   const cursor = params.get("cursor") ?? undefined;
   return { filters, limit, ...(sort ? { sort } : {}), ...(cursor ? { cursor } : {}) };
@@ -48,8 +55,12 @@ function fieldOf(object: ObjectMetadata, name: string, path: string): FieldMetad
 
 /** A raw query value coerced to the field type, then validated as the field's values are. */
 export function coerce(field: FieldMetadata, raw: string, path: string): SqlStorageValue {
-  if (SYSTEM[field.name] && field.type === "integer") return Number(raw);
-  const value: unknown = field.type === "integer" || field.type === "number" ? Number(raw) : field.type === "boolean" ? (raw === "true" ? true : raw === "false" ? false : raw)  : raw;
+  if (SYSTEM[field.name] && field.type === "integer") {
+    const ms = INTEGER.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(ms)) throw bad(path, "not an integer (ms since the epoch)");
+    return ms;
+  }
+  const value: unknown = field.type === "integer" || field.type === "number" ? (NUMBER.test(raw) ? Number(raw) : Number.NaN) : field.type === "boolean" ? (raw === "true" ? true : raw === "false" ? false : raw)  : raw;
   if (field.type !== "json" && !fieldValueSchema(field).safeParse(value).success) throw bad(path, `not a valid ${field.type}`);
   return field.type === "json" ? raw : storageValue(field, value);
 }
@@ -78,7 +89,11 @@ export function buildListQuery(object: ObjectMetadata, query: RecordQuery): SqlQ
     const field = fieldOf(object, f.field, `query.${f.field}[${f.op}]`);
     const col = quoteId(field.name);
     const path = `query.${f.field}[${f.op}]`;
-    if (f.op === "in") where.push(`${col} IN ${values.list(f.value.split(",").slice(0, 100).map((v) => coerce(field, v, path)))}`);
+    if (f.op === "in") {
+      const listed = f.value.split(",");
+      if (listed.length > MAX_IN_VALUES) throw bad(path, `at most ${MAX_IN_VALUES} values (${listed.length} given)`);
+      where.push(`${col} IN ${values.list(listed.map((v) => coerce(field, v, path)))}`);
+    }
     else if (f.op === "contains") where.push(`instr(${col}, ${values.value(f.value)}) > 0`);
     else where.push(`${col} ${{ eq: "=", ne: "!=", lt: "<", gt: ">" }[f.op]} ${values.value(coerce(field, f.value, path))}`);
   }

@@ -6,12 +6,15 @@ import { BASE } from "./helpers.ts";
 import { openStream, until, type TestStream } from "./sse-helpers.ts";
 import { exports } from "cloudflare:workers";
 import type { EventMessage } from "../../src/spec/index.ts";
+import { userStream } from "../../src/realtime/message-log.ts";
 
 const fresh = (p = "sse") => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 const toUser = async (user: string, data: unknown) => (await api(`/v1/users/${user}/messages`, { method: "POST", body: { data } })).json<{ delivered: number; seq?: number }>();
 const toTopic = async (topic: string, data: unknown) => (await api(`/v1/topics/${topic}/messages`, { method: "POST", body: { data } })).json<{ delivered: number; gateways: number }>();
 const stats = (user: string) => (gatewayStub(user)).stats();
 const rows = (user: string, table: string) => runInDurableObject(gatewayStub(user), (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n);
+/** Rows of the user's own stream in its gateway's log (other tests' users and topics share the gateway). */
+const logRows = (user: string) => runInDurableObject(gatewayStub(user), (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM message_log WHERE stream = ?", userStream(user)).one().n);
 
 describe("SSE streams inside workerd", () => {
   it("answers with the SSE headers, a retry hint, and each message with id = the gateway seq and an event name", async () => {
@@ -46,6 +49,13 @@ describe("SSE streams inside workerd", () => {
     await stream.cancel();
   });
 
+  it("refuses a stream that follows 101 topics with 400", async () => {
+    const user = fresh();
+    const res = await exports.default.fetch(`${BASE}/v1/sse/users/${user}?topics=${Array.from({ length: 101 }, (_, i) => `${user}.t${i}`).join(",")}`, { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "validation_failed", errors: [{ path: "topics" }] });
+  });
+
   it("resumes a stream that follows 100 topics (the maximum) and its user after Last-Event-ID", async () => {
     const user = fresh();
     const path = `/v1/sse/users/${user}?topics=${Array.from({ length: 100 }, (_, i) => `${user}.t${i}`).join(",")}`;
@@ -67,7 +77,7 @@ describe("SSE streams inside workerd", () => {
     const stub = gatewayStub(user);
     const first = await stub.deliverToUser(user, { data: 0 });
     for (let n = 1; n <= 1000; n++) await stub.deliverToUser(user, { data: n });
-    expect(await rows(user, "message_log")).toBe(1000);
+    expect(await logRows(user)).toBe(1000);
     const stream = await openStream(user, `/v1/sse/users/${user}?lastEventId=${(first.seq ?? 0) - 1}`);
     const [reset] = await stream.waitFor(1);
     expect(reset?.event).toBe("reset");
@@ -149,5 +159,25 @@ describe("WebSocket resume inside workerd", () => {
     expect(frames.slice(0, 3).map((f) => (f as { params: { data: number } }).params.data)).toEqual([1, 2, 3]);
     expect(frames[3]).toMatchObject({ params: { replayed: 3, seq: baseline + 3 } });
     again.ws.close(1000);
+  });
+
+  it("resumes a socket that follows 100 topics (the maximum) and refuses 101 with 400 before the upgrade", async () => {
+    const user = fresh("wsr");
+    const token = await tokenFor(user);
+    const topics = (n: number) => Array.from({ length: n }, (_, i) => `${user}.t${i}`).join(",");
+    const open = (query: string) => exports.default.fetch(`${BASE}/ws/${user}?token=${token}&${query}`, { headers: { Upgrade: "websocket" } });
+    const first = await open(`lastSeq=latest&topics=${topics(100)}`);
+    first.webSocket?.accept();
+    const [resumed] = await wrap(first.webSocket!).waitFor(1);
+    first.webSocket?.close(1000);
+    await toTopic(`${user}.t99`, "missed-topic");
+    const again = await open(`lastSeq=${(resumed as { params: { seq: number } }).params.seq}&topics=${topics(100)}`);
+    again.webSocket?.accept();
+    const frames = await wrap(again.webSocket!).waitFor(2);
+    expect(frames[0]).toMatchObject({ method: "message", params: { data: "missed-topic", topic: `${user}.t99` } });
+    again.webSocket?.close(1000);
+    const past = await open(`lastSeq=latest&topics=${topics(101)}`);
+    expect(past.status).toBe(400);
+    expect(await past.json()).toMatchObject({ code: "validation_failed", errors: [{ path: "topics" }] });
   });
 });

@@ -42,3 +42,47 @@ describe("statements whose values grow with the input", () => {
     expect(next.items.map((r) => r.f0)).toEqual([2, 3]);
   });
 });
+
+describe("listing filters, each at its limit and one past it", () => {
+  const setup = async () => {
+    const { tenant, apiKey } = await register();
+    await deploy(tenant.id, bundle([{ name: "wide", label: "Wide", fields: [...fields.slice(0, 20), { name: "note", type: "text" }] }]));
+    for (let i = 0; i < 3; i++) await call("POST", rec(tenant.id), Object.fromEntries(fields.slice(0, 20).map((f) => [f.name, i])), apiKey);
+    const list = async (query: string) => {
+      const res = await call("GET", `${rec(tenant.id)}?${query}`, undefined, apiKey);
+      return { status: res.status, body: await jsonOf<{ items?: { f0: number }[]; code?: string; errors?: { path: string; message: string }[] }>(res) };
+    };
+    return { list };
+  };
+  const values = (n: number) => Array.from({ length: n }, (_, i) => i).join(",");
+
+  it("takes 100 values in one in filter and refuses 101 with 400 naming the limit", async () => {
+    const { list } = await setup();
+    expect((await list(`f0[in]=${values(100)}&sort=f0`)).body.items?.map((r) => r.f0)).toEqual([0, 1, 2]);
+    const past = await list(`f0[in]=${values(101)}`);
+    expect(past).toMatchObject({ status: 400, body: { code: "validation_failed", errors: [{ path: "query.f0[in]", message: "at most 100 values (101 given)" }] } });
+  });
+
+  it("takes 20 filters and refuses 21", async () => {
+    const { list } = await setup();
+    const filters = (n: number) => Array.from({ length: n }, (_, i) => `f${i}[lt]=1000`).join("&");
+    expect((await list(filters(20))).body, "20 filters").toMatchObject({ items: [{}, {}, {}] });
+    expect(await list(`${filters(20)}&note[contains]=x`)).toMatchObject({ status: 400, body: { errors: [{ path: "query", message: "at most 20 filters" }] } });
+  });
+
+  it("refuses a value that does not parse for its field's type, with the path", async () => {
+    const { list } = await setup();
+    for (const [query, path] of [
+      ["created_at[gt]=abc", "query.created_at[gt]"],
+      ["updated_at[lt]=1e3", "query.updated_at[lt]"],
+      ["f0[eq]=", "query.f0[eq]"],
+      ["f0[eq]=0x10", "query.f0[eq]"],
+      ["f0[gt]=%201", "query.f0[gt]"],
+      ["f0[in]=1,,2", "query.f0[in]"],
+      ["f0[eq]=1.5", "query.f0[eq]"],
+    ] as const) {
+      expect(await list(query), query).toMatchObject({ status: 400, body: { code: "validation_failed", errors: [{ path }] } });
+    }
+    expect((await list(`created_at[gt]=${Date.now() - 3_600_000}`)).body.items).toHaveLength(3);
+  });
+});

@@ -24,7 +24,7 @@ const responses = {
 };
 
 /** The topics of `?topics=a,b` (at most 100, each checked), or 400 with the failing index. */
-function topicList(raw: string | undefined): string[] {
+export function topicList(raw: string | undefined): string[] {
   const topics = raw === undefined || raw === "" ? [] : [...new Set(raw.split(","))];
   if (topics.length > REALTIME_LIMITS.topicsPerSocket) throw new AppError("validation_failed", `at most ${REALTIME_LIMITS.topicsPerSocket} topics`, { extra: { errors: [{ path: "topics", message: "too many" }] } });
   topics.forEach((t, i) => {
