@@ -16,7 +16,7 @@ const nest = (n: number, inner: unknown = 1): unknown => {
   return value;
 };
 const post = (path: string, body: unknown) => exports.default.fetch(`${BASE}${path}`, { method: "POST", headers: admin({ "content-type": "application/json" }), body: typeof body === "string" ? body : JSON.stringify(body) });
-const codeOf = async (res: Response) => ((await res.json()) as { code?: string }).code;
+const codeOf = async (res: Response) => (await res.json<{ code?: string }>()).code;
 
 describe(`client JSON nests at most ${MAX_JSON_DEPTH} deep`, () => {
   it("measures depth without recursion, and stops once past the limit", () => {
@@ -72,7 +72,7 @@ describe("the helpers of createCluster refuse a value nested too deep before any
     const deep = nest(MAX_JSON_DEPTH + 1);
     const refusals = [
       cluster.router(env).to(Account).request(freshKey("deep"), "deposit", { amount: deep as never }),
-      cluster.events(env).publish("counter.incremented", deep as never),
+      cluster.events(env).publish("counter.incremented", deep),
       cluster.jobs(env).submit(EchoJob, { message: deep as never }),
       cluster.sagas(env).start("transfer", deep),
       cluster.realtime(env).publish("deep.helpers", deep),
