@@ -1,13 +1,17 @@
 /**
- * The outbound URL guard (SSRF). A URL is allowed only when it is `https` and its host is neither
- * an IP literal nor a name in loopback, private, link-local, CGNAT, multicast, reserved or cloud
- * metadata ranges. With `allowPrivate` (a development flag) `http` and private hosts pass.
+ * The outbound URL guard (SSRF). A URL is allowed only when it is `https` and its host, normalised
+ * (`normalizeHost`), is neither an IP literal, nor a single label, nor an internal name
+ * (`INTERNAL_NAME_SUFFIXES`). With `allowPrivate` (a development flag) `http` and private hosts pass.
  * Workers cannot resolve DNS before connecting, so a public name that resolves to a private
  * address is not caught here; Cloudflare's egress does not reach private networks.
  */
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
-const BLOCKED_NAMES = [/^localhost$/, /\.localhost$/, /\.local$/, /\.internal$/, /^metadata$/, /^instance-data$/, /\.home\.arpa$/];
+/**
+ * Names that only mean something inside a network: a host that is one of these or ends with `.`
+ * and one of these is refused (single-label hosts such as `metadata` are refused as such).
+ */
+export const INTERNAL_NAME_SUFFIXES = ["localhost", "local", "localdomain", "internal", "lan", "home.arpa", "corp", "svc", "cluster.local"] as const;
 
 /** IPv4 ranges refused, as [first octets, prefix length]. */
 const BLOCKED_V4: readonly [number, number, number, number, number][] = [
@@ -40,12 +44,27 @@ function blockedV6(host: string): boolean {
   return h === "::" || h === "::1" || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || /^ff/.test(h) || h.startsWith("64:ff9b:") || h.startsWith("2001:db8:") || h.startsWith("::ffff:");
 }
 
-/** True when `host` (as the WHATWG URL parser normalised it) is private, local or reserved. */
+/**
+ * A host name as the guard compares it: what the WHATWG URL parser gives (lower case, IDN as
+ * punycode, IPv4 spellings such as `0x7f.1` as dotted decimal), without its trailing dots.
+ */
+export function normalizeHost(hostname: string): string {
+  let host = hostname;
+  try {
+    host = new URL(`https://${hostname}/`).hostname;
+  } catch {
+    // not a host the parser takes: compared as given, lower-cased
+  }
+  return host.toLowerCase().replace(/\.+$/, "");
+}
+
+/** True when `hostname` is private, local, internal or reserved (see `INTERNAL_NAME_SUFFIXES`). */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
+  const host = normalizeHost(hostname);
   if (host.startsWith("[") && host.endsWith("]")) return blockedV6(host.slice(1, -1));
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return blockedV4(host);
-  return BLOCKED_NAMES.some((re) => re.test(host)) || !host.includes(".");
+  if (!host.includes(".")) return true; // a single label resolves only on a local network
+  return INTERNAL_NAME_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
 }
 
 /** True when `hostname` is an IP literal (v4 or bracketed v6). */
@@ -63,7 +82,8 @@ export function checkOutboundUrl(raw: string, options: { allowPrivate: boolean }
   if (url.username || url.password) return { ok: false, reason: "credentials in the URL are not allowed" };
   if (options.allowPrivate) return url.protocol === "https:" || url.protocol === "http:" ? { ok: true, url } : { ok: false, reason: "only http(s) URLs are allowed" };
   if (url.protocol !== "https:") return { ok: false, reason: "only https URLs are allowed" };
-  if (isIpLiteral(url.hostname)) return { ok: false, reason: `IP literal hosts are not allowed (${url.hostname})` };
-  if (isPrivateHost(url.hostname)) return { ok: false, reason: `host '${url.hostname}' is private, local or reserved` };
+  const host = normalizeHost(url.hostname);
+  if (isIpLiteral(host)) return { ok: false, reason: `IP literal hosts are not allowed (${url.hostname})` };
+  if (isPrivateHost(host)) return { ok: false, reason: `host '${url.hostname}' is private, local, internal or reserved` };
   return { ok: true, url };
 }

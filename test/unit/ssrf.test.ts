@@ -13,6 +13,19 @@ describe("SSRF guard", () => {
     expect(refused(url)).toBe(true);
   });
 
+  it.each([
+    "https://localhost../", "https://localhost.../x", "https://LOCALHOST./", "https://localhost.localdomain/", "https://box.localdomain./",
+    "https://kubernetes.default.svc/", "https://api.default.svc.cluster.local/", "https://router.lan/", "https://wiki.corp/",
+    "https://nas.home.arpa/", "https://printer.local/", "https://db.internal/", "https://metadata/", "https://metadata./",
+    "https://ｌｏｃａｌｈｏｓｔ/", "https://ＷＩＫＩ.ＣＯＲＰ/", "https://xn--nxasmq6b.lan/", "https://0177.0.0.1/", "https://127.1/",
+  ])("refuses the internal name %s, after normalising it", (url) => {
+    expect(refused(url)).toBe(true);
+  });
+
+  it.each(["https://lan.example.com/", "https://corp.example/", "https://svc.example.com/", "https://localdomain.example.org/", "https://münchen.de/"])("allows the public name %s", (url) => {
+    expect(refused(url)).toBe(false);
+  });
+
   it.each(["https://example.com/hook", "https://hooks.example.co.uk:8443/a?b=c", "https://172.32.0.1.example.com/"])("allows %s", (url) => {
     expect(refused(url)).toBe(false);
   });
