@@ -78,6 +78,6 @@ async function deliverToRealtime(sub: SubscriptionDefinition, message: EventMess
     return "applied";
   }
   if (!("user" in sub.to)) throw new Error(`subscription ${sub.name} has no realtime target`);
-  const result = await rt.sendToUser(UserIdSchema.parse(sub.to.user(message.payload, message)), message.payload, undefined, extras);
+  const result = await rt.sendToUser(UserIdSchema.parse(sub.to.user(message.payload, message)), message.payload, undefined, { ...extras, tenant: message.scope === "tenant" ? message.tenantId : undefined });
   return result.duplicate ? "duplicate" : "applied";
 }

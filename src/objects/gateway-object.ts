@@ -58,8 +58,8 @@ export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayA
     this.#host.onClose(ws);
   }
 
-  deliverToUser(user: string, message: Outgoing): Promise<Delivered> {
-    return Promise.resolve(this.#host.deliverToUser(user, message));
+  deliverToUser(user: string, message: Outgoing, tenant?: string): Promise<Delivered> {
+    return Promise.resolve(this.#host.deliverToUser(user, message, tenant));
   }
 
   deliverToTopic(topicKey: string, message: Outgoing): Promise<Delivered> {

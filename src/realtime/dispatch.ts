@@ -62,10 +62,11 @@ async function builtin(method: BuiltinMethod, params: unknown, scope: CallScope)
     case "send": {
       const { to, data } = parse(BuiltinParams.send, params);
       if (!registry.policy.canSend(user, to, tenant)) throw new RpcFailure("forbidden", "Forbidden", { to });
-      return scope.realtime.sendToUser(to, data, user);
+      return scope.realtime.sendToUser(to, data, user, { tenant }); // a tenant's user reaches only that tenant's sessions
     }
     case "presence": {
       const { topic } = parse(BuiltinParams.presence, params);
+      if (!registry.policy.canSubscribe(user, topic, tenant)) throw new RpcFailure("forbidden", "Forbidden", { topic });
       return { topic, users: await scope.realtime.presence(topic, tenant) };
     }
     case "ping":

@@ -9,14 +9,16 @@ import { openSseStream } from "./gateway-sse.ts";
 import { IDENTITY_HEADERS } from "./identity-headers.ts";
 import { processPayload } from "./jsonrpc.ts";
 import { topicStream, userStream } from "./message-log.ts";
-import { realtime, topicKey, topicName, type Outgoing } from "./realtime.ts";
+import { realtime, topicKey, topicName, userKey, type Outgoing } from "./realtime.ts";
 import { parseLastSeq } from "./resume.ts";
 import { failureResponse } from "./rpc-failure.ts";
 import { SocketGuard } from "./socket-guard.ts";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index.ts";
 import type { ClusterEnv } from "../env.ts";
 
-const userTag = (user: string) => `u:${user}`;
+/** Tags of a socket: its delivery address (`userKey`), its user across tenants, its connection. */
+const userTag = (key: string) => `u:${key}`;
+const anyTenantTag = (user: string) => `a:${user}`;
 
 /** What the application gives its gateways: its methods and policy, its entities, its events. */
 export interface GatewaySurface {
@@ -60,9 +62,9 @@ export class GatewayHost {
     const tenant = request.headers.get(IDENTITY_HEADERS.tenant) ?? undefined;
     const { 0: client, 1: server } = new WebSocketPair();
     const who: SocketIdentity = { user, ...(tenant ? { tenant } : {}), connId: crypto.randomUUID(), protocol, connectedAt: Date.now() };
-    this.ctx.acceptWebSocket(server, [userTag(user), `c:${who.connId}`]);
+    this.ctx.acceptWebSocket(server, [userTag(userKey(user, tenant)), anyTenantTag(user), `c:${who.connId}`]);
     server.serializeAttachment(who);
-    const sockets = this.ctx.getWebSockets(userTag(user));
+    const sockets = this.ctx.getWebSockets(anyTenantTag(user));
     const excess = sockets.length - REALTIME_LIMITS.socketsPerUser;
     if (excess > 0) {
       const oldest = sockets.map((ws) => ({ ws, at: identityOf(ws).connectedAt })).sort((a, b) => a.at - b.at).slice(0, excess);
@@ -97,7 +99,7 @@ export class GatewayHost {
     const tenant = who.tenant as TenantId | undefined;
     const names = (query.get("topics") ?? "").split(",").filter((t) => TopicSchema.safeParse(t).success && this.surface.rpc.policy.canSubscribe(user, t, tenant));
     const keys = [...new Set(names.map((t) => topicKey(t, tenant)))].slice(0, REALTIME_LIMITS.topicsPerSocket);
-    const resumption = this.delivery.resume(last === "latest" ? undefined : parseLastSeq(last), [{ stream: userStream(who.user) }, ...keys.map((k) => GatewayDelivery.topicOf(k))]);
+    const resumption = this.delivery.resume(last === "latest" ? undefined : parseLastSeq(last), [{ stream: userStream(userKey(who.user, who.tenant)) }, ...keys.map((k) => GatewayDelivery.topicOf(k))]);
     this.#topics.add(ws, who, keys);
     this.delivery.replayTo(ws, resumption);
   }
@@ -127,9 +129,10 @@ export class GatewayHost {
     return { ws, who, topics: this.#topics, realtime: realtime(this.env), registry: rpc, env: this.env, router, emit };
   }
 
-  /** Every socket and SSE stream of a user on this gateway gets the message once; it is logged for resume. */
-  deliverToUser(user: string, message: Outgoing): Delivered {
-    return this.delivery.deliver(userStream(user), this.ctx.getWebSockets(userTag(user)), message);
+  /** Every socket and SSE stream of a user (of `tenant`, see `userKey`) on this gateway gets the message once; it is logged for resume. */
+  deliverToUser(user: string, message: Outgoing, tenant?: string): Delivered {
+    const key = userKey(user, tenant);
+    return this.delivery.deliver(userStream(key), this.ctx.getWebSockets(userTag(key)), message);
   }
 
   /** Every socket and SSE stream of this gateway following the topic key gets the message once. */
@@ -139,7 +142,7 @@ export class GatewayHost {
   }
 
   disconnectUser(user: string, code: number, reason: string): { closed: number } {
-    const sockets = this.ctx.getWebSockets(userTag(user));
+    const sockets = this.ctx.getWebSockets(anyTenantTag(user));
     for (const ws of sockets) this.#close(ws, code, reason);
     return { closed: sockets.length };
   }

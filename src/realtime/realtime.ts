@@ -18,11 +18,16 @@ export interface OutgoingExtras {
   readonly dedupId?: string | undefined;
 }
 
+/** Options of a message to a user: its extras, and the tenant whose user it is (its sockets only). */
+export interface UserMessageOptions extends OutgoingExtras {
+  readonly tenant?: TenantId | string | undefined;
+}
+
 const extras = (x: OutgoingExtras | undefined) => ({ ...(x?.event === undefined ? {} : { event: x.event }), ...(x?.dedupId === undefined ? {} : { dedupId: x.dedupId }) });
 
 /** What a gateway object answers to the realtime facade (its RPC surface). */
 export interface GatewayApi {
-  deliverToUser(user: string, message: Outgoing): Promise<Delivered>;
+  deliverToUser(user: string, message: Outgoing, tenant?: string): Promise<Delivered>;
   deliverToTopic(topicKey: string, message: Outgoing): Promise<Delivered>;
   presenceOf(topicKey: string): Promise<string[]>;
   disconnectUser(user: string, code: number, reason: string): Promise<{ closed: number }>;
@@ -39,6 +44,13 @@ export const gatewayOf = (user: string, shards: number): number => shardOf(user,
  * character, so no client can name another tenant's topic (channel-prefix isolation).
  */
 export const topicKey = (topic: string, tenant: TenantId | string | undefined): string => (tenant ? `t/${tenant}|${topic}` : topic);
+
+/**
+ * Who receives a message to a user: the user's sockets and streams connected with that tenant's
+ * token (`t/<tenant>|<user>`), or without a tenant (`<user>`). A user id names the same person in
+ * every tenant, but a tenant only ever reaches its own sessions of them.
+ */
+export const userKey = (user: string, tenant: TenantId | string | undefined): string => (tenant ? `t/${tenant}|${user}` : user);
 
 /** The topic as the client named it. */
 export const topicName = (key: string): string => key.slice(key.indexOf("|") + 1);
@@ -62,10 +74,15 @@ export class Realtime {
     return this.namespace.get(this.namespace.idFromName(gatewayName(shard))) as unknown as DurableObjectStub & GatewayApi;
   }
 
-  /** Every socket and SSE stream of `user`, wherever it connected: `{ delivered, seq }` (logged for resume even when offline). */
-  async sendToUser(user: string, data: unknown, from?: string, extra?: OutgoingExtras): Promise<Delivered> {
+  /**
+   * Every socket and SSE stream of `user` (of `options.tenant`: only those opened with that tenant's
+   * token; without: only those opened without a tenant), wherever it connected: `{ delivered, seq }`
+   * (logged for resume even when offline).
+   */
+  async sendToUser(user: string, data: unknown, from?: string, options?: UserMessageOptions): Promise<Delivered> {
     assertDepth(data, "the message");
-    return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, { data, ...(from === undefined ? {} : { from }), ...extras(extra) });
+    const message = { data, ...(from === undefined ? {} : { from }), ...extras(options) };
+    return this.gateway(gatewayOf(user, this.shards)).deliverToUser(user, message, options?.tenant || undefined);
   }
 
   /** Every socket and SSE stream following `topic` (of `tenant`, when given): `{ delivered, gateways, failedGateways? }`. */
@@ -79,7 +96,7 @@ export class Realtime {
     return failedGateways.length ? { delivered, gateways: this.shards, failedGateways } : { delivered, gateways: this.shards };
   }
 
-  /** Closes every socket of `user` with `code` (1012 asks clients to reconnect, 4000–4999 are the app's). */
+  /** Closes every socket of `user` (of every tenant) with `code` (1012 asks clients to reconnect, 4000–4999 are the app's). */
   disconnect(user: string, code: number, reason: string): Promise<{ closed: number }> {
     return this.gateway(gatewayOf(user, this.shards)).disconnectUser(user, code, reason);
   }

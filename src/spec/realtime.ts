@@ -64,7 +64,7 @@ export const MintedTokenSchema = z.object({ token: z.string().describe("The JWT"
 export const PushBodySchema = z
   .object({
     data: z.unknown().refine((v) => v !== undefined, "required").describe("The message (any JSON)"),
-    tenant: TenantIdSchema.optional().describe("Topics only: the tenant whose topic this is"),
+    tenant: TenantIdSchema.optional().describe("The tenant whose topic, or whose user's sessions, this is (default: the sessions opened without a tenant)"),
   })
   .strict()
   .describe("A message to push");

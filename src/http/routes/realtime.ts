@@ -30,8 +30,7 @@ export function registerRealtimeRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!user.success) throw validationError(user.error, "path", ["user"]);
     const body = PushBodySchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "body");
-    if (body.data.tenant) throw new AppError("validation_failed", "tenant applies to topics only", { extra: { errors: [{ path: "tenant", message: "not allowed here" }] } });
-    return c.json(await realtime(c.env).sendToUser(user.data, body.data.data), 200);
+    return c.json(await realtime(c.env).sendToUser(user.data, body.data.data, undefined, { tenant: body.data.tenant }), 200);
   });
   app.openapi(routes.disconnect, async (c) => {
     const user = UserIdSchema.safeParse(c.req.param("user"));

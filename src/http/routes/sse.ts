@@ -5,7 +5,7 @@ import type { ResolvedApp } from "../../cluster/app.ts";
 import type { RealtimePolicy } from "../../realtime/define-rpc.ts";
 import { IDENTITY_HEADERS } from "../../realtime/identity-headers.ts";
 import { SSE_HEADERS_IN, type SseFollow } from "../../realtime/gateway-sse.ts";
-import { gatewayName, gatewayOf, topicKey } from "../../realtime/realtime.ts";
+import { gatewayName, gatewayOf, topicKey, userKey } from "../../realtime/realtime.ts";
 import { parseLastSeq } from "../../realtime/resume.ts";
 import { AppError, ProblemSchema, REALTIME_LIMITS, runtimeConfig, TopicSchema, UserIdSchema, validationError, type UserClaims } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -68,7 +68,7 @@ export function registerSseRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp
     const claims = await userClaims(c);
     const user = UserIdSchema.safeParse(c.req.param("user"));
     if (!user.success || claims.sub !== user.data) throw new AppError("unauthorized", "the token is for another user");
-    return forward(c, claims, { user: claims.sub, topics: allowed(cluster.rpc.policy, claims, topicList(c.req.query("topics"))) });
+    return forward(c, claims, { user: userKey(claims.sub, claims.tenant), topics: allowed(cluster.rpc.policy, claims, topicList(c.req.query("topics"))) });
   });
   app.get("/v1/sse/topics/:topic", async (c) => {
     const claims = await userClaims(c);
