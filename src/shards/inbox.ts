@@ -40,6 +40,11 @@ export function waiting(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE status IN ('pending', 'running')").one().n;
 }
 
+/** Unfinished rows of one key (its share of the mailbox). */
+export function waitingFor(sql: SqlStorage, key: string): number {
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ? AND status IN ('pending', 'running')", key).one().n;
+}
+
 /**
  * The rows that may run now: for each key, only its oldest unfinished row (so a key's messages
  * run in the order they were accepted), when it is due or its lease has expired.

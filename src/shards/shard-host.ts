@@ -2,7 +2,8 @@ import { AppError, type EntityKey, type Envelope } from "../spec/index.ts";
 import { DEDUP_RETENTION_MS, findReply, pruneReplies, recordReply } from "./dedup.ts";
 import type { Accepted, Reply, ShardTarget } from "./delivery.ts";
 import type { AnyEntity, ShardContext } from "./entity.ts";
-import { claim, complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, runnable, waiting, type InboxRow } from "./inbox.ts";
+import { complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, waiting, waitingFor, type InboxRow } from "./inbox.ts";
+import { InboxDrain } from "./inbox-drain.ts";
 import { Mailbox } from "./mailbox.ts";
 import { AlarmClock } from "../storage/alarm-clock.ts";
 import type { EntityRegistry } from "./registry.ts";
@@ -23,8 +24,6 @@ export interface ShardHooks extends RelayHooks {
   nextDue?: () => number | null;
 }
 
-/** Extra lease time beyond a handler's timeout before a claimed notify is considered abandoned. */
-const LEASE_MARGIN_MS = 5_000;
 
 /**
  * Everything a shard object does, apart from the platform callbacks: binds the object to its
@@ -33,7 +32,7 @@ const LEASE_MARGIN_MS = 5_000;
  */
 export class ShardHost {
   #runtime: EntityRuntime | undefined;
-  #draining: Promise<void> | undefined;
+  readonly #drain: InboxDrain;
   readonly mailbox: Mailbox;
 
   readonly #outbox: RelayDriver;
@@ -50,6 +49,7 @@ export class ShardHost {
   ) {
     this.mailbox = new Mailbox(capacity);
     this.clock = new AlarmClock(ctx.storage);
+    this.#drain = new InboxDrain(ctx.storage, { open: () => this.reopen(), runRow: (runtime, row) => this.#runRow(runtime, row), drained: () => this.schedule() });
     this.#outbox = new RelayDriver(ctx.storage, this.clock, hooks, () => this.reopen()?.identity.objectName ?? null, (work) => ctx.waitUntil(work));
   }
 
@@ -93,7 +93,9 @@ export class ShardHost {
   async request(target: ShardTarget, key: EntityKey, envelope: Envelope): Promise<Reply> {
     const runtime = this.open(target);
     runtime.spec(envelope.type);
-    this.mailbox.admit(this.#unfinishedInbox());
+    const stored = this.#unfinishedInbox();
+    // The key's stored notifies count toward its share; a shard without any reads nothing.
+    this.mailbox.admit(stored, key, stored === 0 ? 0 : waitingFor(this.ctx.storage.sql, key));
     const reply = await this.mailbox.run(key, () => runtime.execute(key, envelope));
     // A new dedup record needs pruning in 24 h: make sure some alarm comes by then.
     if (!reply.duplicate && envelope.messageId) await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
@@ -105,11 +107,12 @@ export class ShardHost {
     runtime.spec(envelope.type);
     const messageId = envelope.messageId;
     if (!messageId) throw new AppError("bad_request", "a notify needs a message id");
-    this.mailbox.admit(this.#unfinishedInbox());
+    this.mailbox.admit(this.#unfinishedInbox(), key, waitingFor(this.ctx.storage.sql, key));
     const { duplicate } = this.ctx.storage.transactionSync(() => enqueue(this.ctx.storage.sql, key, messageId, envelope, Date.now()));
     this.#inboxRows = undefined;
     if (!duplicate) {
       await this.schedule();
+      this.#drain.wake();
       this.ctx.waitUntil(this.drain());
     }
     return { messageId, duplicate };
@@ -146,24 +149,9 @@ export class ShardHost {
     });
   }
 
-  /** Runs every runnable notify, oldest first per key, until none is left. One drain at a time. */
+  /** Runs every runnable notify, oldest first per key, until none is left (see `InboxDrain`). */
   drain(): Promise<void> {
-    this.#draining ??= this.#drainLoop().finally(() => (this.#draining = undefined));
-    return this.#draining;
-  }
-
-  async #drainLoop(): Promise<void> {
-    const runtime = this.reopen();
-    if (!runtime) return;
-    const leaseMs = runtime.entity.timeoutMs + LEASE_MARGIN_MS;
-    for (;;) {
-      const now = Date.now();
-      const sql = this.ctx.storage.sql;
-      const rows = runnable(sql, now, 64).filter((row) => claim(sql, row.seq, now, leaseMs));
-      if (rows.length === 0) break;
-      await Promise.all(rows.map((row) => this.#runRow(runtime, row)));
-    }
-    await this.schedule();
+    return this.#drain.drain();
   }
 
   #unfinishedInbox(): number {

@@ -87,24 +87,47 @@ describe("work claims (CLUS-02)", () => {
 });
 
 describe("mailbox capacity", () => {
-  it("answers 429 mailbox_full with Retry-After at 4,096 pending messages per shard", async () => {
-    const key = freshKey("full");
+  /** Keys of the same Counter shard as `key`. */
+  const neighbours = (key: string, n: number) => {
+    const found: string[] = [];
+    for (let i = 0; found.length < n; i++) if (shardOf(`${key}-n${i}`, 64) === shardOf(key, 64)) found.push(`${key}-n${i}`);
+    return found;
+  };
+  /** Stores `count` notifies for `key` behind a slow first one, so none of them finishes. */
+  const backlog = async (key: string, count: number) => {
     await send("Counter", key, "incrementSlowly", { by: 1, delayMs: 60_000 }, asyncHeaders);
     await until(async () => (await inbox(key))[0]?.status === "running");
-    for (let i = 1; i < 4096; i += 64) {
-      const batch = Array.from({ length: Math.min(64, 4096 - i) }, () => send("Counter", key, "increment", { by: 1 }, asyncHeaders));
-      expect((await Promise.all(batch)).every((r) => r.status === 202)).toBe(true);
+    for (let i = 1; i < count; i += 64) {
+      const batch = Array.from({ length: Math.min(64, count - i) }, () => send("Counter", key, "increment", { by: 1 }, asyncHeaders));
+      expect((await Promise.all(batch)).map((r) => r.status)).toEqual(batch.map(() => 202));
     }
-    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 4096 }]);
-    const full = await send("Counter", key, "increment", { by: 1 }, asyncHeaders);
-    expect(full.status).toBe(429);
-    expect(full.headers.get("retry-after")).toBe("1");
-    expect(ProblemSchema.parse(await full.json()).code).toBe("mailbox_full");
-    const request = await send("Counter", key, "get");
-    expect(request.status).toBe(429);
-    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 4096 }]);
+  };
+  const refusal = async (res: Response) => ({ status: res.status, retryAfter: res.headers.get("retry-after"), problem: ProblemSchema.parse(await res.json()) });
+
+  it("holds one key to a quarter of its shard (1,024 of 4,096): past it that key gets 429, its neighbours still get through", async () => {
+    const key = freshKey("flood");
+    await backlog(key, 1024);
+    expect(await refusal(await send("Counter", key, "increment", { by: 1 }, asyncHeaders))).toMatchObject({ status: 429, retryAfter: "1", problem: { code: "mailbox_full", limit: 1024 } });
+    expect((await send("Counter", key, "get")).status).toBe(429);
+    const [neighbour] = neighbours(key, 1);
+    expect((await send("Counter", neighbour ?? "", "increment", { by: 2 })).status).toBe(200);
+    expect((await send("Counter", neighbour ?? "", "increment", { by: 2 }, asyncHeaders)).status).toBe(202);
+    // The neighbour's stored message runs now, while the flood's first message still holds its own key.
+    await until(async () => (await value(neighbour ?? "")) === 4, 5_000);
+    expect((await inbox(key))[0]?.status).toBe("running");
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key)).toEqual([{ n: 1024 }]);
     await abortAllDurableObjects();
-  }, 120_000); // 4,096 real HTTP notifies: ~12 s alone, more on a loaded machine
+  }, 120_000);
+
+  it("answers 429 mailbox_full with Retry-After at 4,096 pending messages per shard", async () => {
+    const key = freshKey("full");
+    const [fifth, ...others] = neighbours(key, 4);
+    for (const k of [key, ...others]) await backlog(k, 1024);
+    const full = await refusal(await send("Counter", fifth ?? "", "increment", { by: 1 }, asyncHeaders));
+    expect(full).toMatchObject({ status: 429, retryAfter: "1", problem: { code: "mailbox_full", limit: 4096 } });
+    expect(await rows("Counter", key, "SELECT COUNT(*) AS n FROM inbox WHERE status IN ('pending', 'running')")).toEqual([{ n: 4096 }]);
+    await abortAllDurableObjects();
+  }, 240_000); // 4,096 real HTTP notifies: ~12 s alone, more on a loaded machine
 });
 
 describe("broadcast", () => {

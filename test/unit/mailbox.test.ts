@@ -19,6 +19,20 @@ describe("Mailbox", () => {
     expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
   });
 
+  it("holds one key to a quarter of the capacity, counting its stored messages too, and frees its share as messages finish", async () => {
+    const mailbox = new Mailbox(8); // a key may hold 2
+    let open = (): void => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    const held = [mailbox.run("hot", () => gate), mailbox.run("hot", () => gate)];
+    expect(() => mailbox.admit(0, "hot")).toThrow(AppError);
+    expect(() => mailbox.admit(0, "cold")).not.toThrow();
+    expect(() => mailbox.admit(0, "cold", 2)).toThrow(/its share of the shard's 8/);
+    open();
+    await Promise.all(held);
+    expect(() => mailbox.admit(0, "hot")).not.toThrow();
+    expect(new Mailbox(1).keyCapacity).toBe(1);
+  });
+
   it("runs different keys concurrently", async () => {
     const mailbox = new Mailbox(100);
     let running = 0;
