@@ -7,6 +7,7 @@ import { benchJobs } from "./jobs.ts";
 import { benchPackage } from "./package.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
+import { benchScheduleLoad } from "./schedule-load.ts";
 import { benchSse } from "./sse.ts";
 import { benchTenants } from "./tenants.ts";
 
@@ -22,6 +23,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   jobs: benchJobs,
   realtime: benchRealtime,
   sagas: benchSagas,
+  schedule: benchScheduleLoad,
   sse: benchSse,
   tenants: benchTenants,
 };

@@ -1,5 +1,6 @@
 import type { TaskId } from "../spec/index.ts";
 import type { ServiceDefinition, TaskContext, TaskDefinition } from "./define.ts";
+import { checkDeclaredBudget } from "./budget.ts";
 import type { TaskSpec } from "./task-store.ts";
 
 /** A task declared in code, as a singleton stores and runs it. */
@@ -35,6 +36,7 @@ export function createScheduleRegistry(tasks: readonly TaskDefinition[], service
     byName.set(s.name, s);
     add(s.annotations.clusterId ?? s.name, { id: `service:${s.name}` as TaskId, service: s, spec: { source: "code", schedule: s.schedule, catchUp: "skip", catchUpCap: 1, maxAttempts: s.maxAttempts, paused: false } });
   }
+  for (const [singleton, list] of bySingleton) checkDeclaredBudget(singleton, list.map((t) => t.spec.schedule));
   return {
     singletons: () => [...bySingleton.keys()],
     tasksFor: (singleton) => bySingleton.get(singleton) ?? [],

@@ -2,6 +2,7 @@ import type { Router } from "../shards/index.ts";
 import { AppError, type TaskId, type TaskPut, type TaskRun, type TaskView } from "../spec/index.ts";
 import { runAction, type ActionEvents, type ActionJobs } from "./actions.ts";
 import { DEFAULT_CATCH_UP_CAP } from "./catch-up.ts";
+import { assertScheduleBudget, ticksPerSecond } from "./budget.ts";
 import type { ScheduleRegistry } from "./registry.ts";
 import { listRuns } from "./runs.ts";
 import { Scheduler, type Tick } from "./scheduler.ts";
@@ -47,7 +48,7 @@ export class SingletonHost {
     const declared = this.deps.schedules.tasksFor(bound);
     const now = Date.now();
     this.storage.transactionSync(() => {
-      for (const task of declared) upsertTask(sql, task.id, task.spec, now);
+      for (const task of declared) upsertTask(sql, task.id, task.spec, now, ticksPerSecond(task.spec.schedule, now));
       retireCodeTasks(sql, new Set(declared.map((t) => t.id)));
     });
     await this.scheduler.arm();
@@ -62,7 +63,8 @@ export class SingletonHost {
     const existing = getTask(this.storage.sql, id);
     if (existing?.source === "code") throw new AppError("conflict", `task '${id}' is declared in code; change it in code`);
     const spec = { source: "http" as const, schedule: put.schedule, action: put.action, catchUp: put.catchUp, catchUpCap: DEFAULT_CATCH_UP_CAP, maxAttempts: put.maxAttempts, paused: put.paused };
-    const { created } = this.storage.transactionSync(() => upsertTask(this.storage.sql, id, spec, Date.now()));
+    const now = Date.now();
+    const { created } = this.storage.transactionSync(() => upsertTask(this.storage.sql, id, spec, now, assertScheduleBudget(this.storage.sql, id, put.schedule, now)));
     await this.scheduler.arm();
     return { created, task: this.view(id) };
   }

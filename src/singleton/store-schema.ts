@@ -46,4 +46,6 @@ export const SINGLETON_MIGRATIONS: readonly Migration[] = [
   // The events capability keeps its dead-letter list in the singleton `events-dlq`.
   { version: 2, name: "event dead letters", sql: DEAD_LETTER_SQL },
   { version: 3, name: "gap dead letters and stuck streams", sql: `${DEAD_LETTER_GAPS_SQL} ${STUCK_STREAMS_SQL}` },
+  // Each task's fastest pace in ticks per second (the schedule budget); NULL until computed.
+  { version: 4, name: "task rates", sql: "ALTER TABLE tasks ADD COLUMN rate REAL;" },
 ];

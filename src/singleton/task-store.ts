@@ -45,15 +45,15 @@ export function listTasks(sql: SqlStorage): TaskRow[] {
  * Idempotent upsert. A new task starts at its first tick after now; the same spec again changes
  * nothing; a changed schedule restarts the task from now; other changes keep its place.
  */
-export function upsertTask(sql: SqlStorage, id: TaskId, spec: TaskSpec, now: number): { created: boolean; changed: boolean } {
+export function upsertTask(sql: SqlStorage, id: TaskId, spec: TaskSpec, now: number, rate: number | null = null): { created: boolean; changed: boolean } {
   const existing = getTask(sql, id);
   const scheduleJson = JSON.stringify(spec.schedule);
   const actionJson = spec.action === undefined ? null : JSON.stringify(spec.action);
   const specJson = JSON.stringify([spec.source, scheduleJson, actionJson, spec.catchUp, spec.catchUpCap, spec.maxAttempts, spec.paused]);
   if (!existing) {
     sql.exec(
-      "INSERT INTO tasks (task_id, source, spec, schedule, action, catch_up, catch_up_cap, max_attempts, paused, anchor, next_run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      id, spec.source, specJson, scheduleJson, actionJson, spec.catchUp, spec.catchUpCap, spec.maxAttempts, spec.paused ? 1 : 0, now, firstTick(spec.schedule, now), now, now,
+      "INSERT INTO tasks (task_id, source, spec, schedule, action, catch_up, catch_up_cap, max_attempts, paused, anchor, next_run_at, created_at, updated_at, rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      id, spec.source, specJson, scheduleJson, actionJson, spec.catchUp, spec.catchUpCap, spec.maxAttempts, spec.paused ? 1 : 0, now, firstTick(spec.schedule, now), now, now, rate,
     );
     return { created: true, changed: true };
   }
@@ -61,9 +61,9 @@ export function upsertTask(sql: SqlStorage, id: TaskId, spec: TaskSpec, now: num
   if (current === specJson) return { created: false, changed: false };
   const restart = JSON.stringify(existing.schedule) !== scheduleJson;
   sql.exec(
-    `UPDATE tasks SET source = ?, spec = ?, schedule = ?, action = ?, catch_up = ?, catch_up_cap = ?, max_attempts = ?, paused = ?, updated_at = ?,
+    `UPDATE tasks SET source = ?, spec = ?, schedule = ?, action = ?, catch_up = ?, catch_up_cap = ?, max_attempts = ?, paused = ?, updated_at = ?, rate = ?,
        anchor = CASE WHEN ? THEN ? ELSE anchor END, next_run_at = CASE WHEN ? THEN ? ELSE next_run_at END WHERE task_id = ?`,
-    spec.source, specJson, scheduleJson, actionJson, spec.catchUp, spec.catchUpCap, spec.maxAttempts, spec.paused ? 1 : 0, now,
+    spec.source, specJson, scheduleJson, actionJson, spec.catchUp, spec.catchUpCap, spec.maxAttempts, spec.paused ? 1 : 0, now, rate,
     restart ? 1 : 0, now, restart ? 1 : 0, restart ? firstTick(spec.schedule, now) : null, id,
   );
   return { created: false, changed: true };

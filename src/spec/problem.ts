@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   upgrade_required: { status: 426, title: "Upgrade required" },
   unprocessable: { status: 422, title: "Unprocessable request" },
+  schedule_budget_exceeded: { status: 422, title: "Schedule budget exceeded" },
   tenant_suspended: { status: 423, title: "Tenant suspended" },
   rate_limited: { status: 429, title: "Too many requests" },
   mailbox_full: { status: 429, title: "Mailbox full" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { selectTicks } from "../../src/singleton/catch-up.ts";
+import { checkDeclaredBudget, MAX_TASKS_PER_SINGLETON, MAX_TICKS_PER_SECOND, ticksPerSecond } from "../../src/singleton/budget.ts";
 import { dueTicks, firstTick, intervalMs, nextTick, validateSchedule } from "../../src/singleton/schedule.ts";
 import { retryDelay } from "../../src/singleton/scheduler.ts";
 import { tickId } from "../../src/singleton/runs.ts";
@@ -101,5 +102,18 @@ describe("ticks and retries", () => {
     expect([1, 2, 3].map((n) => retryDelay(n, () => 1))).toEqual([1000, 2000, 4000]);
     expect(retryDelay(1, () => 0)).toBe(500);
     expect(retryDelay(30, () => 1)).toBe(300_000);
+  });
+});
+
+describe("schedule budget", () => {
+  it("counts each schedule at its fastest pace", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect([{ every: "1s" }, { every: "250s" }, { cron: "*/5 * * * * *" }, { cron: "0-9 * * * * *" }, { cron: "0 * * * *" }, { at: "2027-01-01T00:00:00Z" }, { delayMs: 5 }].map((s) => ticksPerSecond(s, now))).toEqual([1, 0.004, 0.2, 1, 1 / 3600, 0, 0]);
+  });
+
+  it("refuses an application that declares more than the budget in one singleton, naming it", () => {
+    expect(() => checkDeclaredBudget("ops", Array.from({ length: MAX_TICKS_PER_SECOND }, () => ({ every: "1s" })))).not.toThrow();
+    expect(() => checkDeclaredBudget("ops", Array.from({ length: MAX_TICKS_PER_SECOND + 1 }, () => ({ every: "1s" })))).toThrow(/singleton 'ops' declares tasks ticking 101 times a second; the budget is 100/);
+    expect(() => checkDeclaredBudget("ops", Array.from({ length: MAX_TASKS_PER_SINGLETON + 1 }, () => ({ delayMs: 1 })))).toThrow(/at most 10000/);
   });
 });

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { realtime } from "../../realtime/realtime.ts";
 import { mintUserToken } from "../../realtime/tokens.ts";
-import { AppError, DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec/index.ts";
+import { DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
