@@ -7,6 +7,7 @@ import { createRegistry, Router, type EntityRegistry } from "../shards/index.ts"
 import type { AnyEntity } from "../shards/entity.ts";
 import type { ServiceDefinition, TaskDefinition } from "../singleton/define.ts";
 import { createScheduleRegistry, type ScheduleRegistry } from "../singleton/registry.ts";
+import { Directory } from "../singleton/directory.ts";
 import { defineErrors, type ErrorCatalogue, type ErrorKind } from "../spec/index.ts";
 import { webhookSubscriptions } from "../webhooks/subscription.ts";
 import { SagaClient } from "../workflows/saga-client.ts";
@@ -92,8 +93,8 @@ export function resolveApp(app: ClusterApp, options: ClusterOptions = {}): Resol
     rpc: createRpcRegistry(surface.methods ?? [], surface.policy, BUILTINS),
     errors: Object.values(defineErrors(app.errors ?? {})),
     router,
-    jobClient: (env) => new JobClient(env.SHARDS, resolved.jobs, entities.seed),
-    sagaClient: (env) => new SagaClient(env.SAGAS, router(env), resolved.sagas),
+    jobClient: (env) => new JobClient(env.SHARDS, resolved.jobs, new Directory(env.SINGLETONS), entities.seed),
+    sagaClient: (env) => new SagaClient(env.SAGAS, router(env), resolved.sagas, new Directory(env.SINGLETONS)),
   };
   return resolved;
 }

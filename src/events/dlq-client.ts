@@ -1,6 +1,7 @@
 import type { DeadLetter, EventMessage, StuckStream } from "../spec/index.ts";
 import type { DeadFilter, Failure, GapDeadLetter } from "./dead-letters.ts";
 import type { StuckReport } from "./stuck-streams.ts";
+import { Directory, type DirectoryNamespace } from "../singleton/directory.ts";
 
 /** The singleton that keeps the dead-letter list. */
 export const DEAD_LETTER_SINGLETON = "events-dlq";
@@ -29,4 +30,9 @@ interface DeadLetterNamespace {
 
 export function deadLetters(namespace: DeadLetterNamespace): DeadLetterStub {
   return namespace.get(namespace.idFromName(DEAD_LETTER_SINGLETON));
+}
+
+/** The dead-letter list for a read, or null while `events-dlq` was never created (nothing is dead yet): a read creates nothing. */
+export async function existingDeadLetters(namespace: DeadLetterNamespace & DirectoryNamespace): Promise<DeadLetterStub | null> {
+  return (await new Directory(namespace).has("singleton", DEAD_LETTER_SINGLETON)) ? deadLetters(namespace) : null;
 }

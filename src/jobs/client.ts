@@ -3,6 +3,7 @@ import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
 import type { JobRegistry } from "./define.ts";
 import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
 import type { NewJob } from "./job-store.ts";
+import type { Directory } from "../singleton/directory.ts";
 
 /** The job RPCs of a shard object. */
 export interface JobShardStub {
@@ -41,6 +42,8 @@ export class JobClient {
   constructor(
     private readonly namespace: JobNamespace,
     private readonly registry: JobRegistry,
+    /** Where reads look first: a job in a shard that was never created is 404 without creating it. */
+    private readonly directory: Directory,
     private readonly seed = "",
   ) {}
 
@@ -75,36 +78,39 @@ export class JobClient {
   }
 
   async get(id: string): Promise<JobView> {
-    const shard = this.#shardOf(id);
+    const shard = await this.#existing(id);
     const view = unwrap(await this.#stub(shard).jobView(this.target(shard), id));
     if (!view) throw new AppError("not_found", `no job '${id}'`);
     return view;
   }
 
   async cancel(id: string): Promise<JobView> {
-    const shard = this.#shardOf(id);
+    const shard = await this.#existing(id);
     return unwrap(await this.#stub(shard).cancelJob(this.target(shard), id));
   }
 
   async retry(id: string): Promise<JobView> {
-    const shard = this.#shardOf(id);
+    const shard = await this.#existing(id);
     return unwrap(await this.#stub(shard).retryJob(this.target(shard), id));
   }
 
-  /** One page over every job shard: asks each of the 16 shards for `limit + 1` rows after the cursor, merges, keeps the first `limit`. */
+  /** One page over every job shard that exists: asks each of them (at most 16) for `limit + 1` rows after the cursor, merges, keeps the first `limit`. */
   async list(query: JobListQuery): Promise<JobPage> {
     const after = query.cursor === undefined ? null : parseCursor(query.cursor);
     const filter = { status: query.status, type: query.type };
-    const pages = await Promise.all(Array.from({ length: JOB_SHARDS }, async (_, shard) => unwrap(await this.#stub(shard).listJobs(this.target(shard), filter, after, query.limit + 1))));
+    const shards = (await this.directory.under("shard", `${JOB_ENTITY_TYPE}/`)).map((name) => Number(name.slice(JOB_ENTITY_TYPE.length + 1)));
+    const pages = await Promise.all(shards.map(async (shard) => unwrap(await this.#stub(shard).listJobs(this.target(shard), filter, after, query.limit + 1))));
     const merged = pages.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const items = merged.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: merged.length > query.limit && last ? cursorOf(last) : null };
   }
 
-  #shardOf(id: string): number {
+  /** The shard of a job id, once the directory says that shard exists (else 404). */
+  async #existing(id: string): Promise<number> {
     const shard = shardOfJobId(id);
     if (shard === null) throw new AppError("not_found", `no job '${id}'`);
+    await this.directory.require("shard", `${JOB_ENTITY_TYPE}/${shard}`, `no job '${id}'`);
     return shard;
   }
 }

@@ -1,6 +1,7 @@
 import type { EventMessage } from "../spec/index.ts";
 import type { FunctionTarget } from "../events/define.ts";
 import { JobClient } from "./client.ts";
+import { Directory } from "../singleton/directory.ts";
 import { createJobRegistry, type JobDefinition } from "./define.ts";
 
 /**
@@ -17,7 +18,7 @@ export function jobTarget<P>(job: JobDefinition, options: { input?: (event: P, m
     run: async (event, message, ctx) => {
       const key = options.key?.(event, message);
       const input = options.input ? options.input(event, message) : event;
-      await new JobClient(ctx.env.SHARDS, registry).submit({ type: job.type, input, ...(key === undefined ? {} : { key }) }, jobEventKey(message.eventId));
+      await new JobClient(ctx.env.SHARDS, registry, new Directory(ctx.env.SINGLETONS)).submit({ type: job.type, input, ...(key === undefined ? {} : { key }) }, jobEventKey(message.eventId));
     },
   };
 }

@@ -11,12 +11,18 @@ import type { ResendRequest } from "../events/producer-client.ts";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
+import { announce } from "../singleton/directory.ts";
+import { JOB_ENTITY_TYPE } from "../jobs/job-id.ts";
+import { SagaLog } from "../workflows/saga-log.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
 import type { EventMessage, JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
+
+/** Shard types whose objects reads look up in the directory first (a job or saga read creates nothing). */
+const LISTED_TYPES = [JOB_ENTITY_TYPE, SagaLog.type];
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
@@ -47,6 +53,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
     // eviction is relayed even if its relay and its alarm never happened.
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SHARD_MIGRATIONS);
+      if (LISTED_TYPES.some((type) => ctx.id.name?.startsWith(`${type}/`) === true)) await announce(ctx.storage, env.SINGLETONS, "shard", ctx.id.name);
       await this.#host.schedule();
     });
   }

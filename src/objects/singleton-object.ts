@@ -8,6 +8,7 @@ import { actionEvents } from "../events/publish.ts";
 import { actionJobs } from "../jobs/actions.ts";
 import { deleteDead, getDead, listDead, recordFailures, storeDead, storeGap, storeInvalid, storeUnrelayed, type DeadFilter, type Failure, type GapDeadLetter } from "../events/dead-letters.ts";
 import { clearStuck, listStuck, reportStuck, type StuckReport } from "../events/stuck-streams.ts";
+import { announce, hasObject, noteObject, objectsUnder, type ObjectKind } from "../singleton/directory.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
@@ -24,9 +25,10 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
     super(ctx, env);
     const config = runtimeConfig(env);
     const router = app.router(env);
-    this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events), jobs: actionJobs(env.SHARDS, app.jobs) });
+    this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events), jobs: actionJobs(env, app.jobs) });
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SINGLETON_MIGRATIONS);
+      await announce(ctx.storage, env.SINGLETONS, "singleton", ctx.id.name);
       await this.#host.activate(ctx.id.name);
     });
   }
@@ -115,6 +117,19 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
 
   listStuckStreams(limit: number, stream?: string): StuckStream[] {
     return listStuck(this.ctx.storage.sql, Date.now(), limit, stream);
+  }
+
+  /** The directory (this singleton is `~directory`): objects note themselves, reads look them up. */
+  noteObject(kind: ObjectKind, name: string): void {
+    noteObject(this.ctx.storage.sql, kind, name, Date.now());
+  }
+
+  hasObject(kind: ObjectKind, name: string): boolean {
+    return hasObject(this.ctx.storage.sql, kind, name);
+  }
+
+  objectsUnder(kind: ObjectKind, prefix: string): string[] {
+    return objectsUnder(this.ctx.storage.sql, kind, prefix);
   }
 
   override alarm(): Promise<void> {

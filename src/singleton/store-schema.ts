@@ -1,6 +1,7 @@
 import { DEAD_LETTER_GAPS_SQL, DEAD_LETTER_SQL } from "../events/dead-letters.ts";
 import { STUCK_STREAMS_SQL } from "../events/stuck-streams.ts";
 import type { Migration } from "../storage/migrations.ts";
+import { DIRECTORY_SQL } from "./directory.ts";
 
 /**
  * The SQLite schema of a `SingletonObject`: its tasks and the runs of their ticks. A run's primary
@@ -48,4 +49,6 @@ export const SINGLETON_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: "gap dead letters and stuck streams", sql: `${DEAD_LETTER_GAPS_SQL} ${STUCK_STREAMS_SQL}` },
   // Each task's fastest pace in ticks per second (the schedule budget); NULL until computed.
   { version: 4, name: "task rates", sql: "ALTER TABLE tasks ADD COLUMN rate REAL;" },
+  // The cluster's directory of objects (kept by the singleton `~directory`; see directory.ts).
+  { version: 5, name: "directory", sql: DIRECTORY_SQL },
 ];

@@ -2,6 +2,7 @@ import type { Router } from "../shards/index.ts";
 import { AppError, assertDepth, SagaInstanceIdSchema, validationError, type SagaRecord, type SagaStarted } from "../spec/index.ts";
 import type { SagaRegistry } from "./define-saga.ts";
 import { SagaLog } from "./saga-log.ts";
+import type { Directory } from "../singleton/directory.ts";
 
 /**
  * Starts and inspects sagas (what the routes call). Everything checkable up front is checked
@@ -12,6 +13,8 @@ export class SagaClient {
     private readonly workflow: Workflow,
     private readonly router: Router,
     private readonly sagas: SagaRegistry,
+    /** Where reads look first: an instance in a log shard that was never created is 404 without creating it. */
+    private readonly directory: Directory,
   ) {}
 
   /**
@@ -38,7 +41,9 @@ export class SagaClient {
 
   /** The record, or 404 (also when the instance belongs to another saga). */
   async get(name: string, instanceId: string): Promise<SagaRecord> {
-    const { record } = await this.router.to(SagaLog).request(this.#key(instanceId), "get", {});
+    const key = this.#key(instanceId);
+    await this.directory.require("shard", this.router.locate(SagaLog.type, key).objectName, `no saga instance '${instanceId}'`);
+    const { record } = await this.router.to(SagaLog).request(key, "get", {});
     if (record.saga !== name) throw new AppError("not_found", `no instance '${instanceId}' of saga '${name}'`);
     return record;
   }

@@ -29,7 +29,7 @@ describe("the job action of scheduled tasks", () => {
     const tickId = run?.tickId ?? "";
     await until(async () => (await byIdempotencyKey(tickId))[0]?.status === "completed");
     // The same tick again (a retry, a re-run) finds the job its first run submitted.
-    const again = (await actionJobs(env.SHARDS, cluster.app.jobs).submit({ type: "demo.echo", input: { message: "tick" } }, tickId)) as { duplicate: boolean };
+    const again = (await actionJobs(env, cluster.app.jobs).submit({ type: "demo.echo", input: { message: "tick" } }, tickId)) as { duplicate: boolean };
     expect(again.duplicate).toBe(true);
     expect(await byIdempotencyKey(tickId)).toHaveLength(1);
     const [job] = await byIdempotencyKey(tickId);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
-import { deadLetters } from "../../events/dlq-client.ts";
+import { existingDeadLetters } from "../../events/dlq-client.ts";
 import { publishEvent } from "../../events/publish.ts";
 import { skipDeadSequence } from "../../events/skip.ts";
 import { AppError, DeadLetterSchema, ProblemSchema, PublishedSchema, PublishEventSchema, runtimeConfig, validationError, type EventMessage } from "../../spec/index.ts";
@@ -42,12 +42,13 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedA
   app.openapi(routes.list, async (c) => {
     const query = ListQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
-    return c.json(await deadLetters(c.env.SINGLETONS).listDeadEvents(query.data), 200);
+    const dlq = await existingDeadLetters(c.env.SINGLETONS);
+    return c.json(dlq ? await dlq.listDeadEvents(query.data) : { items: [], nextCursor: null }, 200);
   });
   app.openapi(routes.replay, async (c) => {
-    const dlq = deadLetters(c.env.SINGLETONS);
-    const dead = await dlq.getDeadEvent(c.req.param("id"));
-    if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    const dlq = await existingDeadLetters(c.env.SINGLETONS);
+    const dead = await dlq?.getDeadEvent(c.req.param("id"));
+    if (!dlq || !dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
     if (dead.event === null) throw new AppError("conflict", "nothing to replay: the producer no longer had the event of this gap (its stream moved past it)");
     const { subscription: _previous, ...event } = dead.event;
     const message: EventMessage = dead.subscription === null ? event : { ...event, subscription: dead.subscription };
@@ -57,9 +58,9 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedA
     return c.json({ eventId: event.eventId, subscription: dead.subscription }, 202);
   });
   app.openapi(routes.remove, async (c) => {
-    const dlq = deadLetters(c.env.SINGLETONS);
-    const dead = await dlq.getDeadEvent(c.req.param("id"));
-    if (!dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
+    const dlq = await existingDeadLetters(c.env.SINGLETONS);
+    const dead = await dlq?.getDeadEvent(c.req.param("id"));
+    if (!dlq || !dead) throw new AppError("not_found", `no dead letter '${c.req.param("id")}'`);
     // Delete = skip: the ordered streams waiting for this sequence pass it first, so a failure here keeps the dead letter to retry.
     await skipDeadSequence(dead, { registry: cluster.events, router: cluster.router(c.env), tenantIsolation: runtimeConfig(c.env).TENANT_ISOLATION });
     await dlq.deleteDeadEvent(dead.id);

@@ -11,12 +11,13 @@ import { actionJobs } from "../../jobs/actions.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 import type { ClusterEnv } from "../../env.ts";
+import { Directory } from "../../singleton/directory.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
 const Name = z.object({ name: z.string().describe("Singleton name") });
 const NameTask = Name.extend({ taskId: z.string().describe("Task id") });
-const errors = { 400: problem("Invalid name, schedule or action (paths listed); nothing stored"), 401: problem("Missing or invalid admin token"), 404: problem("No such task"), 409: problem("The task is declared in code"), 422: problem("An action kind that is not wired here") };
+const errors = { 400: problem("Invalid name, schedule or action (paths listed); nothing stored"), 401: problem("Missing or invalid admin token"), 404: problem("No such singleton or task"), 409: problem("The task is declared in code"), 422: problem("An action kind that is not wired here") };
 const base = { tags: ["singletons"], security: [{ adminBearer: [] }] };
 const taskPath = "/v1/singletons/{name}/tasks/{taskId}";
 
@@ -38,6 +39,16 @@ function singleton(env: ClusterEnv, rawName: string): { name: string; stub: Sing
   return { name: name.data, stub: namespace.get(namespace.idFromName(name.data)) };
 }
 
+/**
+ * A singleton a read (or a change to a task) may contact: one the application declares, or one
+ * the directory lists. Any other name is 404 and no object is created.
+ */
+async function existing(env: ClusterEnv, cluster: ResolvedApp, rawName: string): Promise<{ name: string; stub: SingletonStub }> {
+  const found = singleton(env, rawName);
+  if (!cluster.schedules.singletons().includes(found.name)) await new Directory(env.SINGLETONS).require("singleton", found.name, `no singleton '${found.name}'`);
+  return found;
+}
+
 function taskId(raw: string) {
   const id = TaskIdSchema.safeParse(raw);
   if (!id.success || raw.startsWith("service:")) throw validationError(id.error ?? new z.ZodError([]), "task id", ["taskId"]);
@@ -53,35 +64,35 @@ export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>, cluster: Resol
     if (!parsed.success) throw validationError(parsed.error, "task");
     validateSchedule(parsed.data.schedule, Date.now());
     const router = cluster.router(c.env);
-    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, cluster.events), actionJobs(c.env.SHARDS, cluster.jobs));
+    validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, cluster.events), actionJobs(c.env, cluster.jobs));
     const { created, task } = unwrap(await stub.putTask(name, id, parsed.data));
     return c.json(task, created ? 201 : 200);
   });
   app.openapi(routes.list, async (c) => {
-    const { name, stub } = singleton(c.env, c.req.param("name"));
+    const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
     return c.json({ tasks: unwrap(await stub.listTasks(name)) }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    const { name, stub } = singleton(c.env, c.req.param("name"));
+    const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
     return c.json(unwrap(await stub.getTask(name, c.req.param("taskId"))), 200);
   });
   app.openapi(routes.del, async (c) => {
-    const { name, stub } = singleton(c.env, c.req.param("name"));
+    const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
     unwrap(await stub.deleteTask(name, c.req.param("taskId")));
     return c.body(null, 204);
   });
   for (const [route, paused] of [[routes.pause, true], [routes.resume, false]] as const) {
     app.openapi(route, async (c) => {
-      const { name, stub } = singleton(c.env, c.req.param("name"));
+      const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
       return c.json(unwrap(await stub.setPaused(name, c.req.param("taskId"), paused)), 200);
     });
   }
   app.openapi(routes.trigger, async (c) => {
-    const { name, stub } = singleton(c.env, c.req.param("name"));
+    const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
     return c.json(unwrap(await stub.trigger(name, c.req.param("taskId"))), 200);
   });
   app.openapi(routes.runs, async (c) => {
-    const { name, stub } = singleton(c.env, c.req.param("name"));
+    const { name, stub } = await existing(c.env, cluster, c.req.param("name"));
     return c.json({ runs: unwrap(await stub.runs(name, c.req.param("taskId"))) }, 200);
   });
 }

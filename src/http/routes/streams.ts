@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { deadLetters } from "../../events/dlq-client.ts";
+import { existingDeadLetters } from "../../events/dlq-client.ts";
 import { unwrap } from "../../shards/delivery.ts";
 import { AppError, ProblemSchema, StuckStreamSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -29,13 +29,14 @@ export function registerStreamRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.list, async (c) => {
     const query = ListQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
-    return c.json({ items: await deadLetters(c.env.SINGLETONS).listStuckStreams(query.data.limit) }, 200);
+    const dlq = await existingDeadLetters(c.env.SINGLETONS);
+    return c.json({ items: dlq ? await dlq.listStuckStreams(query.data.limit) : [] }, 200);
   });
   app.openapi(routes.skip, async (c) => {
     const stream = c.req.param("stream");
     const body = SkipBody.safeParse((await readInput(c)) ?? {});
     if (!body.success) throw validationError(body.error, "body");
-    const stuck = await deadLetters(c.env.SINGLETONS).listStuckStreams(500, stream);
+    const stuck = (await (await existingDeadLetters(c.env.SINGLETONS))?.listStuckStreams(500, stream)) ?? [];
     if (stuck.length === 0) throw new AppError("not_found", `no stuck stream '${stream}'`);
     const results = await Promise.all(
       stuck.map(async (s) => {
