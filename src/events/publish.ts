@@ -1,19 +1,22 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards/index.ts";
-import { AppError, assertDepth, EntityKeySchema, EventIdSchema, type PublishEvent } from "../spec/index.ts";
+import { AppError, assertDepth, EventIdSchema, type PublishEvent } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
 import { assertEmitFits } from "../storage/event-size.ts";
 import type { EventRegistry } from "./define.ts";
 
+/** Channels used as EventBus keys as they are; any other is hashed. Fixed: it decides which owner sequences a channel. */
+const PLAIN_CHANNEL = /^[A-Za-z0-9._:@~+=-]{1,256}$/;
+
 /**
  * The EventBus key that owns an event: its channel (the partition key, else its id; prefixed
- * `<tenantId>:` for a tenant's events), hashed when not a valid entity key. Each tenant's events of
- * one partition key are thus sequenced by their own owner.
+ * `<tenantId>:` for a tenant's events), hashed unless it is 1–256 of `[A-Za-z0-9._:@~+=-]`. Each
+ * tenant's events of one partition key are thus sequenced by their own owner.
  */
 export function ownerKey(partitionKey: string | undefined, eventId: string, tenantId?: string): string {
   const channel = eventChannel(partitionKey ?? eventId, tenantId);
-  return EntityKeySchema.safeParse(channel).success ? channel : `pk.${bytesToHex(sha256(new TextEncoder().encode(channel)))}`;
+  return PLAIN_CHANNEL.test(channel) ? channel : `pk.${bytesToHex(sha256(new TextEncoder().encode(channel)))}`;
 }
 
 /**

@@ -27,8 +27,24 @@ export type ShardId = z.infer<typeof ShardIdSchema>;
 export const EntityTypeSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then letters, digits, '_' or '-', at most 64").brand<"EntityType">().describe("Entity type: [A-Za-z][A-Za-z0-9_-]{0,63}");
 export type EntityType = z.infer<typeof EntityTypeSchema>;
 
-/** An entity key: 1–256 characters of `A-Z a-z 0-9 . _ : @ ~ + = -`. */
-export const EntityKeySchema = z.string().min(1).max(256).regex(TOKEN, "letters, digits and . _ : @ ~ + = -").brand<"EntityKey">().describe("Entity key: 1–256 of [A-Za-z0-9._:@~+=-]");
+/** Most UTF-8 bytes in an entity key. */
+export const MAX_ENTITY_KEY_BYTES = 256;
+const encoder = new TextEncoder();
+
+/**
+ * An entity key: any string of 1–256 bytes in UTF-8, `/`, spaces and emoji included (a lone
+ * surrogate has no UTF-8 form and is refused). It reaches SQLite only as a parameter and never
+ * becomes part of an object's name (a shard is `<entityType>/<shard>`); in a URL path it is
+ * percent-encoded (`encodeURIComponent`).
+ */
+export const EntityKeySchema = z
+  .string()
+  .min(1)
+  .max(MAX_ENTITY_KEY_BYTES) // a UTF-16 unit is at least one UTF-8 byte: a cheap first bound
+  .refine((key) => key.isWellFormed(), "not well-formed Unicode (a lone surrogate)")
+  .refine((key) => encoder.encode(key).length <= MAX_ENTITY_KEY_BYTES, `at most ${MAX_ENTITY_KEY_BYTES} bytes in UTF-8`)
+  .brand<"EntityKey">()
+  .describe("Entity key: any string of 1–256 bytes in UTF-8 (percent-encoded in paths)");
 export type EntityKey = z.infer<typeof EntityKeySchema>;
 
 /** A message id (the dedup key): 1–256 printable ASCII characters without spaces. Longer keys are refused, not truncated. */

@@ -3,12 +3,12 @@ import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
 import { ProblemSchema } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
-import { prefersAsync, readInput, sendOptions } from "./entity-input.ts";
+import { pathKey, prefersAsync, readInput, sendOptions } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const Params = z.object({
   type: z.string().describe("Entity type, e.g. Counter"),
-  key: z.string().describe("Entity key: 1–256 of [A-Za-z0-9._:@~+=-]"),
+  key: z.string().describe("Entity key: any string of 1–256 bytes in UTF-8, percent-encoded"),
   message: z.string().describe("Message name, e.g. increment"),
 });
 const envelopeHeaders = z.object({
@@ -59,13 +59,14 @@ const info = createRoute({
 /** Entity messages over HTTP (CLUS-01): `POST /v1/entities/{type}/{key}/{message}` and `_info`. */
 export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(info, (c) => {
-    const { target, objectName, objectId, key } = cluster.router(c.env).locate(c.req.param("type"), c.req.param("key"));
+    const { target, objectName, objectId, key } = cluster.router(c.env).locate(c.req.param("type"), pathKey(c));
     return c.json({ entityType: target.entityType, key, shardId: target.shardId, numShards: target.numShards, objectName, objectId }, 200);
   });
 
   app.openapi(send, async (c) => {
     const receivedAt = Date.now();
-    const { type, key, message } = c.req.param();
+    const { type, message } = c.req.param();
+    const key = pathKey(c);
     const router = cluster.router(c.env);
     const location = router.locate(type, key);
     c.set("cluster", { ...c.get("cluster"), entityType: location.target.entityType, entityKey: location.key, shardId: location.target.shardId, objectName: location.objectName, objectId: location.objectId });

@@ -65,3 +65,17 @@ export function sendOptions(c: Context<AppEnv>, receivedAt: number): SendOptions
 export function prefersAsync(c: Context<AppEnv>): boolean {
   return (c.req.header("prefer") ?? "").split(",").some((p) => p.trim().toLowerCase().split(";")[0] === "respond-async");
 }
+
+/**
+ * The `{key}` of `/v1/entities/{type}/{key}/{message}` (and `…/{key}/_info`), decoded strictly from
+ * the path: malformed percent-encoding (or bytes that are not UTF-8) is 400 on `key`, never read
+ * as a key spelled with `%`.
+ */
+export function pathKey(c: Context<AppEnv>): string {
+  const raw = new URL(c.req.url).pathname.split("/").at(-2) ?? "";
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError("validation_failed", "the entity key is not percent-encoded UTF-8", { extra: { errors: [{ path: "key", message: "malformed percent-encoding" }] } });
+  }
+}
