@@ -5,6 +5,7 @@ import type { AnyEntity } from "../shards/entity.ts";
 import { MetadataChangedEvent, tenantLifecycleEvents } from "../tenants/events.ts";
 import { WebhookEndpointDisabledEvent } from "../webhooks/events.ts";
 import { SagaLog } from "../workflows/saga-log.ts";
+import { AppError } from "../spec/index.ts";
 
 /**
  * What the platform declares for itself, whatever the application declares: the entities that own
@@ -25,4 +26,13 @@ export function assertNoPlatformNames(app: { entities: readonly AnyEntity[]; eve
   for (const e of app.entities) if (PLATFORM_ENTITIES.some((p) => p.type === e.type)) throw clash("entity type", e.type);
   for (const e of app.events) if (PLATFORM_EVENTS.some((p) => p.type === e.type)) throw clash("event type", e.type);
   for (const s of app.subscriptions) if (s.name.startsWith(PLATFORM_SUBSCRIPTION_PREFIX)) throw clash("subscription", s.name);
+}
+
+/**
+ * Refuses (404, as an unknown type) the platform's own entity types over HTTP: their messages
+ * keep the platform's invariants (an event published unvalidated, a saga record or a job changed
+ * behind its owner's back), so only the platform sends to them.
+ */
+export function assertAppEntityType(type: string): void {
+  if (PLATFORM_ENTITIES.some((p) => p.type === type)) throw new AppError("not_found", `unknown entity type '${type}'`);
 }

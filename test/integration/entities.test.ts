@@ -103,7 +103,7 @@ describe("bad input never reaches a Durable Object", () => {
 
   it("answers 400 for malformed JSON and for an invalid key, 415 for a non-JSON body", async () => {
     expect((await problemOf(await send("Counter", freshKey(), "increment", "{nope"))).code).toBe("malformed_json");
-    expect((await send("Counter", "bad key!", "increment", { by: 1 })).status).toBe(400);
+    expect((await send("Counter", "x".repeat(257), "increment", { by: 1 })).status).toBe(400); // keys are any string of 1–256 UTF-8 bytes
     const text = await send("Counter", freshKey(), "increment", "by=1", { "content-type": "text/plain" });
     expect(text.status).toBe(415);
   });
@@ -165,5 +165,21 @@ describe("envelopes", () => {
     const res = await send("Counter", freshKey(), "increment", { by: 1 }, { "x-envelope-ttl-ms": "soon" });
     expect(res.status).toBe(400);
     expect((await problemOf(res)).errors?.[0]?.path).toBe("headers.x-envelope-ttl-ms");
+  });
+});
+
+describe("the platform's own entity types", () => {
+  it("are not reachable or documented over HTTP (404 as an unknown type) and nothing is created", async () => {
+    const before = (await listDurableObjectIds(env.SHARDS)).length;
+    for (const [type, message] of [["EventBus", "publish"], ["SagaLog", "cancel"], ["Jobs", "submit"]] as const) {
+      const key = freshKey();
+      for (const res of [await send(type, key, message, {}), await exports.default.fetch(`${BASE}/v1/entities/${type}/${key}/_info`, { headers: admin() }), await exports.default.fetch(`${BASE}/v1/broadcast/${type}/${message}`, { method: "POST", headers: admin() })]) {
+        expect(res.status, `${type} ${res.url}`).toBe(404);
+        expect(await problemOf(res)).toMatchObject({ code: "not_found", detail: `unknown entity type '${type}'` });
+      }
+    }
+    const doc = await (await exports.default.fetch(`${BASE}/openapi.json`)).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths).filter((p) => /\/v1\/entities\/(EventBus|SagaLog|Jobs)\//.test(p))).toStrictEqual([]);
+    expect((await listDurableObjectIds(env.SHARDS)).length).toBe(before);
   });
 });

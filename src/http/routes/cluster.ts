@@ -1,3 +1,4 @@
+import { assertAppEntityType } from "../../cluster/platform.ts";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
@@ -61,6 +62,7 @@ export function registerClusterRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolve
 
   app.openapi(broadcast, async (c) => {
     const { type, message } = c.req.param();
+    assertAppEntityType(type);
     const results = await cluster.router(c.env).broadcast(type, message, await readInput(c), sendOptions(c, Date.now()));
     return c.json({ results }, 200);
   });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
 import { ProblemSchema } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
+import { assertAppEntityType, PLATFORM_ENTITIES } from "../../cluster/platform.ts";
 import { pathKey, prefersAsync, readInput, sendOptions } from "./entity-input.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
@@ -59,6 +60,7 @@ const info = createRoute({
 /** Entity messages over HTTP (CLUS-01): `POST /v1/entities/{type}/{key}/{message}` and `_info`. */
 export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(info, (c) => {
+    assertAppEntityType(c.req.param("type"));
     const { target, objectName, objectId, key } = cluster.router(c.env).locate(c.req.param("type"), pathKey(c));
     return c.json({ entityType: target.entityType, key, shardId: target.shardId, numShards: target.numShards, objectName, objectId }, 200);
   });
@@ -66,6 +68,7 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolved
   app.openapi(send, async (c) => {
     const receivedAt = Date.now();
     const { type, message } = c.req.param();
+    assertAppEntityType(type);
     const key = pathKey(c);
     const router = cluster.router(c.env);
     const location = router.locate(type, key);
@@ -85,7 +88,7 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolved
   });
 
   // One documented path per declared message, with its input and reply schemas.
-  for (const entity of cluster.entities.list()) {
+  for (const entity of cluster.entities.list().filter((e) => !PLATFORM_ENTITIES.includes(e))) {
     for (const [name, spec] of Object.entries(entity.messages)) {
       app.openAPIRegistry.registerPath({
         method: "post",
