@@ -57,7 +57,8 @@ describe("Router", () => {
     expect(await codeOf(router.request("Nope", "k", "touch", {}))).toBe("not_found");
     expect(await codeOf(router.request("Thing", "k", "nope", {}))).toBe("not_found");
     expect(await codeOf(router.request("Thing", "k", "touch", { by: 1.5 }))).toBe("validation_failed");
-    expect(await codeOf(router.request("Thing", "bad key", "touch", { by: 1 }))).toBe("validation_failed");
+    expect(await codeOf(router.request("Thing", "x".repeat(257), "touch", { by: 1 }))).toBe("validation_failed");
+    expect(await codeOf(router.request("Thing", "\ud800", "touch", { by: 1 }))).toBe("validation_failed");
     expect(await codeOf(router.request("Thing", "k", "touch", { by: 1 }, { headers: { "x-cluster-shard": "1" } }))).toBe("reserved_header");
     expect(await codeOf(router.request("Thing", "k", "touch", { by: 1, pad: "x".repeat(1_048_576) }))).toBe("payload_too_large");
     expect(await codeOf(router.request("Thing", "k", "touch", { by: 1 }, { ttlMs: -5 }))).toBe("validation_failed");
