@@ -60,7 +60,7 @@ describe("a best-effort subscription on sequenced events", () => {
     expect(await consume("events", [second])).toMatchObject({ acked: 1, retried: 0 });
     expect((await pingLog(subscriber)).ns).toEqual([2]);
     expect(await rows("PingLog", subscriber, "SELECT seq FROM order_held WHERE entity_key = ?", subscriber)).toEqual([]);
-    expect(await rows("PingLog", subscriber, "SELECT * FROM order_streams WHERE stream LIKE ?", `ping-lossy|%${pk}`)).toEqual([]);
+    expect(await rows("PingLog", subscriber, "SELECT * FROM order_streams WHERE stream LIKE 'ping-lossy|%' AND instr(stream, ?) > 0", pk)).toEqual([]);
     expect((await pingLog(`lossy:${pk}`)).ns).toEqual([1, 2]); // the exactly-once subscription of the same events, in order
   });
 });

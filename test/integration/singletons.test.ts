@@ -1,4 +1,5 @@
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SingletonObject } from "../../src/objects/index.ts";
 import { ProblemSchema, type TaskRun, type TaskView } from "../../src/spec/index.ts";
@@ -49,8 +50,9 @@ describe("tasks over HTTP", () => {
     expect(res.status).toBe(status);
     const problem = ProblemSchema.parse(await res.json());
     if (path !== undefined) expect(problem.errors?.map((e) => e.path)).toContain(path);
-    expect((await taskApi(name, "")).status).toBe(200);
-    expect(await singletonRows(name, "SELECT COUNT(*) AS n FROM tasks WHERE source = 'http'")).toEqual([{ n: 0 }]);
+    // Nothing was created: the singleton is unknown, and its object does not exist.
+    expect((await taskApi(name, "")).status).toBe(404);
+    expect((await listDurableObjectIds(env.SINGLETONS)).map(String)).not.toContain(env.SINGLETONS.idFromName(name).toString());
   });
 
   it("pauses, resumes, triggers, lists runs and deletes", async () => {
