@@ -58,6 +58,16 @@ export type AnySaga = SagaDefinition<z.ZodType>;
 export const DEFAULT_SAGA_RETRY: SagaRetry = { limit: 3, delay: 500, backoff: "exponential" };
 export const DEFAULT_STEP_TIMEOUT = 30_000;
 
+const UNITS = { second: 1_000, minute: 60_000, hour: 3_600_000 } as const;
+
+/** The wait before attempt `attempt + 1`: the retry's delay, constant, times `attempt` (linear) or doubling (exponential). */
+export function retryDelayMs(retry: SagaRetry, attempt: number): number {
+  const [amount = "0", unit = "second"] = typeof retry.delay === "number" ? [] : retry.delay.split(" ");
+  const base = typeof retry.delay === "number" ? retry.delay : Number(amount) * UNITS[unit.replace(/s$/, "") as keyof typeof UNITS];
+  const backoff = retry.backoff ?? "exponential";
+  return backoff === "constant" ? base : backoff === "linear" ? base * attempt : base * 2 ** Math.min(attempt - 1, 30);
+}
+
 /**
  * Declares a saga: steps run in order as durable Workflow steps; when one fails for good, the
  * compensations of the steps that completed run in reverse, each a durable retried step. Validated

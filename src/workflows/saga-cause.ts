@@ -1,9 +1,8 @@
-import { AppError, SagaCauseSchema, type SagaCause } from "../spec/index.ts";
+import { AppError, type SagaCause } from "../spec/index.ts";
 
 /**
- * Failure causes across the Workflow step boundary. An error thrown inside `step.do` reaches the
- * workflow as a plain `Error` (its message survives, its fields do not), so a step's callback
- * throws its cause encoded as JSON in the message and the workflow decodes it back.
+ * Failure causes of saga steps. A step's attempt records its failure as a value (the runner never
+ * throws an expected failure out of `step.do`), with the code and status of an `AppError`.
  */
 
 /** A refused message (4xx other than 408 / 429) fails its step at once: retrying cannot change the answer. */
@@ -13,29 +12,11 @@ export function isRetryable(err: unknown): boolean {
   return true;
 }
 
-/** The cause of `err`: its message, and its code and status when it is an `AppError` (or an encoded cause). */
+/** The cause of `err`: its message, and its code and status when it is an `AppError`. */
 export function causeOf(err: unknown, step?: string): SagaCause {
   const at = step === undefined ? {} : { step };
   if (err instanceof AppError) return { message: err.message, code: err.code, status: err.status, ...at };
-  const message = err instanceof Error ? err.message : String(err);
-  const decoded = decodeCause(message);
-  return decoded ? { ...at, ...decoded } : { message, ...at };
-}
-
-/** The JSON a step throws, prefixed so it is recognisable. */
-export function encodeCause(cause: SagaCause): string {
-  return `saga-cause:${JSON.stringify(cause)}`;
-}
-
-function decodeCause(message: string): SagaCause | null {
-  const at = message.indexOf("saga-cause:");
-  if (at < 0) return null;
-  try {
-    const parsed = SagaCauseSchema.safeParse(JSON.parse(message.slice(at + "saga-cause:".length)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return { message: err instanceof Error ? err.message : String(err), ...at };
 }
 
 /** The cause of a cancel. */

@@ -1,9 +1,8 @@
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
-import { NonRetryableError } from "cloudflare:workflows";
 import type { Router } from "../shards/index.ts";
 import type { SagaCause, SagaStatus } from "../spec/index.ts";
-import { DEFAULT_SAGA_RETRY, DEFAULT_STEP_TIMEOUT, type AnySaga, type SagaStep, type StepContext } from "./define-saga.ts";
-import { CANCELLED, causeOf, encodeCause, isRetryable } from "./saga-cause.ts";
+import { DEFAULT_SAGA_RETRY, DEFAULT_STEP_TIMEOUT, retryDelayMs, type AnySaga, type SagaStep, type StepContext } from "./define-saga.ts";
+import { CANCELLED, causeOf, isRetryable } from "./saga-cause.ts";
 import { SagaLogClient } from "./saga-log.ts";
 import { compensationOrder, type SagaPhase } from "./saga-record.ts";
 import type { ClusterEnv } from "../env.ts";
@@ -24,17 +23,17 @@ export interface SagaRun {
   readonly env: ClusterEnv;
 }
 
-function configOf(step: SagaStep<unknown>): WorkflowStepConfig {
-  const retry = step.retry ?? DEFAULT_SAGA_RETRY;
-  return { retries: { limit: retry.limit, delay: retry.delay, backoff: retry.backoff ?? "exponential" }, timeout: step.timeout ?? DEFAULT_STEP_TIMEOUT };
-}
+/** One attempt's outcome, as its `step.do` caches it (failures are returned, not thrown: see `runSaga`). */
+type Attempt = { readonly "dc:saga": 1; readonly ok: unknown } | { readonly "dc:saga": 1; readonly failed: SagaCause; readonly retry: boolean };
 
 /**
- * Interprets a saga on a Workflow: each step's run is one durable `step.do` (the platform's retries;
- * its output cached, so a restarted engine skips it); on a step's final failure (or a cancel) the
- * compensations of the completed steps run in reverse, each its own durable retried `step.do`,
- * recorded once. A compensation that fails for good ends the saga `compensation_failed` with both
- * causes. The `SagaLog` record is updated as it goes; the log writes outside attempts are steps too.
+ * Interprets a saga on a Workflow. Each attempt of a step is one durable `step.do` (its outcome
+ * cached, so a restarted engine skips it) that records a failure instead of throwing it, and the
+ * retries are durable `step.sleep`s between attempts: an expected failure is a value, never an
+ * uncaught error in the runtime's log. On a step's final failure (or a cancel) the compensations of
+ * the completed steps run in reverse, retried the same way and recorded once. A compensation that
+ * fails for good ends the saga `compensation_failed` with both causes. The `SagaLog` record is
+ * updated as it goes; the log writes outside attempts are steps too.
  */
 export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOutcome> {
   const log = new SagaLogClient(run.router, run.instanceId);
@@ -44,32 +43,50 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
   const completed = new Set<string>();
   let cause: SagaCause | null = null;
 
-  const attempt = (s: SagaStep<unknown>, phase: SagaPhase) => async (ctx: { attempt: number }): Promise<string> => {
+  const attempt = (s: SagaStep<unknown>, phase: SagaPhase, n: number) => async (): Promise<string> => {
     const cancelled = await log.attempt(s.name, phase);
-    if (cancelled && phase === "run") throw new NonRetryableError(encodeCause({ ...CANCELLED, step: s.name }));
-    const context: StepContext<unknown> = { instanceId: run.instanceId, saga: saga.name, step: s.name, attempt: ctx.attempt, input: run.input, results: { ...results }, messageId: `${run.instanceId}:${s.name}${phase === "run" ? "" : ":undo"}`, router: run.router, env: run.env };
+    if (cancelled && phase === "run") return JSON.stringify({ "dc:saga": 1, failed: { ...CANCELLED, step: s.name }, retry: false } satisfies Attempt);
+    const context: StepContext<unknown> = { instanceId: run.instanceId, saga: saga.name, step: s.name, attempt: n, input: run.input, results: { ...results }, messageId: `${run.instanceId}:${s.name}${phase === "run" ? "" : ":undo"}`, router: run.router, env: run.env };
     try {
       const output: unknown = phase === "run" ? await s.run(context) : await s.compensate?.(context, results[s.name]);
       await log.done(s.name, phase);
-      return JSON.stringify(output ?? null);
+      return JSON.stringify({ "dc:saga": 1, ok: output ?? null } satisfies Attempt);
     } catch (err) {
       const failure = causeOf(err, s.name);
-      const retryable = isRetryable(err);
-      const final = !retryable || ctx.attempt > (s.retry ?? DEFAULT_SAGA_RETRY).limit;
+      const final = !isRetryable(err) || n > (s.retry ?? DEFAULT_SAGA_RETRY).limit;
       await log.fail(s.name, phase, failure, final);
-      throw retryable ? new Error(encodeCause(failure)) : new NonRetryableError(encodeCause(failure));
+      return JSON.stringify({ "dc:saga": 1, failed: failure, retry: !final } satisfies Attempt);
+    }
+  };
+
+  /** Attempts until one succeeds or fails for good; the first attempt keeps the step's own name. */
+  const attempts = async (s: SagaStep<unknown>, phase: SagaPhase): Promise<{ ok: true; value: unknown } | { ok: false; cause: SagaCause }> => {
+    const name = phase === "run" ? s.name : `${s.name}:compensate`;
+    const config: WorkflowStepConfig = { retries: { limit: 0, delay: 0 }, timeout: s.timeout ?? DEFAULT_STEP_TIMEOUT };
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? name : `${name}#${n}`;
+      let outcome: Attempt;
+      try {
+        const raw = JSON.parse(await step.do(id, config, attempt(s, phase, n))) as unknown;
+        // An instance started by a version that threw its failures cached a step's bare output.
+        outcome = raw !== null && typeof raw === "object" && "dc:saga" in raw ? (raw as Attempt) : { "dc:saga": 1, ok: raw };
+      } catch (err) {
+        outcome = { "dc:saga": 1, failed: causeOf(err, s.name), retry: n <= (s.retry ?? DEFAULT_SAGA_RETRY).limit }; // a timeout
+      }
+      if ("ok" in outcome) return { ok: true, value: outcome.ok };
+      if (!outcome.retry) return { ok: false, cause: outcome.failed };
+      await step.sleep(`${id}:retry`, retryDelayMs(s.retry ?? DEFAULT_SAGA_RETRY, n));
     }
   };
 
   for (const s of saga.steps) {
-    try {
-      const json = await step.do(s.name, configOf(s), attempt(s, "run"));
-      results[s.name] = JSON.parse(json) as unknown;
-      completed.add(s.name);
-    } catch (err) {
-      cause = causeOf(err, s.name);
+    const outcome = await attempts(s, "run");
+    if (!outcome.ok) {
+      cause = outcome.cause;
       break;
     }
+    results[s.name] = outcome.value;
+    completed.add(s.name);
   }
   if (!cause) {
     await step.do("saga:end", async () => (await log.status("completed", { output: results }), "completed"));
@@ -83,10 +100,9 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
     return "compensating";
   });
   for (const s of compensationOrder(saga.steps, completed)) {
-    try {
-      await step.do(`${s.name}:compensate`, configOf(s), attempt(s, "compensate"));
-    } catch (err) {
-      const compensationCause = causeOf(err, s.name);
+    const outcome = await attempts(s, "compensate");
+    if (!outcome.ok) {
+      const compensationCause = outcome.cause;
       await step.do("saga:end", async () => (await log.status("compensation_failed", { compensationCause }), "compensation_failed"));
       return { status: "compensation_failed", cause: failed, compensationCause };
     }
