@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import type { ResolvedApp } from "../cluster/app.ts";
 import { assertBindings } from "../health/bindings.ts";
 import { runtimeConfig } from "../spec/index.ts";
+import { compactDocument } from "./openapi-compact.ts";
 import { renderDocsPage, type OpenApiDocument } from "./docs-page.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError, problemResponse, validationError } from "./errors.ts";
@@ -95,8 +96,10 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.openAPIRegistry.registerComponent("securitySchemes", "tenantKey", { type: "http", scheme: "bearer", description: "A tenant API key dck_<tenantId>_<secret>: its own tenant's routes only" });
   const info = openApiInfo(cluster);
-  app.doc31("/openapi.json", info);
-  app.get("/docs", (c) => c.html(renderDocsPage(app.getOpenAPI31Document(info) as OpenApiDocument)));
+  let document: OpenApiDocument | undefined; // built once per isolate, on first request
+  const described = () => (document ??= compactDocument(app.getOpenAPI31Document(info) as OpenApiDocument));
+  app.get("/openapi.json", (c) => c.json(described()));
+  app.get("/docs", (c) => c.html(renderDocsPage(described())));
 
   app.notFound((c) => problemResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => problemResponse(c, err));

@@ -1,4 +1,8 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, inject, it } from "vitest";
+
+/** The API document's size budget: shared schemas are components, not repeated inline. */
+const MAX_DOCUMENT_BYTES = 200 * 1024;
 
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
@@ -19,6 +23,22 @@ describe("a real wrangler dev", () => {
     expect((await fetch(`${base}/v1/cluster`)).status).toBe(401);
     const ok = await fetch(`${base}/v1/cluster`, { headers: { Authorization: `Bearer ${adminToken}` } });
     expect(ok.status).toBe(200);
+  });
+
+  it("serves a valid OpenAPI 3.1 document under 200 KB whose $refs all resolve, and renders it at /docs", async () => {
+    const text = await (await fetch(`${base}/openapi.json`)).text();
+    console.log(`/openapi.json: ${text.length.toLocaleString("en")} bytes`);
+    expect(text.length).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
+    const result = await new Validator().validate(JSON.parse(text) as Parameters<Validator["validate"]>[0]);
+    expect(result.errors ?? [], JSON.stringify(result.errors ?? null).slice(0, 2_000)).toEqual([]);
+    expect(result.valid).toBe(true);
+    const doc = JSON.parse(text) as { components: Record<string, Record<string, unknown>> };
+    for (const [, kind = "", name = ""] of text.matchAll(/"\$ref":"#\/components\/(\w+)\/([^"]+)"/g)) expect(doc.components[kind], `${kind}/${name}`).toHaveProperty(name);
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("/v1/entities/Counter/{key}/increment");
+    expect(html).toContain('id="schema-');
   });
 
   it("reports health as application/health+json", async () => {
