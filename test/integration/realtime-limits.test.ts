@@ -22,17 +22,21 @@ describe("socket limits, each at its number", () => {
   });
 
   it(`answers frames beyond ${framesPerSecond} a second with -32000, and closes with 1008 beyond twice that`, async () => {
-    const s = await connect(fresh());
-    for (let i = 1; i <= framesPerSecond + 1; i++) s.ws.send(JSON.stringify(req(i, "ping")));
-    await s.waitFor(framesPerSecond + 1);
-    expect(errorCodes(s).filter((c) => c === -32000)).toHaveLength(1);
-    expect(s.frames.filter((f) => (f as { result?: unknown }).result !== undefined)).toHaveLength(framesPerSecond);
-    for (let i = 0; i < framesPerSecond - 1; i++) s.ws.send(JSON.stringify(req(1000 + i, "ping")));
-    await s.waitFor(2 * framesPerSecond);
-    expect(errorCodes(s).filter((c) => c === -32000)).toHaveLength(framesPerSecond);
-    expect(s.closed).toBeUndefined();
-    s.ws.send(JSON.stringify(req(9999, "ping")));
-    expect((await s.waitClosed()).code).toBe(1008);
+    // The gateway counts frames in one-second windows. An attempt whose burst took longer than
+    // that (a loaded machine) proves nothing either way, so it runs again, at most three times.
+    for (let attempt = 1; ; attempt++) {
+      const s = await connect(fresh());
+      const started = Date.now();
+      for (let i = 1; i <= 2 * framesPerSecond + 1; i++) s.ws.send(JSON.stringify(req(i, "ping")));
+      const closed = await s.waitClosed(10_000);
+      if (Date.now() - started >= 900 && attempt < 3) continue;
+      expect(closed.code).toBe(1008);
+      // Frames 1–100 answered, 101–200 refused with -32000, and the 201st closed the socket.
+      expect(s.frames.filter((f) => (f as { result?: unknown }).result !== undefined)).toHaveLength(framesPerSecond);
+      expect(errorCodes(s).filter((c) => c === -32000)).toHaveLength(framesPerSecond);
+      expect(s.frames).toHaveLength(2 * framesPerSecond);
+      return;
+    }
   });
 
   it(`closes the oldest socket with 4001 when a user opens socket ${socketsPerUser + 1}`, async () => {
