@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { onConsoleLog } from "./vitest.quiet.ts";
 
 /** Integration tests: inside workerd, against the real Durable Objects, alarms, SQLite and Queues. */
 export default defineConfig({
@@ -21,6 +22,7 @@ export default defineConfig({
     }),
   ],
   test: {
+    onConsoleLog,
     include: ["test/integration/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

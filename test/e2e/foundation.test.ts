@@ -27,7 +27,7 @@ describe("a real wrangler dev", () => {
 
   it("serves a valid OpenAPI 3.1 document under 200 KB whose $refs all resolve, and renders it at /docs", async () => {
     const text = await (await fetch(`${base}/openapi.json`)).text();
-    console.log(`/openapi.json: ${text.length.toLocaleString("en")} bytes`);
+    console.log(`[report] /openapi.json: ${text.length.toLocaleString("en")} bytes`);
     expect(text.length).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
     const result = await new Validator().validate(JSON.parse(text) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? [], JSON.stringify(result.errors ?? null).slice(0, 2_000)).toEqual([]);

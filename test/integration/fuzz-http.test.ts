@@ -129,7 +129,7 @@ describe("fuzz: request bodies over every body-taking route", () => {
     after = await digest();
     if (after !== before) failures.push(`a refused body changed state: ${firstDifference(before, after)}`);
 
-    console.log(`fuzz http (seed ${FUZZ_SEED}): ${JSON.stringify({ routes: operations.length, ...counts })}; bodies by kind ${JSON.stringify(Object.fromEntries(byKind))}`);
+    console.log(`[report] fuzz http (seed ${FUZZ_SEED}): ${JSON.stringify({ routes: operations.length, ...counts })}; bodies by kind ${JSON.stringify(Object.fromEntries(byKind))}`);
     expect(failures).toStrictEqual([]);
     expect(counts.requests).toBeGreaterThanOrEqual(TOTAL_BODIES);
     expect(counts.serverErrors + counts.hung).toBe(0);

@@ -192,7 +192,7 @@ describe("fuzz: WebSocket frames over JSON and MessagePack sockets", () => {
     const after = await digest();
     if (after !== before) failures.push(`a refused frame changed state: ${firstDifference(before, after)}`);
 
-    console.log(`fuzz ws (seed ${FUZZ_SEED}): ${JSON.stringify({ sockets: sockets.length, ...counts })}`);
+    console.log(`[report] fuzz ws (seed ${FUZZ_SEED}): ${JSON.stringify({ sockets: sockets.length, ...counts })}`);
     expect(failures).toStrictEqual([]);
     expect(counts.frames).toBeGreaterThanOrEqual(TOTAL_FRAMES);
   }, 120_000);
