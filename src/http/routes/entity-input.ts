@@ -13,7 +13,8 @@ const DIGITS = /^\d{1,15}$/;
  * too deep was refused before, by `jsonDepthGuard`).
  */
 export async function readInput(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
+  // Bytes first: reading a form or multipart body as text makes the runtime log a warning.
+  const text = new TextDecoder().decode(await c.req.arrayBuffer());
   if (text.trim() === "") return {};
   const type = c.req.header("content-type") ?? "";
   if (!JSON_CONTENT_TYPE.test(type)) throw new AppError("unsupported_media_type", "send the message input as application/json");
