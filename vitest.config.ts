@@ -23,8 +23,6 @@ export default defineConfig({
   ],
   test: {
     onConsoleLog,
-    // Files mostly wait on alarms, Queues and timers: four at once halve the stage on 2 cores (352 s to 186 s).
-    maxWorkers: 4,
     include: ["test/integration/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

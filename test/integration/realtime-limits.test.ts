@@ -22,22 +22,25 @@ describe("socket limits, each at its number", () => {
   });
 
   it(`answers frames beyond ${framesPerSecond} a second with -32000, and closes with 1008 beyond twice that`, async () => {
-    // The gateway counts frames in one-second windows. An attempt whose burst took longer than
-    // that (a loaded machine) proves nothing either way, so it runs again, at most three times.
+    // The gateway counts frames in one-second windows. An attempt whose burst the gateway did not
+    // take within one window (a loaded machine) proves nothing either way: it runs again, up to five times.
     for (let attempt = 1; ; attempt++) {
       const s = await connect(fresh());
       const started = Date.now();
       for (let i = 1; i <= 2 * framesPerSecond + 1; i++) s.ws.send(JSON.stringify(req(i, "ping")));
-      const closed = await s.waitClosed(10_000);
-      if (Date.now() - started >= 900 && attempt < 3) continue;
-      expect(closed.code).toBe(1008);
+      const closed = await s.waitClosed(4_000).catch(() => undefined);
+      if ((closed === undefined || Date.now() - started >= 900) && attempt < 5) {
+        s.ws.close();
+        continue;
+      }
+      expect(closed?.code).toBe(1008);
       // Frames 1–100 answered, 101–200 refused with -32000, and the 201st closed the socket.
       expect(s.frames.filter((f) => (f as { result?: unknown }).result !== undefined)).toHaveLength(framesPerSecond);
       expect(errorCodes(s).filter((c) => c === -32000)).toHaveLength(framesPerSecond);
       expect(s.frames).toHaveLength(2 * framesPerSecond);
       return;
     }
-  });
+  }, 60_000);
 
   it(`closes the oldest socket with 4001 when a user opens socket ${socketsPerUser + 1}`, async () => {
     const user = fresh();
