@@ -40,23 +40,19 @@ function mapSchema(schema: Json, visit: (s: JsonObject) => Json): Json {
 function mapPathSchemas(paths: JsonObject, onSchema: (schema: Json) => Json): JsonObject {
   const withSchema = (holder: Json): Json => (isObject(holder) && "schema" in holder ? { ...holder, schema: onSchema(holder.schema ?? null) } : holder);
   const content = (holder: Json): Json => (isObject(holder) && isObject(holder.content) ? { ...holder, content: Object.fromEntries(Object.entries(holder.content).map(([type, media]) => [type, withSchema(media)])) } : holder);
-  return Object.fromEntries(
-    Object.entries(paths).map(([path, item]) => [
-      path,
-      isObject(item)
-        ? Object.fromEntries(
-            Object.entries(item).map(([method, op]) => {
-              if (!isObject(op)) return [method, op];
-              const next: JsonObject = { ...op };
-              if (Array.isArray(op.parameters)) next.parameters = op.parameters.map(withSchema);
-              if (op.requestBody !== undefined) next.requestBody = content(op.requestBody);
-              if (isObject(op.responses)) next.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, content(r)]));
-              return [method, next];
-            }),
-          )
-        : item,
-    ]),
-  );
+  return mapOperations(paths, (op) => {
+    const next: JsonObject = { ...op };
+    if (Array.isArray(op.parameters)) next.parameters = op.parameters.map(withSchema);
+    if (op.requestBody !== undefined) next.requestBody = content(op.requestBody);
+    if (isObject(op.responses)) next.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, content(r)]));
+    return next;
+  });
+}
+
+/** Every operation of every path item, replaced by `map`'s result. */
+function mapOperations(paths: JsonObject, map: (op: JsonObject) => JsonObject): JsonObject {
+  const item = (value: Json): Json => (isObject(value) ? Object.fromEntries(Object.entries(value).map(([method, op]) => [method, isObject(op) ? map(op) : op])) : value);
+  return Object.fromEntries(Object.entries(paths).map(([path, value]) => [path, item(value)]));
 }
 
 /** A component name from the schema's description (else "Schema"), unique in `taken`. */
@@ -139,21 +135,11 @@ function shareRepeated(paths: JsonObject, components: JsonObject): { paths: Json
     }
     return { $ref: `#/components/${kind}/${name}` };
   };
-  const next = Object.fromEntries(
-    Object.entries(paths).map(([path, item]) => [
-      path,
-      isObject(item)
-        ? Object.fromEntries(
-            Object.entries(item).map(([method, op]) => {
-              if (!isObject(op)) return [method, op];
-              const out: JsonObject = { ...op };
-              if (Array.isArray(op.parameters)) out.parameters = op.parameters.map((p) => refer(p, "parameters", parameters));
-              if (isObject(op.responses)) out.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, refer(r, "responses", responses)]));
-              return [method, out];
-            }),
-          )
-        : item,
-    ]),
-  );
+  const next = mapOperations(paths, (op) => {
+    const out: JsonObject = { ...op };
+    if (Array.isArray(op.parameters)) out.parameters = op.parameters.map((p) => refer(p, "parameters", parameters));
+    if (isObject(op.responses)) out.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, refer(r, "responses", responses)]));
+    return out;
+  });
   return { paths: next, components: { parameters, responses } };
 }
