@@ -32,7 +32,7 @@ export const MAX_ENTITY_KEY_BYTES = 256;
 const encoder = new TextEncoder();
 
 /**
- * An entity key: any string of 1–256 bytes in UTF-8, `/`, spaces and emoji included (a lone
+ * An entity key: a string of 1–256 bytes in UTF-8, `/`, spaces and emoji included (a lone
  * surrogate has no UTF-8 form and is refused). It reaches SQLite only as a parameter and never
  * becomes part of an object's name (a shard is `<entityType>/<shard>`); in a URL path it is
  * percent-encoded (`encodeURIComponent`).
@@ -44,7 +44,7 @@ export const EntityKeySchema = z
   .refine((key) => key.isWellFormed(), "not well-formed Unicode (a lone surrogate)")
   .refine((key) => encoder.encode(key).length <= MAX_ENTITY_KEY_BYTES, `at most ${MAX_ENTITY_KEY_BYTES} bytes in UTF-8`)
   .brand<"EntityKey">()
-  .describe("Entity key: any string of 1–256 bytes in UTF-8 (percent-encoded in paths)");
+  .describe("Entity key: a string of 1–256 bytes in UTF-8 (percent-encoded in paths)");
 export type EntityKey = z.infer<typeof EntityKeySchema>;
 
 /** A message id (the dedup key): 1–256 printable ASCII characters without spaces. Longer keys are refused, not truncated. */

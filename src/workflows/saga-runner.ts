@@ -43,7 +43,7 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
   const completed = new Set<string>();
   let cause: SagaCause | null = null;
 
-  const attempt = (s: SagaStep<unknown>, phase: SagaPhase, n: number) => async (): Promise<string> => {
+  const attempt = (s: SagaStep<unknown>, phase: SagaPhase, n: number, limit: number) => async (): Promise<string> => {
     const cancelled = await log.attempt(s.name, phase);
     if (cancelled && phase === "run") return JSON.stringify({ "dc:saga": 1, failed: { ...CANCELLED, step: s.name }, retry: false } satisfies Attempt);
     const context: StepContext<unknown> = { instanceId: run.instanceId, saga: saga.name, step: s.name, attempt: n, input: run.input, results: { ...results }, messageId: `${run.instanceId}:${s.name}${phase === "run" ? "" : ":undo"}`, router: run.router, env: run.env };
@@ -53,7 +53,7 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
       return JSON.stringify({ "dc:saga": 1, ok: output ?? null } satisfies Attempt);
     } catch (err) {
       const failure = causeOf(err, s.name);
-      const final = !isRetryable(err) || n > (s.retry ?? DEFAULT_SAGA_RETRY).limit;
+      const final = !isRetryable(err) || n > limit;
       await log.fail(s.name, phase, failure, final);
       return JSON.stringify({ "dc:saga": 1, failed: failure, retry: !final } satisfies Attempt);
     }
@@ -62,20 +62,21 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
   /** Attempts until one succeeds or fails for good; the first attempt keeps the step's own name. */
   const attempts = async (s: SagaStep<unknown>, phase: SagaPhase): Promise<{ ok: true; value: unknown } | { ok: false; cause: SagaCause }> => {
     const name = phase === "run" ? s.name : `${s.name}:compensate`;
+    const retry = s.retry ?? DEFAULT_SAGA_RETRY;
     const config: WorkflowStepConfig = { retries: { limit: 0, delay: 0 }, timeout: s.timeout ?? DEFAULT_STEP_TIMEOUT };
     for (let n = 1; ; n++) {
       const id = n === 1 ? name : `${name}#${n}`;
       let outcome: Attempt;
       try {
-        const raw = JSON.parse(await step.do(id, config, attempt(s, phase, n))) as unknown;
+        const raw = JSON.parse(await step.do(id, config, attempt(s, phase, n, retry.limit))) as unknown;
         // An instance started by a version that threw its failures cached a step's bare output.
         outcome = raw !== null && typeof raw === "object" && "dc:saga" in raw ? (raw as Attempt) : { "dc:saga": 1, ok: raw };
       } catch (err) {
-        outcome = { "dc:saga": 1, failed: causeOf(err, s.name), retry: n <= (s.retry ?? DEFAULT_SAGA_RETRY).limit }; // a timeout
+        outcome = { "dc:saga": 1, failed: causeOf(err, s.name), retry: n <= retry.limit }; // a timeout
       }
       if ("ok" in outcome) return { ok: true, value: outcome.ok };
       if (!outcome.retry) return { ok: false, cause: outcome.failed };
-      await step.sleep(`${id}:retry`, retryDelayMs(s.retry ?? DEFAULT_SAGA_RETRY, n));
+      await step.sleep(`${id}:retry`, retryDelayMs(retry, n));
     }
   };
 

@@ -9,7 +9,7 @@ import { pathKey, prefersAsync, readInput, sendOptions } from "./entity-input.ts
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const Params = z.object({
   type: z.string().describe("Entity type, e.g. Counter"),
-  key: z.string().describe("Entity key: any string of 1–256 bytes in UTF-8, percent-encoded"),
+  key: z.string().describe("Entity key: a string of 1–256 bytes in UTF-8, percent-encoded"),
   message: z.string().describe("Message name, e.g. increment"),
 });
 const envelopeHeaders = z.object({

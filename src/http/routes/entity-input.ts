@@ -3,6 +3,7 @@ import { AppError, isReservedHeader, MessageIdSchema, validationError } from "..
 import type { SendOptions } from "../../shards/index.ts";
 import type { AppEnv } from "../env.ts";
 import { JSON_CONTENT_TYPE } from "../middleware/json-depth.ts";
+import { pathOf } from "../path.ts";
 
 const HEADER_PREFIX = "x-envelope-header-";
 const DIGITS = /^\d{1,15}$/;
@@ -13,11 +14,13 @@ const DIGITS = /^\d{1,15}$/;
  * too deep was refused before, by `jsonDepthGuard`).
  */
 export async function readInput(c: Context<AppEnv>): Promise<unknown> {
-  // Bytes first: reading a form or multipart body as text makes the runtime log a warning.
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
+  if (!JSON_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
+    // Bytes, not text: reading a form or multipart body as text makes the runtime log a warning.
+    if (new TextDecoder().decode(await c.req.arrayBuffer()).trim() === "") return {};
+    throw new AppError("unsupported_media_type", "send the message input as application/json");
+  }
+  const text = await c.req.text(); // the text `jsonDepthGuard` already read
   if (text.trim() === "") return {};
-  const type = c.req.header("content-type") ?? "";
-  if (!JSON_CONTENT_TYPE.test(type)) throw new AppError("unsupported_media_type", "send the message input as application/json");
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -73,7 +76,7 @@ export function prefersAsync(c: Context<AppEnv>): boolean {
  * as a key spelled with `%`.
  */
 export function pathKey(c: Context<AppEnv>): string {
-  const raw = new URL(c.req.url).pathname.split("/").at(-2) ?? "";
+  const raw = pathOf(c.req.url).split("/").at(-2) ?? "";
   try {
     return decodeURIComponent(raw);
   } catch {
