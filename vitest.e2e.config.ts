@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ["test/e2e/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
+    // Files run side by side against the one `wrangler dev` (each names its own keys and users);
+    // most of their time is spent waiting on alarms, Queues and sockets.
+    maxWorkers: 6,
   },
 });

@@ -1,18 +1,10 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createClient, type PushParams, type RealtimeClient } from "../../src/realtime/client/index.ts";
 import { shardOf } from "../../src/shards/shard-hash.ts";
-import { findUserWorkerd, rssKib } from "./harness/user-workerd.ts";
+import { dataOf, fresh, sleep, sseKit, until } from "./harness/sse.ts";
 
 const base = inject("baseUrl");
-const auth = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
-const post = async (path: string, body: unknown) => (await fetch(`${base}${path}`, { method: "POST", headers: auth, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
-const token = async (sub: string) => (await post("/v1/auth/tokens", { sub, ttlSeconds: 600 })).token as string;
-const fresh = (prefix = "sse") => `${prefix}-${crypto.randomUUID().slice(0, 10)}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  for (const started = Date.now(); !check(); await sleep(20)) if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-};
+const { auth, post, token, follow, closeAll } = sseKit(base, inject("adminToken"));
 /** Users whose gateways (G = 16) all differ. */
 const onDistinctGateways = (n: number, prefix: string) => {
   const byGateway = new Map<number, string>();
@@ -22,42 +14,11 @@ const onDistinctGateways = (n: number, prefix: string) => {
   }
   return [...byGateway.values()];
 };
-
-interface Stream {
-  readonly status: number;
-  readonly events: (EventSourceMessage & { at: number })[];
-  readonly comments: number[];
-  readonly ended: Promise<void>;
-  close(): void;
-}
-const streams: Stream[] = [];
-/** Follows an SSE path with Node fetch, parsed by eventsource-parser; `read: false` never reads the body. */
-async function follow(user: string, path: string, headers: Record<string, string> = {}, read = true): Promise<Stream & { body: ReadableStream<Uint8Array> | null }> {
-  const abort = new AbortController();
-  const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${await token(user)}`, ...headers }, signal: abort.signal });
-  const events: Stream["events"] = [];
-  const comments: number[] = [];
-  const parser = createParser({ onEvent: (e) => events.push({ ...e, at: Date.now() }), onComment: () => comments.push(Date.now()) });
-  const decoder = new TextDecoder();
-  const body = read ? null : res.body;
-  const ended = (async () => {
-    if (!read || !res.body) return;
-    try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
-    } catch {
-      // aborted
-    }
-  })();
-  const stream = { status: res.status, events, comments, ended, body, close: () => abort.abort() };
-  streams.push(stream);
-  return stream;
-}
 const clients: RealtimeClient[] = [];
 afterEach(() => {
-  for (const s of streams.splice(0)) s.close();
+  closeAll();
   for (const c of clients.splice(0)) c.close();
 });
-const dataOf = (e: EventSourceMessage) => (JSON.parse(e.data) as { data: unknown }).data;
 
 describe("SSE over a real wrangler dev", () => {
   it("sends a ':' heartbeat at the configured interval (SSE_HEARTBEAT_MS = 1000 here)", async () => {
@@ -97,49 +58,6 @@ describe("SSE over a real wrangler dev", () => {
     await until(() => stream.events.length >= 1);
     expect(stream.events[0]).toMatchObject({ event: "reset" });
     expect(JSON.parse(stream.events[0]?.data ?? "{}")).toMatchObject({ lastSeq: seq - 1, reason: "trimmed" });
-  });
-
-  it("closes a client that never reads once its buffer is full (overflow), and workerd's RSS does not grow with 50 MB more", { timeout: 120_000 }, async () => {
-    const user = fresh();
-    const stream = await follow(user, `/v1/sse/users/${user}`, {}, false);
-    const chunk = "x".repeat(64 * 1024);
-    let dropped = false;
-    for (let i = 0; i < 200 && !dropped; i++) dropped = (await post(`/v1/users/${user}/messages`, { data: chunk })).delivered === 0;
-    expect(dropped, "the gateway dropped the stream").toBe(true);
-    // Reading only now that the server closed it: what was buffered (bounded), the overflow notice, the end.
-    const parsed: EventSourceMessage[] = [];
-    const parser = createParser({ onEvent: (e) => parsed.push(e) });
-    let bytes = 0;
-    const decoder = new TextDecoder();
-    const drained = (async () => {
-      try {
-        for await (const c of stream.body ?? new ReadableStream<Uint8Array>()) {
-          bytes += c.byteLength;
-          parser.feed(decoder.decode(c, { stream: true }));
-        }
-      } catch {
-        // an aborted stream ends with an error: still the end
-      }
-    })();
-    const pid = findUserWorkerd(Number(new URL(base).port));
-    expect(pid, "found the user workerd in /proc").toBeDefined();
-    const rss = () => (pid === undefined ? Number.NaN : rssKib(pid) / 1024);
-    const send50MB = async (to: string) => {
-      for (let n = 0; n < 50 * 16; n += 8) await Promise.all(Array.from({ length: 8 }, () => post(`/v1/users/${to}/messages`, { data: chunk })));
-    };
-    // Control first: 50 MB to a user with no stream at all (request parsing, RPC, the log).
-    const [c0, control] = [rss(), fresh("control")];
-    await send50MB(control);
-    const [before] = [rss()];
-    await send50MB(user);
-    const after = rss();
-    console.log(`user workerd ${pid}: RSS ${c0.toFixed(0)} → ${before.toFixed(0)} MiB over 50 MB to a user without a stream (control), → ${after.toFixed(0)} MiB over 50 MB more to the overflowed user`);
-    // workerd's RSS grows with any 50 MB of messages (parsing, RPC, SQLite; never returned), stream or not: the overflowed
-    // stream must add nothing to that. Buffering for it would add the 50 MB itself.
-    expect(after - before, "RSS growth in MiB after the overflow, vs the same traffic without a stream").toBeLessThan(before - c0 + 20);
-    await drained;
-    expect(bytes).toBeLessThan(20 * 1024 * 1024);
-    expect(parsed.at(-1)?.event).toBe("overflow");
   });
 
   it("shows a domain event emitted by an entity handler once to an SSE client and a WebSocket client on another gateway, though the Queue delivers it twice", async () => {
