@@ -7,9 +7,10 @@
  *   npm test                      typecheck, lint, unit, integration and e2e
  *   npm test -- unit integration  only these stages (names as below)
  *
- * Order: `wrangler types` first (typecheck and lint read what it writes). Then the static checks,
- * the unit tests, the integration tests (workerd) and the e2e tests (a real `wrangler dev`) run
- * side by side: the test stages spend most of their time waiting on alarms, Queues and sockets.
+ * Order: `wrangler types` first (typecheck, lint and the docs' typechecked examples read what it
+ * writes). Then the static checks, the unit tests, the integration tests (workerd) and the e2e
+ * tests (a real `wrangler dev`) run side by side: the test stages spend most of their time
+ * waiting on alarms, Queues and sockets.
  */
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
@@ -104,7 +105,7 @@ process.on("SIGTERM", () => {
 });
 
 mkdirSync(LOG_DIR, { recursive: true });
-if (chosen.includes("typecheck") || chosen.includes("lint")) {
+{
   const log = createWriteStream(join(LOG_DIR, "types.log"));
   const code = await run("wrangler types --strict-vars=false", log);
   await new Promise((done) => log.end(done));
