@@ -43,7 +43,7 @@ const post = async (path: string, body: unknown) => {
 describe("the package, scaffolded into a new app", () => {
   it("scaffolds the files of an app and packs only the library", () => {
     expect(readdirSync(app).sort()).toEqual([".dev.vars", ".gitignore", "README.md", "node_modules", "package-lock.json", "package.json", "src", "test", "tsconfig.json", "vitest.config.ts", "wrangler.toml"]);
-    expect(readdirSync(join(work, "package")).sort()).toEqual(["README.md", "bin", "dist", "package.json", "templates"]);
+    expect(readdirSync(join(work, "package")).sort()).toEqual(["README.md", "bin", "dist", "docs", "package.json", "templates"]);
   });
 
   it("ships the client as one self-contained ES module: it loads from a data: URL, where no import could resolve", () => {
