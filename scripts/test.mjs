@@ -17,7 +17,7 @@ import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 const STAGES = {
-  typecheck: ["tsc --noEmit -p tsconfig.json", "tsc --noEmit -p tsconfig.node.json"],
+  typecheck: ["node scripts/docs-examples.mjs", "tsc --noEmit -p tsconfig.json", "tsc --noEmit -p tsconfig.node.json"],
   lint: ["eslint ."],
   unit: ["vitest run --config vitest.unit.config.ts --reporter=dot"],
   integration: ["vitest run --config vitest.config.ts --reporter=dot"],
