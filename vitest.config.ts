@@ -10,6 +10,8 @@ import { onConsoleLog } from "./vitest.quiet.ts";
  */
 const FRESH_WORLD = [
   "dedup",
+  "entities",
+  "entity-keys",
   "events-durability",
   "events-limits",
   "fuzz-http",
