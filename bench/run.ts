@@ -1,9 +1,13 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { dirname } from "node:path";
 import { startWranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
 import { benchCron } from "./cron.ts";
 import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
+import { results } from "./method.ts";
 import { benchPackage } from "./package.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
@@ -28,10 +32,18 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   tenants: benchTenants,
 };
 
+/** The machine the figures come from. */
+const machine = () => ({ cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() });
+
 /** Benchmarks that need no running Worker (they build and start their own). */
 const STANDALONE: Record<string, () => void> = { package: benchPackage };
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+// `--json [file.json]`: also write every comparison's figures (default .bench/results.json).
+const jsonAt = args.indexOf("--json");
+const jsonArg = jsonAt === -1 ? undefined : args[jsonAt + 1];
+const jsonFile = jsonAt === -1 ? undefined : jsonArg?.endsWith(".json") ? jsonArg : ".bench/results.json";
+const wanted = args.filter((a) => a !== "--json" && a !== jsonFile);
 const names = wanted.length > 0 ? wanted : [...Object.keys(BENCHES), ...Object.keys(STANDALONE)];
 for (const name of names) if (!BENCHES[name] && !STANDALONE[name]) throw new Error(`unknown benchmark '${name}'; known: ${[...Object.keys(BENCHES), ...Object.keys(STANDALONE)].join(", ")}`);
 for (const name of names.filter((n) => STANDALONE[n])) {
@@ -49,4 +61,9 @@ if (withDev.length > 0) {
   } finally {
     await dev.stop();
   }
+}
+if (jsonFile) {
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify({ machine: machine(), results }, null, 2)}\n`);
+  console.log(`\nwrote ${results.length} comparisons to ${jsonFile}`);
 }

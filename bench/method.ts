@@ -1,0 +1,110 @@
+import { cpuNs } from "./realtime-workerd.ts";
+import { fmt, summarize } from "./stats.ts";
+
+/**
+ * The one measurement method of every benchmark: ours and a baseline in alternating rounds in one
+ * run, against the user workerd (clients connect to it straight, past wrangler's proxy). Per round,
+ * the workerd's on-CPU time (every thread's schedstat) divided by the units the round did (messages,
+ * deliveries, events, jobs, rows, tenants) is the headline; wall throughput and p50/p99 beside it.
+ * Each figure is the median of the rounds, with their min–max.
+ */
+
+/** What one round of an arm did: its units, and each unit's latency when it has one. */
+export interface RoundResult {
+  readonly units: number;
+  readonly latenciesMs?: readonly number[];
+}
+
+/** One side of a comparison: `round(r)` does one round's work and says how much. */
+export interface Arm {
+  readonly name: string;
+  round(r: number): Promise<RoundResult>;
+}
+
+/** A figure over the rounds: the median and the spread. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ArmFigures {
+  readonly name: string;
+  readonly cpuUsPerUnit: Spread;
+  readonly unitsPerSecond: Spread;
+  readonly p50Ms?: Spread;
+  readonly p99Ms?: Spread;
+}
+
+/** One comparison, as `npm run bench -- --json` writes it. */
+export interface Comparison {
+  readonly bench: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly rounds: number;
+  readonly ours: ArmFigures;
+  readonly baseline: ArmFigures;
+  /** Median CPU per unit, ours over the baseline's: the headline. */
+  readonly cpuRatio: number;
+  readonly throughputRatio: number;
+}
+
+export const results: Comparison[] = [];
+
+const spread = (xs: readonly number[]): Spread => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+};
+export const showSpread = (s: Spread, digits = 0): string => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+
+interface Samples {
+  cpu: number[];
+  rate: number[];
+  p50: number[];
+  p99: number[];
+}
+
+async function measure(arm: Arm, r: number, pid: number, into: Samples): Promise<void> {
+  const [cpu0, t0] = [cpuNs(pid), performance.now()];
+  const result = await arm.round(r);
+  const [cpu, wallMs] = [cpuNs(pid) - cpu0, performance.now() - t0];
+  into.cpu.push(cpu / 1000 / Math.max(1, result.units));
+  into.rate.push(result.units / (wallMs / 1000));
+  if (result.latenciesMs && result.latenciesMs.length > 0) {
+    const s = summarize(result.latenciesMs);
+    into.p50.push(s.p50);
+    into.p99.push(s.p99);
+  }
+}
+
+const figures = (name: string, s: Samples): ArmFigures => ({
+  name,
+  cpuUsPerUnit: spread(s.cpu),
+  unitsPerSecond: spread(s.rate),
+  ...(s.p50.length > 0 ? { p50Ms: spread(s.p50), p99Ms: spread(s.p99) } : {}),
+});
+
+/**
+ * Runs `ours` and `baseline` once each to warm up, then `rounds` rounds of both, the order swapped
+ * every round; prints and records the comparison.
+ */
+export async function compare(options: { bench: string; label: string; unit: string; pid: number; rounds: number; ours: Arm; baseline: Arm }): Promise<Comparison> {
+  const { ours, baseline, pid, rounds } = options;
+  const samples = { ours: { cpu: [], rate: [], p50: [], p99: [] } as Samples, baseline: { cpu: [], rate: [], p50: [], p99: [] } as Samples };
+  await ours.round(-1);
+  await baseline.round(-1);
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (["ours", "baseline"] as const) : (["baseline", "ours"] as const);
+    for (const side of order) await measure(side === "ours" ? ours : baseline, r, pid, samples[side]);
+  }
+  const [o, b] = [figures(ours.name, samples.ours), figures(baseline.name, samples.baseline)];
+  const comparison: Comparison = { bench: options.bench, label: options.label, unit: options.unit, rounds, ours: o, baseline: b, cpuRatio: o.cpuUsPerUnit.median / b.cpuUsPerUnit.median, throughputRatio: o.unitsPerSecond.median / b.unitsPerSecond.median };
+  results.push(comparison);
+  console.log(`${options.label}: ${rounds} rounds alternated, straight to the user workerd (pid ${pid}); median (min–max) of the rounds`);
+  for (const f of [o, b]) {
+    const latency = f.p50Ms && f.p99Ms ? `, p50 ${showSpread(f.p50Ms, 1)} ms, p99 ${showSpread(f.p99Ms, 1)} ms` : "";
+    console.log(`  ${f.name}: CPU ${showSpread(f.cpuUsPerUnit)} µs/${options.unit}, ${showSpread(f.unitsPerSecond)} ${options.unit}/s${latency}`);
+  }
+  console.log(`  CPU per ${options.unit}, ours/baseline: ${fmt(comparison.cpuRatio)} · throughput ratio ${fmt(comparison.throughputRatio)}`);
+  return comparison;
+}
