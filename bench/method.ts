@@ -51,6 +51,14 @@ export interface Comparison {
 
 export const results: Comparison[] = [];
 
+/** Runs `work` under the Worker's CPU profiler and prints its top costs (see profile.ts). */
+export type Profiler = (name: string, work: () => Promise<void>) => Promise<void>;
+let profiler: Profiler | undefined;
+/** With `npm run bench -- --profile`, every comparison profiles one more round of ours. */
+export const setProfiler = (p: Profiler): void => {
+  profiler = p;
+};
+
 const spread = (xs: readonly number[]): Spread => {
   const sorted = [...xs].sort((a, b) => a - b);
   return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
@@ -106,5 +114,6 @@ export async function compare(options: { bench: string; label: string; unit: str
     console.log(`  ${f.name}: CPU ${showSpread(f.cpuUsPerUnit)} µs/${options.unit}, ${showSpread(f.unitsPerSecond)} ${options.unit}/s${latency}`);
   }
   console.log(`  CPU per ${options.unit}, ours/baseline: ${fmt(comparison.cpuRatio)} · throughput ratio ${fmt(comparison.throughputRatio)}`);
+  if (profiler) await profiler(`${options.bench}-ours`, async () => void (await ours.round(rounds)));
   return comparison;
 }

@@ -7,7 +7,8 @@ import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchJobs } from "./jobs.ts";
-import { results } from "./method.ts";
+import { results, setProfiler } from "./method.ts";
+import { printProfile, profile } from "./profile.ts";
 import { benchPackage } from "./package.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
@@ -43,7 +44,7 @@ const args = process.argv.slice(2);
 const jsonAt = args.indexOf("--json");
 const jsonArg = jsonAt === -1 ? undefined : args[jsonAt + 1];
 const jsonFile = jsonAt === -1 ? undefined : jsonArg?.endsWith(".json") ? jsonArg : ".bench/results.json";
-const wanted = args.filter((a) => a !== "--json" && a !== jsonFile);
+const wanted = args.filter((a) => a !== "--json" && a !== "--profile" && a !== jsonFile);
 const names = wanted.length > 0 ? wanted : [...Object.keys(BENCHES), ...Object.keys(STANDALONE)];
 for (const name of names) if (!BENCHES[name] && !STANDALONE[name]) throw new Error(`unknown benchmark '${name}'; known: ${[...Object.keys(BENCHES), ...Object.keys(STANDALONE)].join(", ")}`);
 for (const name of names.filter((n) => STANDALONE[n])) {
@@ -53,6 +54,8 @@ for (const name of names.filter((n) => STANDALONE[n])) {
 const withDev = names.filter((n) => BENCHES[n]);
 if (withDev.length > 0) {
   const dev = await startWranglerDev({ config: "bench/worker/wrangler.toml", vars: { HEALTH_WARN_MS: "60000" } });
+  // `--profile`: one more round of ours per comparison under V8's profiler (.bench/<name>.cpuprofile).
+  if (args.includes("--profile")) setProfiler(async (name, work) => printProfile(name, await profile(dev, name, work)));
   try {
     for (const name of withDev) {
       console.log(`\n== ${name} ==`);
