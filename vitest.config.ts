@@ -3,12 +3,13 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 import { onConsoleLog } from "./vitest.quiet.ts";
 
 /**
- * Files that need a runtime of their own: they count every object or outbox row of a shard, list
- * every job or dead letter, fill a fixed shard to its limit, or compare whole snapshots of storage,
- * so another file's leftovers would change their answer. The mailbox test leaves thousands of
+ * Files that need a runtime of their own: they count every object, statement or outbox row of a
+ * shard, list every job or dead letter, fill a fixed shard to its limit, or compare whole snapshots
+ * of storage, so another file's leftovers would change their answer. The mailbox test leaves thousands of
  * messages draining behind it, so it runs alone too.
  */
 const FRESH_WORLD = [
+  "cost-per-message",
   "dedup",
   "entities",
   "entity-keys",
