@@ -167,15 +167,24 @@ export class JobRunner {
     const sql = this.#sql;
     const now = Date.now();
     const times: number[] = [];
-    const lease = sql.exec<{ t: number | null }>("SELECT MIN(lease_until) AS t FROM jobs WHERE status = 'running' AND lease_until > ?", now).one().t;
+    // One read for a shard with nothing waiting (every entity shard's case): live leases, the next prune, and whether any job waits.
+    const { lease, finished, waiting } = sql
+      .exec<{ lease: number | null; finished: number | null; waiting: number }>(
+        `SELECT (SELECT MIN(lease_until) FROM jobs WHERE status = 'running' AND lease_until > ?1) AS lease,
+           (SELECT MIN(finished_at) FROM jobs WHERE status IN ('completed', 'cancelled')) AS finished,
+           EXISTS (SELECT 1 FROM jobs WHERE status IN ('pending', 'failed') OR (status = 'running' AND lease_until <= ?1)) AS waiting`,
+        now,
+      )
+      .one();
     if (lease !== null) times.push(lease);
-    const running = runningByType(sql, now);
-    const total = [...running.values()].reduce((a, b) => a + b, 0);
-    if (total < SHARD_JOB_CONCURRENCY) {
-      for (const { type, t } of dueByType(sql, now)) if ((running.get(type) ?? 0) < this.#limit(type)) times.push(t);
-    }
-    const finished = sql.exec<{ t: number | null }>("SELECT MIN(finished_at) AS t FROM jobs WHERE status IN ('completed', 'cancelled')").one().t;
     if (finished !== null) times.push(finished + FINISHED_JOB_RETENTION_MS);
+    if (waiting) {
+      const running = runningByType(sql, now);
+      const total = [...running.values()].reduce((a, b) => a + b, 0);
+      if (total < SHARD_JOB_CONCURRENCY) {
+        for (const { type, t } of dueByType(sql, now)) if ((running.get(type) ?? 0) < this.#limit(type)) times.push(t);
+      }
+    }
     return times.length === 0 ? null : Math.min(...times);
   }
 }

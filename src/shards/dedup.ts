@@ -24,9 +24,3 @@ export function recordReply(sql: SqlStorage, key: string, messageId: string, mes
     key, storedMessageId(messageId), message, JSON.stringify(reply ?? null), now, now + retentionMs,
   );
 }
-
-/** Deletes expired records; returns when the next one expires (or null). */
-export function pruneReplies(sql: SqlStorage, now: number): number | null {
-  sql.exec("DELETE FROM dedup WHERE expires_at <= ?", now);
-  return sql.exec<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM dedup").one().t;
-}

@@ -95,16 +95,3 @@ export function release(sql: SqlStorage, seq: number, attempt: number, error: st
   return applied.toArray().length === 1;
 }
 
-/** When the inbox next needs the alarm: the earliest due row or lease end. */
-export function inboxNextDue(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>(
-    "SELECT MIN(CASE status WHEN 'pending' THEN available_at WHEN 'running' THEN lease_until END) AS t FROM inbox WHERE status IN ('pending', 'running')",
-  ).one().t;
-}
-
-/** Deletes failed rows older than `retentionMs`; returns when the next one is due for deletion. */
-export function pruneFailed(sql: SqlStorage, now: number, retentionMs: number): number | null {
-  sql.exec("DELETE FROM inbox WHERE status = 'failed' AND enqueued_at <= ?", now - retentionMs);
-  const oldest = sql.exec<{ t: number | null }>("SELECT MIN(enqueued_at) AS t FROM inbox WHERE status = 'failed'").one().t;
-  return oldest === null ? null : oldest + retentionMs;
-}

@@ -3,7 +3,7 @@ import type { Reply, ShardTarget } from "./delivery.ts";
 import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable, releasableStreams, retryHeldAt, streamState, type OrderedDelivery } from "./ordering.ts";
 import type { ShardHost } from "./shard-host.ts";
 import { GapWatch, type GapHooks, type GapSettings } from "./gap-watch.ts";
-import { markSkipped, unskip, wasSkipped } from "./stream-gaps.ts";
+import { hasHeldOrGaps, markSkipped, unskip, wasSkipped } from "./stream-gaps.ts";
 
 /** What the events capability does for a shard's ordered streams: a held event handed back to the Queue, and gaps. */
 export type StreamHooks = GapHooks & {
@@ -160,6 +160,7 @@ export class OrderedDeliveries {
 
   nextDue(): number | null {
     const now = Date.now();
+    if (!hasHeldOrGaps(this.host.ctx.storage.sql)) return null; // the common case: one read
     const next = Math.min(...releasableStreams(this.host.ctx.storage.sql).map((s) => s.at), this.#gaps.nextDue(now) ?? Number.POSITIVE_INFINITY);
     return Number.isFinite(next) ? next : null;
   }

@@ -1,8 +1,9 @@
 import { AppError, type EntityKey, type Envelope } from "../spec/index.ts";
-import { DEDUP_RETENTION_MS, findReply, pruneReplies, recordReply } from "./dedup.ts";
+import { DEDUP_RETENTION_MS, findReply, recordReply } from "./dedup.ts";
+import { shardNextDue } from "./housekeeping.ts";
 import type { Accepted, Reply, ShardTarget } from "./delivery.ts";
 import type { AnyEntity, ShardContext } from "./entity.ts";
-import { complete, enqueue, inboxNextDue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, pruneFailed, release, waiting, waitingFor, type InboxRow } from "./inbox.ts";
+import { complete, enqueue, INBOX_MAX_ATTEMPTS, inboxRetryDelay, release, waiting, waitingFor, type InboxRow } from "./inbox.ts";
 import { InboxDrain } from "./inbox-drain.ts";
 import { Mailbox } from "./mailbox.ts";
 import { AlarmClock } from "../storage/alarm-clock.ts";
@@ -192,7 +193,7 @@ export class ShardHost {
   async schedule(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const now = Date.now();
-    await this.clock.set([inboxNextDue(sql), pruneReplies(sql, now), pruneFailed(sql, now, DEDUP_RETENTION_MS), outboxNextDue(sql), this.hooks.nextDue?.() ?? null]);
+    await this.clock.set([...shardNextDue(sql, now, DEDUP_RETENTION_MS), outboxNextDue(sql), this.hooks.nextDue?.() ?? null]);
   }
 
 }

@@ -79,9 +79,12 @@ export function forgetGap(sql: SqlStorage, stream: string): void {
   sql.exec("DELETE FROM order_gaps WHERE stream = ?", stream);
 }
 
+/** Whether any ordered stream holds an event or has a gap: without either, nothing ordered needs the alarm. */
+export const hasHeldOrGaps = (sql: SqlStorage): boolean => sql.exec("SELECT 1 FROM order_held UNION ALL SELECT 1 FROM order_gaps LIMIT 1").toArray().length > 0;
+
 /** The earliest moment a gap needs the alarm: its next ask, the gap timeout of a new one, or now for a report to clear. */
 export function gapsNextDue(sql: SqlStorage, timeoutMs: number, now: number): number | null {
-  if (sql.exec("SELECT 1 FROM order_held UNION ALL SELECT 1 FROM order_gaps LIMIT 1").toArray().length === 0) return null;
+  if (!hasHeldOrGaps(sql)) return null;
   if (closedGaps(sql).length > 0) return now;
   const waiting = waitingStreams(sql);
   if (waiting.length === 0) return null;
