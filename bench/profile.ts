@@ -51,7 +51,7 @@ const short = (url: string) => url.replace(/^.*?\/(src|node_modules|test|bench)\
  * Writes `.bench/<name>.cpuprofile` (open it in Chrome DevTools) and returns the top functions by
  * self time and the top modules, each as a share of all samples.
  */
-export async function profile(dev: WranglerDev, name: string, work: () => Promise<void>, top = 15): Promise<{ functions: ProfileRow[]; modules: ProfileRow[] }> {
+export async function profile(dev: WranglerDev, name: string, work: () => Promise<void>, top = Number(process.env.PROFILE_TOP ?? 15)): Promise<{ functions: ProfileRow[]; modules: ProfileRow[] }> {
   const send = await connect(dev);
   await send("Runtime.enable");
   await send("Profiler.enable");
