@@ -9,10 +9,14 @@ import { fmt, summarize } from "./stats.ts";
  * Each figure is the median of the rounds, with their min–max.
  */
 
-/** What one round of an arm did: its units, and each unit's latency when it has one. */
+/**
+ * What one round of an arm did: its units, and each unit's latency when it has one. Latencies that
+ * take reading back (job rows, say) can be a function: it runs after the round's CPU is taken, so
+ * the benchmark's own reads are not counted as the system's work.
+ */
 export interface RoundResult {
   readonly units: number;
-  readonly latenciesMs?: readonly number[];
+  readonly latenciesMs?: readonly number[] | (() => Promise<readonly number[]>);
 }
 
 /** One side of a comparison: `round(r)` does one round's work and says how much. */
@@ -47,6 +51,8 @@ export interface Comparison {
   /** Median CPU per unit, ours over the baseline's: the headline. */
   readonly cpuRatio: number;
   readonly throughputRatio: number;
+  /** Median p50 latency, ours over the baseline's, when both arms have latencies. */
+  readonly p50Ratio?: number;
 }
 
 export const results: Comparison[] = [];
@@ -78,8 +84,9 @@ async function measure(arm: Arm, r: number, pid: number, into: Samples): Promise
   const [cpu, wallMs] = [cpuNs(pid) - cpu0, performance.now() - t0];
   into.cpu.push(cpu / 1000 / Math.max(1, result.units));
   into.rate.push(result.units / (wallMs / 1000));
-  if (result.latenciesMs && result.latenciesMs.length > 0) {
-    const s = summarize(result.latenciesMs);
+  const latencies = typeof result.latenciesMs === "function" ? await result.latenciesMs() : result.latenciesMs;
+  if (latencies && latencies.length > 0) {
+    const s = summarize(latencies);
     into.p50.push(s.p50);
     into.p99.push(s.p99);
   }
@@ -106,14 +113,25 @@ export async function compare(options: { bench: string; label: string; unit: str
     for (const side of order) await measure(side === "ours" ? ours : baseline, r, pid, samples[side]);
   }
   const [o, b] = [figures(ours.name, samples.ours), figures(baseline.name, samples.baseline)];
-  const comparison: Comparison = { bench: options.bench, label: options.label, unit: options.unit, rounds, ours: o, baseline: b, cpuRatio: o.cpuUsPerUnit.median / b.cpuUsPerUnit.median, throughputRatio: o.unitsPerSecond.median / b.unitsPerSecond.median };
+  const p50Ratio = o.p50Ms && b.p50Ms ? o.p50Ms.median / b.p50Ms.median : undefined;
+  const comparison: Comparison = {
+    bench: options.bench,
+    label: options.label,
+    unit: options.unit,
+    rounds,
+    ours: o,
+    baseline: b,
+    cpuRatio: o.cpuUsPerUnit.median / b.cpuUsPerUnit.median,
+    throughputRatio: o.unitsPerSecond.median / b.unitsPerSecond.median,
+    ...(p50Ratio === undefined ? {} : { p50Ratio }),
+  };
   results.push(comparison);
   console.log(`${options.label}: ${rounds} rounds alternated, straight to the user workerd (pid ${pid}); median (min–max) of the rounds`);
   for (const f of [o, b]) {
     const latency = f.p50Ms && f.p99Ms ? `, p50 ${showSpread(f.p50Ms, 1)} ms, p99 ${showSpread(f.p99Ms, 1)} ms` : "";
     console.log(`  ${f.name}: CPU ${showSpread(f.cpuUsPerUnit)} µs/${options.unit}, ${showSpread(f.unitsPerSecond)} ${options.unit}/s${latency}`);
   }
-  console.log(`  CPU per ${options.unit}, ours/baseline: ${fmt(comparison.cpuRatio)} · throughput ratio ${fmt(comparison.throughputRatio)}`);
+  console.log(`  CPU per ${options.unit}, ours/baseline: ${fmt(comparison.cpuRatio)} · throughput ratio ${fmt(comparison.throughputRatio)}${p50Ratio === undefined ? "" : ` · p50 ratio ${fmt(p50Ratio)}`}`);
   if (profiler) await profiler(`${options.bench}-ours`, async () => void (await ours.round(rounds)));
   return comparison;
 }
