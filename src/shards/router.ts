@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError, assertDepth, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
+import { AppError, assertDepth, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, isEntityKey, isEnvelope, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
 import { DeliveryBatch } from "./delivery-batch.ts";
 import { unwrap, type Accepted, type Delivery, type Reply, type ShardNamespace, type ShardTarget } from "./delivery.ts";
 import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity.ts";
@@ -71,12 +71,14 @@ export class Router {
 
   locate(type: string, key: string): Location {
     const entity = this.registry.require(type);
-    const parsedKey = EntityKeySchema.safeParse(key);
-    if (!parsedKey.success) throw validationError(parsedKey.error, "entity key", ["key"]);
+    if (!isEntityKey(key)) {
+      const parsed = EntityKeySchema.safeParse(key);
+      throw parsed.success ? new AppError("validation_failed", "invalid entity key") : validationError(parsed.error, "entity key", ["key"]);
+    }
     const objectName = this.#objectNameOf(entity, key);
     const shardId = Number(objectName.slice(entity.type.length + 1)) as ShardId;
     const target: ShardTarget = { entityType: entity.type, shardId, numShards: entity.shards, seed: this.registry.seed };
-    return { entity, key: parsedKey.data, target, objectName, objectId: this.#id(objectName).toString() };
+    return { entity, key, target, objectName, objectId: this.#id(objectName).toString() };
   }
 
   /** Sends and waits for the reply. */
@@ -163,7 +165,7 @@ export class Router {
     const messageId = options.messageId === undefined ? undefined : MessageIdSchema.safeParse(options.messageId);
     if (messageId && !messageId.success) throw validationError(messageId.error, "message id", ["messageId"]);
     const context = options.context ?? {};
-    const envelope = EnvelopeSchema.safeParse({
+    const candidate = {
       type: message,
       entityType: entity.type,
       payload: input,
@@ -176,7 +178,10 @@ export class Router {
       createdAt: options.createdAt ?? Date.now(),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(messageId?.data === undefined ? {} : { messageId: messageId.data }),
-    });
+    };
+    // Built from checked parts: the plain check is the schema's answer; the schema only for the error.
+    if (isEnvelope(candidate)) return candidate;
+    const envelope = EnvelopeSchema.safeParse(candidate);
     if (!envelope.success) throw validationError(envelope.error, "envelope");
     return envelope.data;
   }

@@ -47,6 +47,33 @@ export const EnvelopeSchema = z
   .describe("Message envelope");
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
+const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const MESSAGE_ID = /^[\x21-\x7e]+$/;
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
+/**
+ * True exactly when {@link EnvelopeSchema} accepts `candidate` unchanged (every field present
+ * holds a valid value, `headers` included): the hot path builds envelopes from checked parts and
+ * checks them with this instead of a full parse. When it is false, parse with the schema for the
+ * error. A unit test holds the two to the same answers.
+ */
+export function isEnvelope(candidate: Record<string, unknown>): candidate is Envelope {
+  const { type, entityType, payload, headers, ttlMs, createdAt, messageId } = candidate;
+  if (payload === undefined) return false; // the schema wants the key, with a value
+  if (typeof type !== "string" || type.length < 1 || type.length > 128) return false;
+  if (entityType !== undefined && !(typeof entityType === "string" && ENTITY_TYPE.test(entityType))) return false;
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return false;
+  const entries = Object.entries(headers);
+  if (entries.length > MAX_ENVELOPE_HEADERS) return false;
+  for (const [name, value] of entries) if (!HEADER_NAME.test(name) || typeof value !== "string" || value.length > 1024 || !HEADER_VALUE.test(value)) return false;
+  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && (ttlMs as number) > 0 && (ttlMs as number) <= 86_400_000)) return false;
+  if (!(Number.isSafeInteger(createdAt) && (createdAt as number) >= 0)) return false;
+  if (messageId !== undefined && !(typeof messageId === "string" && messageId.length <= 256 && MESSAGE_ID.test(messageId))) return false;
+  return Object.keys(candidate).every((k) => ENVELOPE_KEYS.has(k));
+}
+const ENVELOPE_KEYS = new Set(["type", "entityType", "payload", "headers", "ttlMs", "createdAt", "messageId"]);
+
 /** True when `name` uses the reserved prefix (case-insensitive). */
 export function isReservedHeader(name: string): boolean {
   return name.toLowerCase().startsWith(RESERVED_HEADER_PREFIX);

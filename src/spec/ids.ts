@@ -47,6 +47,15 @@ export const EntityKeySchema = z
   .describe("Entity key: a string of 1–256 bytes in UTF-8 (percent-encoded in paths)");
 export type EntityKey = z.infer<typeof EntityKeySchema>;
 
+/**
+ * The same rule as {@link EntityKeySchema} in plain code, for the hot path (a message's route
+ * checks its key on every call): true exactly when the schema accepts `key`. Use the schema for
+ * the error when it is false. A unit test holds the two to the same answers.
+ */
+export function isEntityKey(key: unknown): key is EntityKey {
+  return typeof key === "string" && key.length >= 1 && key.length <= MAX_ENTITY_KEY_BYTES && key.isWellFormed() && (key.length * 3 <= MAX_ENTITY_KEY_BYTES || encoder.encode(key).length <= MAX_ENTITY_KEY_BYTES);
+}
+
 /** A message id (the dedup key): 1–256 printable ASCII characters without spaces. Longer keys are refused, not truncated. */
 export const MessageIdSchema = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces").brand<"MessageId">().describe("Message id / Idempotency-Key: 1–256 printable ASCII characters");
 export type MessageId = z.infer<typeof MessageIdSchema>;
