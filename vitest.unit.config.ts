@@ -7,5 +7,7 @@ export default defineConfig({
     onConsoleLog,
     include: ["test/unit/**/*.test.ts"],
     environment: "node",
+    // CPU-bound cases (100,000 hashes, property tests) share 2 cores with the other stages in `npm test`.
+    testTimeout: 60_000,
   },
 });

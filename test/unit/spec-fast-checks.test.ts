@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { EntityKeySchema, EnvelopeSchema, isEntityKey, isEnvelope, MAX_ENTITY_KEY_BYTES } from "../../src/spec/index.ts";
 
 /** The hot path's plain checks give the schemas' answers, on strings and envelopes near every edge. */
-const RUNS = { numRuns: 3_000, seed: 20261202 };
+const RUNS = { numRuns: 2_000, seed: 20261202 };
+// Envelopes are dearer to parse (up to 34 headers, two regexes each): half as many.
+const ENVELOPE_RUNS = { ...RUNS, numRuns: 1_000 };
 
 describe("isEntityKey is EntityKeySchema", () => {
   const keys = fc.oneof(
@@ -40,6 +42,6 @@ describe("isEnvelope is EnvelopeSchema, unchanged", () => {
         expect(isEnvelope(candidate)).toBe(parsed.success);
         if (parsed.success) expect(parsed.data).toEqual(candidate);
       }),
-      RUNS,
+      ENVELOPE_RUNS,
     ));
 });
