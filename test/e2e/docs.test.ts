@@ -33,11 +33,12 @@ describe("the examples in the README and docs/ run", () => {
   for (const page of PAGES) {
     const blocks = blocksOf(readFileSync(join(ROOT, page), "utf8"));
     if (blocks.length === 0) continue;
-    it(`${page}: ${blocks.length} example(s)`, () => {
+    // Generous: on a loaded machine the README's six blocks (a socket, a 1 s task, a saga) take a while.
+    it(`${page}: ${blocks.length} example(s)`, { timeout: 150_000 }, () => {
       const script = ["set -euo pipefail", ...blocks].join("\n").replaceAll(DEV_HOST, host).replaceAll(DEV_TOKEN, token).replaceAll("npx durable-cluster ", `node ${join(ROOT, "bin/durable-cluster.mjs")} `);
       const cwd = mkdtempSync(join(tmpdir(), "dc-docs-"));
       try {
-        const run = spawnSync("bash", ["-c", script], { cwd, encoding: "utf8", timeout: 60_000, env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}` } });
+        const run = spawnSync("bash", ["-c", script], { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}` } });
         expect(run.status, `${page} exited ${run.status} (${run.signal ?? "no signal"})\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`).toBe(0);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
