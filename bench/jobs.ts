@@ -27,17 +27,21 @@ export async function benchJobs(dev: WranglerDev, perRound = 1000, rounds = 3, c
   };
   const get = async <T>(path: string) => (await (await fetch(`${workerd.url}${path}`, { headers: auth })).json()) as T;
   const latencies = (rows: Started[], sentAt: Map<string, number>) => rows.map((r) => (r.startedAt ?? Number.NaN) - (sentAt.get(r.id) ?? Number.NaN));
+  /** Submits `n` jobs with `send` (which answers the job's id); returns each id's send time. */
+  const submitAll = async (n: number, send: (i: number) => Promise<string>) => {
+    const sentAt = new Map<string, number>();
+    await timed(n, concurrency, async (i) => {
+      const sent = Date.now();
+      sentAt.set(await send(i), sent);
+    });
+    return sentAt;
+  };
 
   const ours = {
     name: "ours (job shards, started in the submit)",
     round: async (r: number) => {
       const n = r < 0 ? 100 : perRound;
-      const sentAt = new Map<string, number>();
-      await timed(n, concurrency, async (i) => {
-        const sent = Date.now();
-        const { id } = (await (await post(`${workerd.url}/v1/jobs`, { type: "demo.echo", input: { message: `bench-${r}-${i}` } })).json()) as { id: string };
-        sentAt.set(id, sent);
-      });
+      const sentAt = await submitAll(n, async (i) => ((await (await post(`${workerd.url}/v1/jobs`, { type: "demo.echo", input: { message: `bench-${r}-${i}` } })).json()) as { id: string }).id);
       // Done when no demo.echo job is pending or running (earlier rounds' jobs are all completed).
       const waiting = async () => (await Promise.all(["pending", "running"].map((s) => get<{ items: unknown[] }>(`/v1/jobs?type=demo.echo&status=${s}&limit=1`)))).some((p) => p.items.length > 0);
       for (const deadline = Date.now() + 120_000; (await waiting()) && Date.now() < deadline; ) await pause(100);
@@ -57,11 +61,10 @@ export async function benchJobs(dev: WranglerDev, perRound = 1000, rounds = 3, c
     name: "SQLite table polled every 1 s (16 objects)",
     round: async (r: number) => {
       const n = r < 0 ? 100 : perRound;
-      const sentAt = new Map<string, number>();
-      await timed(n, concurrency, async (i) => {
+      const sentAt = await submitAll(n, async (i) => {
         const id = `poll-${r}-${i}-${crypto.randomUUID()}`;
-        sentAt.set(id, Date.now());
         await (await post(`${workerd.url}/_bench/poll/submit/${i % SHARDS}`, { id, message: `bench-${i}` })).arrayBuffer();
+        return id;
       });
       let rows: Started[] = [];
       for (const deadline = Date.now() + 120_000; rows.length < n && Date.now() < deadline; await pause(100)) {

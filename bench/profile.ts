@@ -20,7 +20,7 @@ export interface ProfileRow {
  * does (the proxy wants an Origin of its own host). The user workerd's own inspector is taken by
  * the proxy and answers no second client.
  */
-async function connect(dev: WranglerDev): Promise<(method: string, params?: object) => Promise<unknown>> {
+async function connect(dev: WranglerDev): Promise<{ send: (method: string, params?: object) => Promise<unknown>; close: () => void }> {
   const origin = `http://127.0.0.1:${dev.inspectorPort}`;
   const [target] = (await (await fetch(`${origin}/json`)).json()) as { webSocketDebuggerUrl: string }[];
   if (!target) throw new Error("the inspector lists no Worker");
@@ -31,10 +31,12 @@ async function connect(dev: WranglerDev): Promise<(method: string, params?: obje
   ws.on("message", (data: Buffer) => {
     const message = JSON.parse(data.toString("utf8")) as { id?: number; result?: unknown };
     // The proxy answers some calls with an echo of the call (no `result`): an answer all the same.
-    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    if (message.id === undefined) return;
+    pending.get(message.id)?.(message.result);
+    pending.delete(message.id);
   });
-  return (method, params = {}) =>
-    new Promise((resolve, reject) => {
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the inspector did not answer ${method}`)), 60_000);
       pending.set(++id, (result) => {
         clearTimeout(timer);
@@ -42,6 +44,7 @@ async function connect(dev: WranglerDev): Promise<(method: string, params?: obje
       });
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { send, close: () => ws.close() };
 }
 
 const short = (url: string) => url.replace(/^.*?\/(src|node_modules|test|bench)\//, "$1/") || "(native)";
@@ -52,7 +55,7 @@ const short = (url: string) => url.replace(/^.*?\/(src|node_modules|test|bench)\
  * self time and the top modules, each as a share of all samples.
  */
 export async function profile(dev: WranglerDev, name: string, work: () => Promise<void>, top = Number(process.env.PROFILE_TOP ?? 15)): Promise<{ functions: ProfileRow[]; modules: ProfileRow[] }> {
-  const send = await connect(dev);
+  const { send, close } = await connect(dev);
   await send("Runtime.enable");
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 100 });
@@ -67,6 +70,7 @@ export async function profile(dev: WranglerDev, name: string, work: () => Promis
     sources.set(scriptId, (scriptSource ?? "").split("\n"));
   }
   await send("Debugger.disable");
+  close();
   const lineOf = (scriptId: string, line: number) => {
     const text = sources.get(scriptId)?.[line]?.trim();
     return text ? `  | ${text.slice(0, 90)}` : "";

@@ -82,4 +82,3 @@ export function rssKib(pid: number): number {
 export function openFileLimit(pid: number | "self"): number {
   return Number(/Max open files\s+(\d+)/.exec(read(`/proc/${pid}/limits`) ?? "")?.[1] ?? Number.NaN);
 }
-

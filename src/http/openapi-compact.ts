@@ -115,7 +115,10 @@ export function compactDocument<D extends object>(document: D): D {
 function shareRepeated(paths: JsonObject, components: JsonObject): { paths: JsonObject; components: JsonObject } {
   const ops = Object.values(paths).flatMap((item) => (isObject(item) ? Object.values(item).filter(isObject) : []));
   const tally = new Map<string, number>();
-  const bump = (v: Json) => tally.set(JSON.stringify(v), (tally.get(JSON.stringify(v)) ?? 0) + 1);
+  const bump = (v: Json) => {
+    const text = JSON.stringify(v);
+    tally.set(text, (tally.get(text) ?? 0) + 1);
+  };
   for (const op of ops) {
     if (Array.isArray(op.parameters)) op.parameters.forEach(bump);
     if (isObject(op.responses)) Object.values(op.responses).forEach(bump);

@@ -82,9 +82,11 @@ export function forgetGap(sql: SqlStorage, stream: string): void {
 /** Whether any ordered stream holds an event or has a gap: without either, nothing ordered needs the alarm. */
 export const hasHeldOrGaps = (sql: SqlStorage): boolean => sql.exec("SELECT 1 FROM order_held UNION ALL SELECT 1 FROM order_gaps LIMIT 1").toArray().length > 0;
 
-/** The earliest moment a gap needs the alarm: its next ask, the gap timeout of a new one, or now for a report to clear. */
+/**
+ * The earliest moment a gap needs the alarm: its next ask, the gap timeout of a new one, or now for
+ * a report to clear. Its caller asks {@link hasHeldOrGaps} first (without either, there is none).
+ */
 export function gapsNextDue(sql: SqlStorage, timeoutMs: number, now: number): number | null {
-  if (!hasHeldOrGaps(sql)) return null;
   if (closedGaps(sql).length > 0) return now;
   const waiting = waitingStreams(sql);
   if (waiting.length === 0) return null;

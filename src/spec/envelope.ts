@@ -51,6 +51,7 @@ const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const MESSAGE_ID = /^[\x21-\x7e]+$/;
 const HEADER_VALUE = /^[^\r\n\0]*$/;
+const ENVELOPE_KEYS = new Set(["type", "entityType", "payload", "headers", "ttlMs", "createdAt", "messageId"]);
 
 /**
  * True exactly when {@link EnvelopeSchema} accepts `candidate` unchanged (every field present
@@ -72,7 +73,6 @@ export function isEnvelope(candidate: Record<string, unknown>): candidate is Env
   if (messageId !== undefined && !(typeof messageId === "string" && messageId.length <= 256 && MESSAGE_ID.test(messageId))) return false;
   return Object.keys(candidate).every((k) => ENVELOPE_KEYS.has(k));
 }
-const ENVELOPE_KEYS = new Set(["type", "entityType", "payload", "headers", "ttlMs", "createdAt", "messageId"]);
 
 /** True when `name` uses the reserved prefix (case-insensitive). */
 export function isReservedHeader(name: string): boolean {
