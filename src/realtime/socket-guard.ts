@@ -1,3 +1,4 @@
+import { clock } from "../clock.ts";
 import { CLOSE_CODES, REALTIME_LIMITS } from "../spec/index.ts";
 import { frameBytes } from "./codec.ts";
 
@@ -19,7 +20,7 @@ interface Counters {
 export class SocketGuard {
   readonly #counters = new WeakMap<WebSocket, Counters>();
 
-  check(ws: WebSocket, frame: string | ArrayBuffer, now = Date.now()): Verdict {
+  check(ws: WebSocket, frame: string | ArrayBuffer, now = clock.now()): Verdict {
     let c = this.#counters.get(ws);
     if (!c) this.#counters.set(ws, (c = { windowStart: now, frames: 0, oversize: 0 }));
     if (now - c.windowStart >= 1000) {
