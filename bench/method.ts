@@ -71,7 +71,8 @@ const spread = (xs: readonly number[]): Spread => {
 };
 export const showSpread = (s: Spread, digits = 0): string => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
-interface Samples {
+/** Per-round figures of one arm: CPU µs per unit, units per second, and the round's p50 and p99 latency (ms). */
+export interface Samples {
   cpu: number[];
   rate: number[];
   p50: number[];
@@ -112,13 +113,24 @@ export async function compare(options: { bench: string; label: string; unit: str
     const order = r % 2 === 0 ? (["ours", "baseline"] as const) : (["baseline", "ours"] as const);
     for (const side of order) await measure(side === "ours" ? ours : baseline, r, pid, samples[side]);
   }
-  const [o, b] = [figures(ours.name, samples.ours), figures(baseline.name, samples.baseline)];
+  const comparison = record({ ...options, ours: { name: ours.name, samples: samples.ours }, baseline: { name: baseline.name, samples: samples.baseline } });
+  if (profiler) await profiler(`${options.bench}-ours`, async () => void (await ours.round(rounds)));
+  return comparison;
+}
+
+/**
+ * Prints and records a comparison from each arm's per-round samples. `compare` takes them itself; a
+ * benchmark with its own alternated rounds on the same footing (the realtime fan-out, with three
+ * variants) passes its own.
+ */
+export function record(options: { bench: string; label: string; unit: string; pid: number; rounds: number; ours: { name: string; samples: Samples }; baseline: { name: string; samples: Samples } }): Comparison {
+  const [o, b] = [figures(options.ours.name, options.ours.samples), figures(options.baseline.name, options.baseline.samples)];
   const p50Ratio = o.p50Ms && b.p50Ms ? o.p50Ms.median / b.p50Ms.median : undefined;
   const comparison: Comparison = {
     bench: options.bench,
     label: options.label,
     unit: options.unit,
-    rounds,
+    rounds: options.rounds,
     ours: o,
     baseline: b,
     cpuRatio: o.cpuUsPerUnit.median / b.cpuUsPerUnit.median,
@@ -126,12 +138,11 @@ export async function compare(options: { bench: string; label: string; unit: str
     ...(p50Ratio === undefined ? {} : { p50Ratio }),
   };
   results.push(comparison);
-  console.log(`${options.label}: ${rounds} rounds alternated, straight to the user workerd (pid ${pid}); median (min–max) of the rounds`);
+  console.log(`${options.label}: ${options.rounds} rounds alternated, straight to the user workerd (pid ${options.pid}); median (min–max) of the rounds`);
   for (const f of [o, b]) {
     const latency = f.p50Ms && f.p99Ms ? `, p50 ${showSpread(f.p50Ms, 1)} ms, p99 ${showSpread(f.p99Ms, 1)} ms` : "";
     console.log(`  ${f.name}: CPU ${showSpread(f.cpuUsPerUnit)} µs/${options.unit}, ${showSpread(f.unitsPerSecond)} ${options.unit}/s${latency}`);
   }
   console.log(`  CPU per ${options.unit}, ours/baseline: ${fmt(comparison.cpuRatio)} · throughput ratio ${fmt(comparison.throughputRatio)}${p50Ratio === undefined ? "" : ` · p50 ratio ${fmt(p50Ratio)}`}`);
-  if (profiler) await profiler(`${options.bench}-ours`, async () => void (await ours.round(rounds)));
   return comparison;
 }

@@ -1,6 +1,6 @@
 import { cpuNs } from "./realtime-workerd.ts";
 import type { Variant } from "./realtime-variants.ts";
-import { fmt, printRatio, summarize } from "./stats.ts";
+import { record, type Samples } from "./method.ts";
 
 /** Broadcast figures of one variant over a run of rounds. */
 export interface BroadcastFigures {
@@ -15,9 +15,6 @@ export interface BroadcastFigures {
   /** Rounds in which fewer than all sockets got the push, as `received/sockets`. */
   readonly short: string[];
 }
-
-/** Workerd CPU over every round divided by every delivery of them (µs). */
-const cpuPerDeliveryUs = (f: BroadcastFigures) => f.total.cpuNs / 1000 / Math.max(1, f.total.received);
 
 /** The figures of two runs of the same variant as one. */
 export const mergeFigures = (a: BroadcastFigures | undefined, b: BroadcastFigures): BroadcastFigures =>
@@ -61,22 +58,19 @@ export async function broadcastRounds(variants: readonly Variant[], rounds: numb
   return figures;
 }
 
-const range = (values: readonly number[], digits: number) => `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}`;
 const LABELS: Record<Variant["name"], string> = { ours: "ours", raw: "raw ws.send loop", partyserver: "PartyServer broadcast()" };
 
-/** Prints each variant's figures, then ours/raw and ours/PartyServer for wall time and CPU per delivery. */
-export function printBroadcast(title: string, figures: readonly BroadcastFigures[]): void {
-  console.log(`${title}:`);
-  for (const f of figures) {
-    const shortfall = f.short.length ? `, SHORT rounds ${f.short.join(" ")}` : "";
-    console.log(`  ${LABELS[f.name].padEnd(24)} ${f.sockets} sockets: to last socket p50 ${fmt(summarize(f.wallMs).p50, 1)} ms (rounds ${range(f.wallMs, 1)}), workerd CPU ${fmt(cpuPerDeliveryUs(f))} µs/delivery (rounds ${range(f.cpuUs, 1)})${shortfall}`);
+/** A variant's rounds as the common method's samples: CPU per delivery, deliveries per second to the last socket, and that time as the round's latency. */
+const samplesOf = (f: BroadcastFigures): Samples => ({ cpu: f.cpuUs, rate: f.wallMs.map((ms) => f.sockets / (ms / 1000)), p50: f.wallMs, p99: f.wallMs });
+
+/** Records ours against the raw loop and against PartyServer (bench/method.ts `record`), after any rounds that fell short. */
+export function printBroadcast(title: string, figures: readonly BroadcastFigures[], pid: number): void {
+  for (const f of figures) if (f.short.length) console.log(`  ! ${LABELS[f.name]}: SHORT rounds ${f.short.join(" ")}`);
+  const ours = figures.find((f) => f.name === "ours");
+  if (!ours) return;
+  for (const base of figures.filter((f) => f.name !== "ours")) {
+    record({ bench: "realtime", label: `${title}, vs ${LABELS[base.name]}: CPU per delivery, latency to the last socket`, unit: "delivery", pid, rounds: ours.cpuUs.length, ours: { name: `${LABELS.ours}, ${ours.sockets} sockets`, samples: samplesOf(ours) }, baseline: { name: `${LABELS[base.name]}, ${base.sockets} sockets`, samples: samplesOf(base) } });
   }
-  const [ours, raw, party] = (["ours", "raw", "partyserver"] as const).map((n) => figures.find((f) => f.name === n));
-  if (!ours || !raw || !party) return;
-  printRatio(`  ${title}, to last socket p50, vs raw`, summarize(ours.wallMs).p50, summarize(raw.wallMs).p50, "ms");
-  printRatio(`  ${title}, to last socket p50, vs PartyServer`, summarize(ours.wallMs).p50, summarize(party.wallMs).p50, "ms");
-  printRatio(`  ${title}, CPU per delivery, vs raw`, cpuPerDeliveryUs(ours), cpuPerDeliveryUs(raw), "µs");
-  printRatio(`  ${title}, CPU per delivery, vs PartyServer`, cpuPerDeliveryUs(ours), cpuPerDeliveryUs(party), "µs");
 }
 
 /**

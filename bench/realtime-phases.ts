@@ -63,12 +63,12 @@ export async function interleavedPhase(plan: PhasePlan): Promise<void> {
   printRatio(`  RSS per 1,000 idle sockets (N = ${plan.n}), vs raw`, ours.mibPer1000, raw.mibPer1000, "MiB");
   printRatio(`  RSS per 1,000 idle sockets (N = ${plan.n}), vs PartyServer`, ours.mibPer1000, party.mibPer1000, "MiB");
   const baselines = [raw.variant, party.variant];
-  printBroadcast(titles(plan).spread, await broadcastRounds([ours.variant, ...baselines], plan.rounds, plan.pid));
+  printBroadcast(titles(plan).spread, await broadcastRounds([ours.variant, ...baselines], plan.rounds, plan.pid), plan.pid);
   reportCloses([ours.variant, ...baselines]);
   if (plan.samples > 0) await sendToUser([ours.variant, ...baselines], plan.samples);
   await ours.variant.pool.close();
   const one = await measured(plan, "one", false);
-  printBroadcast(titles(plan).one, await broadcastRounds([one.variant, ...baselines], plan.rounds, plan.pid));
+  printBroadcast(titles(plan).one, await broadcastRounds([one.variant, ...baselines], plan.rounds, plan.pid), plan.pid);
   reportCloses([one.variant, ...baselines]);
   await Promise.all([one.variant, ...baselines].map((v) => v.pool.close()));
 }
@@ -94,8 +94,8 @@ export async function blockPhase(plan: PhasePlan, capacity: number, cycles = 2):
   }
   const [raw, party, spread, one] = kinds.map((kind) => merged.get(kind));
   if (!raw || !party || !spread || !one) return;
-  printBroadcast(titles(plan).spread, [spread, raw, party]);
-  printBroadcast(titles(plan).one, [one, raw, party]);
+  printBroadcast(titles(plan).spread, [spread, raw, party], plan.pid);
+  printBroadcast(titles(plan).one, [one, raw, party], plan.pid);
 }
 
 async function sendToUser(variants: readonly Variant[], samples: number): Promise<void> {

@@ -1,12 +1,13 @@
 import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
 import { terminateAllSockets } from "./realtime-sockets.ts";
 import { connectOurs, mintTokens, type Target } from "./realtime-variants.ts";
-import { cpuNs, findUserWorkerd, isRunning, rssKib } from "./realtime-workerd.ts";
+import { findUserWorkerd, isRunning, rssKib } from "./realtime-workerd.ts";
 import { SsePool } from "./sse-clients.ts";
-import { fmt, printRatio, summarize } from "./stats.ts";
+import { compare } from "./method.ts";
+import { fmt, printRatio } from "./stats.ts";
 
 const CLIENTS = 1_000;
-const ROUNDS = 7;
+const ROUNDS = 6;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let markers = 0;
 const nextMarker = () => `sse-mk-${++markers}`;
@@ -40,7 +41,7 @@ async function measured<T extends { size: number }>(pid: number, what: string, c
 }
 
 /**
- * STRM-01 fan-out: 1,000 SSE clients on one topic (`GET /v1/sse/topics/{topic}`, 1,000 distinct
+ * SSE fan-out on the common method (bench/method.ts): 1,000 SSE clients on one topic (`GET /v1/sse/topics/{topic}`, 1,000 distinct
  * users, so the streams spread over the G = 16 gateways by the token's user), one publish
  * (`POST /v1/topics/{topic}/messages`: G gateway calls), time from the request until the last
  * client has it; in the same run the same with 1,000 WebSocket clients (`/ws/:user` + subscribe,
@@ -81,40 +82,33 @@ async function run(dev: WranglerDev): Promise<void> {
     { name: "WS", size: ws.side.size, publish: (m) => publish(target, wsTopic, m), expect: (m, n) => ws.side.v.pool.expect(m, n), broken: () => gone() ?? (ws.side.v.pool.unexpectedCloses ? `${ws.side.v.pool.unexpectedCloses} sockets closed: ${JSON.stringify(Object.fromEntries(ws.side.v.pool.closeCodes))}` : undefined) },
   ];
 
-  const figures = new Map(sides.map((s) => [s.name, { wallMs: [] as number[], cpuNs: 0, deliveries: 0, short: [] as string[] }]));
-  for (let round = 0; round <= ROUNDS; round++) {
-    for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+  const short: string[] = [];
+  const arm = (side: Side, name: string) => ({
+    name,
+    round: async (r: number) => {
+      await pause(200);
       const marker = nextMarker();
-      const cpuBefore = cpuNs(workerd.pid);
       const arrived = side.expect(marker, side.size);
       const started = performance.now();
       const [delivered, got] = await Promise.all([side.publish(marker), arrived]);
-      const cpu = cpuNs(workerd.pid) - cpuBefore;
       const broken = side.broken();
-      if (broken) throw new Error(`${side.name} round ${round}: ${broken}`);
-      if (round === 0) continue; // warm-up
-      const f = figures.get(side.name);
-      if (!f) continue;
-      if (got.received < side.size) f.short.push(`${round}: ${got.received}/${side.size} (delivered ${String(delivered)})`);
-      else f.wallMs.push(got.lastAt - started);
-      f.cpuNs += cpu;
-      f.deliveries += got.received;
-      await pause(200);
-    }
-  }
+      if (broken) throw new Error(`${side.name} round ${r}: ${broken}`);
+      if (got.received < side.size) short.push(`${side.name} round ${r}: ${got.received}/${side.size} (delivered ${String(delivered)})`);
+      return { units: got.received, latenciesMs: [got.lastAt - started] };
+    },
+  });
+  const [sseSide, wsSide] = sides as [Side, Side];
+  await compare({
+    bench: "sse",
+    label: `SSE vs WebSocket delivery: one topic publish to ${CLIENTS} clients (latency: publish request → the last client has it)`,
+    unit: "delivery",
+    pid: workerd.pid,
+    rounds: ROUNDS,
+    ours: arm(sseSide, `SSE (GET /v1/sse/topics/{topic}, ${sse.side.size} streams)`),
+    baseline: arm(wsSide, `WebSocket (/ws/:user + subscribe, ${ws.side.size} sockets)`),
+  });
+  if (short.length > 0) console.log(`  ! SHORT rounds: ${short.join("; ")}`);
   sse.side.close();
   await ws.side.v.pool.close();
-
-  const stats = (name: Side["name"]) => {
-    const f = figures.get(name) ?? { wallMs: [], cpuNs: 0, deliveries: 0, short: [] };
-    return { ...f, p50: summarize(f.wallMs).p50, max: summarize(f.wallMs).max, min: Math.min(...f.wallMs), cpuUs: f.cpuNs / 1e3 / Math.max(1, f.deliveries) };
-  };
-  const [s, w] = [stats("SSE"), stats("WS")];
-  for (const [label, f, n] of [["SSE", s, sse.side.size], ["WS ", w, ws.side.size]] as const) {
-    const short = f.short.length ? `; SHORT rounds ${f.short.join(", ")}` : "";
-    console.log(`${label}: ${n} clients on one topic, ${f.wallMs.length} publishes: to the last client p50 ${fmt(f.p50, 1)} ms (rounds ${fmt(f.min, 1)}–${fmt(f.max, 1)}), workerd CPU ${fmt(f.cpuUs, 1)} µs/delivery${short}`);
-  }
-  printRatio("time to the last of 1,000 clients (p50), SSE vs WebSocket", s.p50, w.p50, "ms");
-  printRatio("workerd CPU per delivery, SSE vs WebSocket", s.cpuUs, w.cpuUs, "µs");
   printRatio("user workerd RSS per 1,000 clients, SSE vs WebSocket", sse.mibPer1000, ws.mibPer1000, "MiB");
 }

@@ -16,10 +16,10 @@ const { machine, results } = JSON.parse(readFileSync(source, "utf8")) as { machi
 
 const rows = results.map((c) => {
   const p50 = c.p50Ratio === undefined ? "" : ` · p50 ${fmt(c.p50Ratio)}`;
-  return `| \`${c.bench}\` | ${c.label.split(":")[0] ?? c.label} | ${showSpread(c.ours.cpuUsPerUnit)} | ${showSpread(c.baseline.cpuUsPerUnit)} | **${fmt(c.cpuRatio)}** | ${fmt(c.throughputRatio)}${p50} |`;
+  return `| \`${c.bench}\` | ${c.label.split(":")[0] ?? c.label} (${c.rounds} rounds) | ${showSpread(c.ours.cpuUsPerUnit)} | ${showSpread(c.baseline.cpuUsPerUnit)} | **${fmt(c.cpuRatio)}** | ${fmt(c.throughputRatio)}${p50} |`;
 });
 const table = [
-  `CPU of the user workerd per unit, µs, median (min–max) of ${results[0]?.rounds ?? "?"} alternated rounds; ${machine.cores} cores (${machine.cpu}), ${machine.at.slice(0, 10)}.`,
+  `CPU of the user workerd per unit, µs, median (min–max) of the alternated rounds; ${machine.cores} cores (${machine.cpu}), ${machine.at.slice(0, 10)}.`,
   "",
   "| benchmark | what | ours | baseline (same run) | CPU ratio | throughput ratio · p50 ratio |",
   "|---|---|---|---|---|---|",

@@ -1,5 +1,3 @@
-import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
-
 /** The tenants benchmark's HTTP client: JSON in, JSON out, any status ≥ 300 throws with its body. */
 export interface BenchClient {
   call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, bearer?: string): Promise<T>;
@@ -7,10 +5,11 @@ export interface BenchClient {
   time(method: string, path: string, body?: unknown, bearer?: string): Promise<number>;
 }
 
-export function benchClient(dev: WranglerDev): BenchClient {
-  const call = async <T>(method: string, path: string, body?: unknown, bearer = dev.adminToken): Promise<T> => {
+/** A client of the Worker at `url` (the user workerd's own socket, past wrangler's proxy); `adminToken` unless a call names its bearer. */
+export function benchClient(url: string, adminToken: string): BenchClient {
+  const call = async <T>(method: string, path: string, body?: unknown, bearer = adminToken): Promise<T> => {
     const headers: Record<string, string> = { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { "content-type": "application/json" }) };
-    const res = await fetch(`${dev.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : {}) as T;
@@ -24,6 +23,3 @@ export function benchClient(dev: WranglerDev): BenchClient {
     },
   };
 }
-
-/** Rows (or records) per second of `n` in `ms`. */
-export const perSecond = (n: number, ms: number): number => (n / ms) * 1000;

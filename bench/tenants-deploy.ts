@@ -1,5 +1,5 @@
-import { fmt, printRatio, summarize } from "./stats.ts";
-import { perSecond, type BenchClient } from "./tenants-client.ts";
+import { compare } from "./method.ts";
+import type { TenantsBench } from "./tenants.ts";
 
 interface Deployment { status: string; error: unknown; plan: { statements: unknown[] } | null; timings: Record<string, number> }
 
@@ -21,71 +21,100 @@ function fiftyObjects(): Record<string, unknown>[] {
   }));
 }
 
-/** Deploys a bundle with the tenant's key and reads the deployment back; anything but `ready` throws. */
-async function deploy(client: BenchClient, tenant: string, key: string, bundle: unknown): Promise<{ ms: number; deployment: Deployment }> {
+/** Deploys a bundle with the tenant's key; returns the client's milliseconds and a check to run after the round's CPU is taken. */
+async function deploy(bench: TenantsBench, tenant: string, key: string, bundle: unknown): Promise<{ ms: number; check: () => Promise<Deployment> }> {
   const started = performance.now();
-  const { deploymentId } = await client.call<{ deploymentId: string }>("POST", `/v1/tenants/${tenant}/deployments`, bundle, key);
+  const { deploymentId } = await bench.client.call<{ deploymentId: string }>("POST", `/v1/tenants/${tenant}/deployments`, bundle, key);
   const ms = performance.now() - started;
-  const deployment = await client.call<Deployment>("GET", `/v1/tenants/${tenant}/deployments/${deploymentId}`, undefined, key);
-  if (deployment.status !== "ready") throw new Error(`deployment ${deploymentId} is ${deployment.status}: ${JSON.stringify(deployment.error)}`);
-  return { ms, deployment };
+  const check = async () => {
+    const deployment = await bench.client.call<Deployment>("GET", `/v1/tenants/${tenant}/deployments/${deploymentId}`, undefined, key);
+    if (deployment.status !== "ready") throw new Error(`deployment ${deploymentId} is ${deployment.status}: ${JSON.stringify(deployment.error)}`);
+    return deployment;
+  };
+  return { ms, check };
 }
 
 /**
- * A 50-object bundle deployed to each of `tenants` (fresh, one round each), against the same
- * CREATE TABLE / CREATE INDEX statements executed raw in one transaction in the same object
- * (as `raw_<name>` tables), the order alternating per round.
+ * A 50-object bundle deployed to a fresh tenant per round, against the same CREATE TABLE / CREATE
+ * INDEX statements executed raw in one transaction in another fresh tenant's object (as `raw_<name>`
+ * tables). The unit is one deployment of the whole bundle.
  */
-export async function benchDeploy50(client: BenchClient, tenants: readonly string[], key: (id: string) => string): Promise<void> {
+export async function benchDeploy50(bench: TenantsBench): Promise<void> {
   const objects = fiftyObjects();
-  const ours: number[] = [];
-  const base: number[] = [];
+  const names = (side: string) => Array.from({ length: bench.rounds + 1 }, (_, r) => bench.id(`d${side}${r}`));
+  const keys = await bench.provision([...names("o"), ...names("b")]);
+  const tenant = (side: string, r: number) => bench.id(`d${side}${r + 1}`);
   let statements = 0;
-  for (const [i, tenant] of tenants.entries()) {
-    const mine = async () => {
-      const { ms, deployment } = await deploy(client, tenant, key(tenant), { manifest: { version: "1", objects } });
-      ours.push(ms);
-      statements = deployment.plan?.statements.length ?? 0;
-    };
-    const raw = async () => void base.push(await client.time("POST", `/_bench/tenants/${tenant}/raw-ddl`, objects));
-    if (i % 2 === 0) await mine().then(raw);
-    else await raw().then(mine);
-  }
-  const [o, b] = [summarize(ours), summarize(base)];
-  console.log(`deploy 50 objects, ours:     ${o.n} deploys (validate → diff → plan → ${statements} statements + registration in one transaction), p50 ${fmt(o.p50)} ms, max ${fmt(o.max)} ms`);
-  console.log(`deploy 50 objects, baseline: the same ${statements} CREATE statements raw in one transaction in the same object, p50 ${fmt(b.p50)} ms, max ${fmt(b.max)} ms`);
-  printRatio("deploy 50 objects p50", o.p50, b.p50, "ms");
+  await compare({
+    bench: "tenants",
+    label: "deploy of a 50-object bundle: to a fresh tenant (validate → diff → plan → statements + registration in one transaction)",
+    unit: "deployment",
+    pid: bench.pid,
+    rounds: bench.rounds,
+    ours: {
+      name: "ours (POST /v1/tenants/{id}/deployments)",
+      round: async (r) => {
+        const { ms, check } = await deploy(bench, tenant("o", r), keys.get(tenant("o", r)) ?? "", { manifest: { version: "1", objects } });
+        const latenciesMs = async () => {
+          statements = (await check()).plan?.statements.length ?? 0;
+          return [ms];
+        };
+        return { units: 1, latenciesMs };
+      },
+    },
+    baseline: {
+      name: "the same CREATE statements raw in one transaction in a fresh tenant's object",
+      round: async (r) => ({ units: 1, latenciesMs: [await bench.client.time("POST", `/_bench/tenants/${tenant("b", r)}/raw-ddl`, objects)] }),
+    },
+  });
+  console.log(`  the bundle planned ${statements} statements`);
 }
 
 /**
  * A type-changing migration (integer ↔ number: a table rebuild with a CAST) of an object with
- * `rows` rows, through the real deploy pipeline, against a plain INSERT … SELECT * of the same rows
- * into a table of the same definition in the same object; three rounds, interleaved.
+ * `rows` rows through the real deploy pipeline, against a plain INSERT … SELECT * of the same rows
+ * into a table of the same definition in the same object (dropping the previous copy first, as the
+ * rebuild drops the old table). The unit is a row.
  */
-export async function benchMigration(client: BenchClient, tenant: string, key: string, rows = 100_000, rounds = 3): Promise<void> {
+export async function benchMigration(bench: TenantsBench, rows = 100_000): Promise<void> {
+  const tenant = bench.id("mig");
+  const key = (await bench.provision([tenant])).get(tenant) ?? "";
   const item = (price: "integer" | "number") => ({ name: "item", label: "Item", fields: [{ name: "title", type: "text", required: true }, { name: "qty", type: "integer" }, { name: "price", type: price }] });
-  await deploy(client, tenant, key, { manifest: { version: "v0", objects: [item("integer")] } });
-  const seedStarted = performance.now();
-  const seeded = await client.call<{ rows: number }>("POST", `/_bench/tenants/${tenant}/seed?object=item&n=${rows}`);
+  await (await deploy(bench, tenant, key, { manifest: { version: "v0", objects: [item("integer")] } })).check();
+  const seeded = await bench.client.call<{ rows: number }>("POST", `/_bench/tenants/${tenant}/seed?object=item&n=${rows}`);
   if (seeded.rows !== rows) throw new Error(`seeded ${seeded.rows} rows, wanted ${rows}`);
-  console.log(`migration: seeded ${seeded.rows} rows raw in ${fmt(performance.now() - seedStarted)} ms (setup)`);
-  const ours: number[] = [];
+  let version = 0;
   const inObject: number[] = [];
-  const base: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const started = performance.now();
-    const copy = await client.call<{ rows: number }>("POST", `/_bench/tenants/${tenant}/copy?object=item`);
-    base.push(perSecond(copy.rows, performance.now() - started));
-    await client.call("POST", `/_bench/tenants/${tenant}/drop-copy`);
-    const to = r % 2 === 0 ? "number" : "integer";
-    const { ms, deployment } = await deploy(client, tenant, key, { manifest: { version: `v${r + 1}`, objects: [item(to)] }, allowDestructive: to === "integer" });
-    ours.push(perSecond(rows, ms));
-    inObject.push(deployment.timings.migratingMs ?? Number.NaN);
-  }
-  const usage = await client.call<{ records: Record<string, number> }>("GET", `/v1/tenants/${tenant}/usage`, undefined, key);
+  await compare({
+    bench: "tenants",
+    label: `type-changing migration: ${rows.toLocaleString("en")} rows (price integer ↔ number, a table rebuild)`,
+    unit: "row",
+    pid: bench.pid,
+    rounds: bench.rounds,
+    ours: {
+      name: "ours (POST …/deployments, the rebuild in the pipeline's transaction)",
+      round: async () => {
+        version += 1;
+        const to = version % 2 === 1 ? "number" : "integer";
+        const { ms, check } = await deploy(bench, tenant, key, { manifest: { version: `v${version}`, objects: [item(to)] }, allowDestructive: to === "integer" });
+        const latenciesMs = async () => {
+          inObject.push((await check()).timings.migratingMs ?? Number.NaN);
+          return [ms];
+        };
+        return { units: rows, latenciesMs };
+      },
+    },
+    baseline: {
+      name: "INSERT … SELECT * into a table of the same definition, in one transaction in the same object",
+      round: async () => {
+        const started = performance.now();
+        const copy = await bench.client.call<{ rows: number }>("POST", `/_bench/tenants/${tenant}/copy?object=item`);
+        if (copy.rows !== rows) throw new Error(`copied ${copy.rows} rows, wanted ${rows}`);
+        return { units: rows, latenciesMs: [performance.now() - started] };
+      },
+    },
+  });
+  const usage = await bench.client.call<{ records: Record<string, number> }>("GET", `/v1/tenants/${tenant}/usage`, undefined, key);
   if (usage.records.item !== rows) throw new Error(`after the migrations item has ${usage.records.item} rows, wanted ${rows}`);
-  const [o, b] = [summarize(ours), summarize(base)];
-  console.log(`migration, ours:     ${rounds} rebuilds of ${rows} rows (price integer ↔ number) through POST …/deployments, p50 ${fmt(o.p50, 0)} rows/s (deployment timings.migratingMs inside the object: ${inObject.map((m) => fmt(m, 0)).join(", ")}); ${usage.records.item} rows after`);
-  console.log(`migration, baseline: ${rounds} plain INSERT … SELECT * of the same ${rows} rows into a new table of the same definition in the same object, p50 ${fmt(b.p50, 0)} rows/s`);
-  printRatio("migration p50", o.p50, b.p50, "rows/s");
+  console.log(`  timings.migratingMs inside the object: ${inObject.map((m) => m.toFixed(0)).join(", ")} ms; ${usage.records.item} rows after`);
 }

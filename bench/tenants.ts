@@ -1,46 +1,72 @@
 import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
-import { fmt, printRatio, summarize } from "./stats.ts";
-import { benchClient } from "./tenants-client.ts";
+import { compare } from "./method.ts";
+import { findUserWorkerd } from "./realtime-workerd.ts";
+import { benchClient, type BenchClient } from "./tenants-client.ts";
 import { benchDeploy50, benchMigration } from "./tenants-deploy.ts";
 import { benchRecordInserts } from "./tenants-records.ts";
 
+/** What every tenants comparison shares: the client straight to the user workerd, its pid, and a run-unique prefix. */
+export interface TenantsBench {
+  readonly client: BenchClient;
+  readonly pid: number;
+  readonly rounds: number;
+  /** A tenant id unique to this run. */
+  id(name: string): string;
+  /** Provisions tenants (setup, not measured) and returns their API keys. */
+  provision(ids: readonly string[]): Promise<Map<string, string>>;
+}
+
 /**
- * `npm run bench tenants`: four measurements of the tenant databases, each against a raw baseline in
- * the same run, most of them in the same Durable Object (bench/worker/tenant-bench.ts):
- * 1. provisioning (POST /v1/tenants) of 100 tenants, one at a time, vs a fresh object's first RPC;
- * 2. deploy of a 50-object bundle vs its CREATE TABLE / CREATE INDEX statements run raw;
- * 3. a type-changing migration of 100,000 rows vs a plain INSERT … SELECT of the same rows;
- * 4. records inserted through the API vs raw SQL inserts into the same table.
- * Every time is the client's wall time through `wrangler dev`, for ours and the baseline alike.
+ * `npm run bench tenants`: four comparisons of the tenant databases on the common method
+ * (bench/method.ts; alternated rounds straight to the user workerd, its CPU per unit), each
+ * against a raw baseline in the same run, most in the same Durable Object (bench/worker/tenant-bench.ts):
+ * 1. provisioning (POST /v1/tenants) vs a fresh object's first RPC, per tenant;
+ * 2. deploying a 50-object bundle vs its CREATE TABLE / CREATE INDEX statements raw in one transaction, per deployment;
+ * 3. a type-changing migration of 100,000 rows vs a plain INSERT … SELECT of the same rows, per row;
+ * 4. records inserted through the API vs raw single-row inserts, one per request, per record.
  */
-export async function benchTenants(dev: WranglerDev, tenants = 100): Promise<void> {
-  const client = benchClient(dev);
+export async function benchTenants(dev: WranglerDev, rounds = 5): Promise<void> {
+  const workerd = await findUserWorkerd(dev);
+  const client = benchClient(workerd.url, dev.adminToken);
   const run = crypto.randomUUID().slice(0, 6);
-  const ids = Array.from({ length: tenants }, (_, i) => `bt-${run}-${i}`);
-  const keys = new Map<string, string>();
+  const bench: TenantsBench = {
+    client,
+    pid: workerd.pid,
+    rounds,
+    id: (name) => `bt-${run}-${name}`,
+    async provision(ids) {
+      const keys = new Map<string, string>();
+      for (const id of ids) keys.set(id, (await client.call<{ apiKey: string }>("POST", "/v1/tenants", { id, name: id, plan: "enterprise" })).apiKey);
+      return keys;
+    },
+  };
+  await benchProvisioning(bench);
+  await benchDeploy50(bench);
+  await benchMigration(bench);
+  await benchRecordInserts(bench);
+}
 
-  // 1. Provisioning, interleaved one for one with the baseline (alternating which goes first).
-  const ours: number[] = [];
-  const base: number[] = [];
-  for (const [i, id] of ids.entries()) {
-    const provision = async () => {
-      const started = performance.now();
-      const created = await client.call<{ apiKey: string }>("POST", "/v1/tenants", { id, name: `Bench ${i}`, plan: "enterprise" });
-      ours.push(performance.now() - started);
-      keys.set(id, created.apiKey);
-    };
-    const fresh = async () => void base.push(await client.time("POST", `/_bench/tenants/bt-${run}-fresh-${i}/ping`));
-    if (i % 2 === 0) await provision().then(fresh);
-    else await fresh().then(provision);
-  }
-  const [o, b] = [summarize(ours), summarize(base)];
-  console.log(`provisioning, ours:     ${o.n} tenants (POST /v1/tenants → active, registry, first key, tenant.created), per tenant mean ${fmt(o.mean)} ms, p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms`);
-  console.log(`provisioning, baseline: ${b.n} fresh TenantObjects' first RPC (constructor + base schema) through the same Worker, mean ${fmt(b.mean)} ms, p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms`);
-  printRatio("provisioning mean", o.mean, b.mean, "ms");
-  printRatio("provisioning p50", o.p50, b.p50, "ms");
-
-  const key = (id: string): string => keys.get(id) ?? "";
-  await benchDeploy50(client, ids.slice(0, 5), key);
-  await benchMigration(client, ids[5] ?? "", key(ids[5] ?? ""));
-  await benchRecordInserts(client, ids[6] ?? "", key(ids[6] ?? ""));
+/** Tenants provisioned one at a time (POST /v1/tenants → active: registry, base schema, first key, `tenant.created`) vs fresh objects' first RPC. */
+async function benchProvisioning(bench: TenantsBench, perRound = 20): Promise<void> {
+  const arm = (name: string, provision: (id: string, i: number) => Promise<unknown>, tag: string) => ({
+    name,
+    round: async (r: number) => {
+      const latenciesMs: number[] = [];
+      for (let i = 0; i < (r < 0 ? 3 : perRound); i++) {
+        const started = performance.now();
+        await provision(bench.id(`${tag}${r}-${i}`), i);
+        latenciesMs.push(performance.now() - started);
+      }
+      return { units: latenciesMs.length, latenciesMs };
+    },
+  });
+  await compare({
+    bench: "tenants",
+    label: `tenant provisioning: ${perRound} tenants per round, one at a time`,
+    unit: "tenant",
+    pid: bench.pid,
+    rounds: bench.rounds,
+    ours: arm("ours (POST /v1/tenants → active: registry, base schema, first key, tenant.created)", (id, i) => bench.client.call("POST", "/v1/tenants", { id, name: `Bench ${i}`, plan: "enterprise" }), "p"),
+    baseline: arm("a fresh TenantObject's first RPC (constructor + base schema) through the same Worker", (id) => bench.client.call("POST", `/_bench/tenants/${id}/ping`), "f"),
+  });
 }

@@ -31,7 +31,7 @@ export class TenantObject extends RealTenantObject {
     return { rows: this.#count(tableOf(o.name)) };
   }
 
-  /** Baseline: a plain `INSERT … SELECT *` of the object's rows into a new table of the same definition, in one transaction. */
+  /** Baseline: drops the previous copy, then a plain `INSERT … SELECT *` of the object's rows into a new table of the same definition, in one transaction. */
   benchCopy(object: string): { rows: number } {
     const o = this.tenant.metadata.object(object);
     const sql = this.ctx.storage.sql;
@@ -41,10 +41,6 @@ export class TenantObject extends RealTenantObject {
       sql.exec(`INSERT INTO ${COPY} SELECT * FROM ${tableOf(o.name)}`);
     });
     return { rows: this.#count(COPY) };
-  }
-
-  benchDropCopy(): void {
-    this.ctx.storage.sql.exec(`DROP TABLE IF EXISTS ${COPY}`);
   }
 
   /** Baseline: the CREATE TABLE and CREATE INDEX statements of the objects (renamed `raw_<name>`), in one transaction; no validation, diff or registration. */
@@ -76,11 +72,11 @@ export class TenantObject extends RealTenantObject {
   }
 }
 
-const ROUTE = /^\/_bench\/tenants\/([a-z][a-z0-9-]{0,62})\/(ping|seed|copy|drop-copy|raw-ddl|raw-inserts)$/;
+const ROUTE = /^\/_bench\/tenants\/([a-z][a-z0-9-]{0,62})\/(ping|seed|copy|raw-ddl|raw-inserts)$/;
 
 /**
  * `/_bench/tenants/{tenant}/{op}` (admin): the baselines, run inside the tenant's own object.
- * `ping` reaches a fresh object's first RPC; `seed?object=&n=`, `copy?object=`, `drop-copy`,
+ * `ping` reaches a fresh object's first RPC; `seed?object=&n=`, `copy?object=` (drops the previous copy first),
  * `raw-ddl` (body: objects), `raw-inserts?object=&n=` (body: field values).
  */
 export async function tenantBenchRoute(request: Request, env: Pick<Env, "TENANTS" | "ADMIN_TOKEN">): Promise<Response | null> {
@@ -98,9 +94,6 @@ export async function tenantBenchRoute(request: Request, env: Pick<Env, "TENANTS
       return Response.json(await stub.benchSeed(object, n));
     case "copy":
       return Response.json(await stub.benchCopy(object));
-    case "drop-copy":
-      await stub.benchDropCopy();
-      return new Response(null, { status: 204 });
     case "raw-ddl":
       return Response.json(await stub.benchRawDdl(await request.json()));
     default:

@@ -25,11 +25,13 @@ describe("SSE over a real wrangler dev", () => {
     const user = fresh();
     const stream = await follow(user, `/v1/sse/users/${user}`);
     expect(stream.status).toBe(200);
-    await until(() => stream.comments.length >= 4, 8_000);
+    await until(() => stream.comments.length >= 4, 15_000);
     const gaps = stream.comments.slice(1).map((t, i) => t - (stream.comments[i] ?? t));
-    // Never early; at the interval in the median (a starved runtime on a loaded machine may send one late).
+    // Never early. Late beats happen on a loaded machine (CI saw a median gap of 1.8 s with four
+    // suites on two cores), so the median's bound is 3 s: it still tells the configured 1 s from the
+    // 15 s default or a 5 s setting.
     for (const gap of gaps) expect(gap).toBeGreaterThan(600);
-    expect([...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]).toBeLessThan(1_600);
+    expect([...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]).toBeLessThan(3_000);
   });
 
   it("after a disconnect at message 5 of 20, Last-Event-ID of 5 gives 6..20 exactly once, in order", async () => {
