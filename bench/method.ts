@@ -69,7 +69,8 @@ const spread = (xs: readonly number[]): Spread => {
   const sorted = [...xs].sort((a, b) => a - b);
   return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 };
-export const showSpread = (s: Spread, digits = 0): string => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+/** Whole numbers, or two decimals for figures under 10 (a row's CPU is about a microsecond). */
+export const showSpread = (s: Spread, digits = Math.abs(s.median) < 10 ? 2 : 0): string => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
 /** Per-round figures of one arm: CPU µs per unit, units per second, and the round's p50 and p99 latency (ms). */
 export interface Samples {
@@ -114,7 +115,9 @@ export async function compare(options: { bench: string; label: string; unit: str
     for (const side of order) await measure(side === "ours" ? ours : baseline, r, pid, samples[side]);
   }
   const comparison = record({ ...options, ours: { name: ours.name, samples: samples.ours }, baseline: { name: baseline.name, samples: samples.baseline } });
-  if (profiler) await profiler(`${options.bench}-ours`, async () => void (await ours.round(rounds)));
+  // Named by the bench and the label's head (`tenants-tenant-provisioning-ours`), so a bench's comparisons keep their own files.
+  const slug = (options.label.split(":")[0] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  if (profiler) await profiler(`${options.bench}-${slug}-ours`, async () => void (await ours.round(rounds)));
   return comparison;
 }
 

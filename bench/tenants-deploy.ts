@@ -41,7 +41,8 @@ async function deploy(bench: TenantsBench, tenant: string, key: string, bundle: 
  */
 export async function benchDeploy50(bench: TenantsBench): Promise<void> {
   const objects = fiftyObjects();
-  const names = (side: string) => Array.from({ length: bench.rounds + 1 }, (_, r) => bench.id(`d${side}${r}`));
+  // A fresh tenant per round: the warm-up (-1), the rounds, and a profiled round (`--profile`).
+  const names = (side: string) => Array.from({ length: bench.rounds + 2 }, (_, r) => bench.id(`d${side}${r}`));
   const keys = await bench.provision([...names("o"), ...names("b")]);
   const tenant = (side: string, r: number) => bench.id(`d${side}${r + 1}`);
   let statements = 0;

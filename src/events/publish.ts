@@ -5,6 +5,7 @@ import { AppError, assertDepth, EventIdSchema, type PublishEvent } from "../spec
 import { eventChannel } from "../storage/event-channel.ts";
 import { assertEmitFits } from "../storage/event-size.ts";
 import type { EventRegistry } from "./define.ts";
+import type { PublishInput } from "./publisher.ts";
 
 /** Channels used as EventBus keys as they are; any other is hashed. Fixed: it decides which owner sequences a channel. */
 const PLAIN_CHANNEL = /^[A-Za-z0-9._:@~+=-]{1,256}$/;
@@ -19,13 +20,8 @@ export function ownerKey(partitionKey: string | undefined, eventId: string, tena
   return PLAIN_CHANNEL.test(channel) ? channel : `pk.${bytesToHex(sha256(new TextEncoder().encode(channel)))}`;
 }
 
-/**
- * Publishes an event from outside an entity: checked against the registry first (400, nothing
- * stored) and against the Queue's message size (413 `payload_too_large`, nothing stored), then emitted by the `EventBus` entity that owns its partition key, so it is durable in
- * an outbox when this resolves. `eventId` (an Idempotency-Key) makes a repeat a duplicate.
- */
-export async function publishEvent(router: Router, registry: EventRegistry, event: PublishEvent, eventId?: string): Promise<{ eventId: string; duplicate: boolean }> {
-  const id = eventId ?? `evt_${crypto.randomUUID()}`;
+/** What the `EventBus` owner stores for one event, checked here (400, 413: nothing stored). */
+function publishInput(registry: EventRegistry, event: PublishEvent, id: string): PublishInput {
   const parsedId = EventIdSchema.safeParse(id);
   if (!parsedId.success) throw new AppError("validation_failed", "the event id (Idempotency-Key) must be 1–128 of [A-Za-z0-9._:-]", { extra: { errors: [{ path: "headers.idempotency-key", message: "invalid event id" }] } });
   if (event.scope === "tenant" && !event.tenantId) throw new AppError("validation_failed", "a tenant-scoped event needs tenantId", { extra: { errors: [{ path: "tenantId", message: "required with scope tenant" }] } });
@@ -33,8 +29,45 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
   const { payload } = registry.validate(event.type, event.payload, {});
   const input = { eventId: parsedId.data, type: event.type, payload, scope: event.scope, ...(event.partitionKey ? { partitionKey: event.partitionKey } : {}), ...(event.tenantId ? { tenantId: event.tenantId } : {}) };
   assertEmitFits(input);
+  return input;
+}
+
+/**
+ * Publishes an event from outside an entity: checked against the registry first (400, nothing
+ * stored) and against the Queue's message size (413 `payload_too_large`, nothing stored), then emitted by the `EventBus` entity that owns its partition key, so it is durable in
+ * an outbox when this resolves. `eventId` (an Idempotency-Key) makes a repeat a duplicate.
+ */
+export async function publishEvent(router: Router, registry: EventRegistry, event: PublishEvent, eventId?: string): Promise<{ eventId: string; duplicate: boolean }> {
+  const id = eventId ?? `evt_${crypto.randomUUID()}`;
+  const input = publishInput(registry, event, id);
   const result = await router.request("EventBus", ownerKey(event.partitionKey, id, event.tenantId), "publish", input, { messageId: id });
   return { eventId: id, duplicate: result.duplicate };
+}
+
+/** Events per `publishBatch` call (one transaction and one Queue batch at the owner). */
+const PUBLISH_BATCH = 100;
+
+/**
+ * Publishes several events, each with its fixed id, as `publishEvent` does, but one call per owner
+ * and up to 100 events: the owner writes them in one transaction and sends them in one Queue batch.
+ * All are checked before any is sent. A retried batch stores nothing twice: the outbox keeps one
+ * row per event id (an id already there is skipped).
+ */
+export async function publishEvents(router: Router, registry: EventRegistry, events: readonly { event: PublishEvent; eventId: string }[]): Promise<void> {
+  const byOwner = new Map<string, PublishInput[]>();
+  for (const { event, eventId } of events) {
+    const owner = ownerKey(event.partitionKey, eventId, event.tenantId);
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), publishInput(registry, event, eventId)]);
+  }
+  const calls = [...byOwner].flatMap(([owner, inputs]) =>
+    Array.from({ length: Math.ceil(inputs.length / PUBLISH_BATCH) }, (_, i) => {
+      const batch = inputs.slice(i * PUBLISH_BATCH, (i + 1) * PUBLISH_BATCH);
+      // The ids' hash, cut to the 64 characters a dedup record keeps as they are.
+      const messageId = `batch.${bytesToHex(sha256(new TextEncoder().encode(batch.map((e) => e.eventId).join("\n")))).slice(0, 58)}`;
+      return router.request("EventBus", owner, "publishBatch", { events: batch }, { messageId });
+    }),
+  );
+  await Promise.all(calls);
 }
 
 /** The event actions of scheduled tasks, bound to the app's registry. */

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { publishEvent } from "../events/publish.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
+import { publishMetadataChanged } from "../tenants/events.ts";
 import { RegistryStore } from "../tenants/registry.ts";
 import { TenantHost } from "../tenants/tenant-host.ts";
 import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema.ts";
@@ -209,11 +210,7 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
 
   /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */
   async #publishMetadata(events: MetadataChanged[]): Promise<void> {
-    try {
-      await Promise.all(events.map((e) => publishEvent(this.#app.router(this.env), this.#app.events, { type: "metadata.changed", payload: e, scope: "tenant", tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` }, `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`)));
-    } catch (err) {
-      console.error("metadata.changed not published", err);
-    }
+    await publishMetadataChanged(this.#app.router(this.env), this.#app.events, events).catch((err: unknown) => console.error("metadata.changed not published", err));
   }
 
   /** `webhook.endpoint_disabled`, tenant-scoped, with an event id fixed by the endpoint and the moment. */

@@ -114,6 +114,8 @@ export function writeOutbox(sql: SqlStorage, source: string, events: readonly Pe
       "INSERT INTO outbox (event_id, type, version, payload, scope, delivery, partition_key, sequence, tenant_id, entity_key, created_at, sent_at, sends, acked_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING seq",
       e.eventId, e.type, e.version, payload, e.options.scope, delivery, key, sequence, e.tenantId ?? null, source, now, sentAt, sends, ackedAt, nextAt,
     ).toArray()[0];
+    // An id already in the outbox writes nothing, and gives back the sequence it took (else the channel would have a gap).
+    if (!row && channel !== undefined) sql.exec("UPDATE outbox_sequences SET last = last - 1 WHERE partition_key = ?", channel);
     if (row) written.push({ seq: row.seq, event_id: e.eventId, type: e.type, version: e.version, payload, scope: e.options.scope, delivery, partition_key: key, sequence, tenant_id: e.tenantId ?? null, created_at: now, attempts: 0, sends, sent_at: sentAt, acked_at: ackedAt });
   }
   return written;

@@ -1,5 +1,7 @@
-import { defineEvent } from "../events/define.ts";
-import { MetadataChangedSchema, TENANT_LIFECYCLE_EVENTS, TenantLifecycleEventSchema } from "../spec/index.ts";
+import { defineEvent, type EventRegistry } from "../events/define.ts";
+import { publishEvents } from "../events/publish.ts";
+import type { Router } from "../shards/index.ts";
+import { MetadataChangedSchema, TENANT_LIFECYCLE_EVENTS, TenantIdSchema, TenantLifecycleEventSchema, type MetadataChanged } from "../spec/index.ts";
 
 /** `TenantDatabaseLifecycle` hooks as cluster-scoped events, published after each change. */
 export const TenantCreatedEvent = defineEvent({ type: TENANT_LIFECYCLE_EVENTS.onTenantCreate, payload: TenantLifecycleEventSchema });
@@ -11,3 +13,16 @@ export const tenantLifecycleEvents = [TenantCreatedEvent, TenantSuspendedEvent, 
 
 /** `metadata.changed`, tenant-scoped, published after each committed deploy or app install. */
 export const MetadataChangedEvent = defineEvent({ type: "metadata.changed", payload: MetadataChangedSchema });
+
+/**
+ * Publishes a deploy's `metadata.changed` events (one per object changed), each with an id fixed by
+ * the tenant, the deploy and the version. They share the tenant's `metadata:<id>` partition key,
+ * so they travel in one call to its owner and one Queue batch.
+ */
+export function publishMetadataChanged(router: Router, registry: EventRegistry, events: readonly MetadataChanged[]): Promise<void> {
+  const published = events.map((e) => ({
+    event: { type: "metadata.changed", payload: e, scope: "tenant" as const, tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` },
+    eventId: `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`,
+  }));
+  return publishEvents(router, registry, published);
+}
