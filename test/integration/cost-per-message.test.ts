@@ -2,6 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshKey, send, shardStub } from "./entity-helpers.ts";
 import { until } from "./job-helpers.ts";
+import { api, eventually, pingLog } from "./event-helpers.ts";
+import { ownerKey } from "../../src/events/publish.ts";
 
 /**
  * The cost of one entity message, counted exactly rather than timed: the SQLite statements its
@@ -41,7 +43,7 @@ async function countIn(type: string, key: string): Promise<Counter> {
       return (exec as SqlStorage["exec"])(query, ...params);
     }) as typeof sql.exec;
     // RPC dispatches to prototype methods only: wrap them there, counting calls on this instance.
-    for (const method of ["deliver", "enqueue", "deliverMany", "deliverOrdered"]) {
+    for (const method of ["deliver", "enqueue", "deliverMany", "deliverOrdered", "ackEvents"]) {
       let proto: object | null = Object.getPrototypeOf(instance) as object | null;
       while (proto && !Object.hasOwn(proto, method)) proto = Object.getPrototypeOf(proto) as object | null;
       if (!proto) continue;
@@ -94,5 +96,26 @@ describe("the cost of one entity message, counted", () => {
       "SELECT seq, entity_key,", // nothing more to run
       ...housekeeping,
     ]);
+  });
+
+  it("an event: published at its owner, delivered exactly once at its subscriber, acknowledged back", async () => {
+    const pk = freshKey("cost-ev");
+    const owner = ownerKey(pk, "");
+    const publish = async (n: number) => expect((await api("/v1/events", { method: "POST", body: { type: "demo.ping", payload: { n }, partitionKey: pk } })).status).toBe(202);
+    const acked = (n: number) => () => runInDurableObject(shardStub("EventBus", owner), () => counters[0]?.raw<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE partition_key = ? AND acked_at IS NOT NULL", pk).one().n === n);
+    await publish(1);
+    await eventually(async () => (await pingLog(pk)).applied === 1);
+    const counters = [await countIn("EventBus", owner), await countIn("PingLog", pk)] as const;
+    await publish(2);
+    // The acknowledgement comes after the subscriber's commit: wait on it, not on the subscriber (whose reads would be counted).
+    await until(acked(2));
+    const [atOwner, atSubscriber] = counters;
+    console.log(`[report] event at its owner: ${atOwner.calls.join(", ")}; ${atOwner.statements.length} SQLite statements: ${atOwner.statements.join(" · ")}`);
+    console.log(`[report] event at its subscriber: ${atSubscriber.calls.join(", ")}; ${atSubscriber.statements.length} SQLite statements: ${atSubscriber.statements.join(" · ")}`);
+    expect(atOwner.calls).toEqual(["deliver", "ackEvents"]);
+    expect(atOwner.statements).toEqual(["SELECT (SELECT reply", "INSERT INTO outbox_sequences", "INSERT INTO outbox", "INSERT INTO dedup", "UPDATE outbox SET"]);
+    expect(atSubscriber.calls).toEqual(["deliverOrdered"]);
+    expect(atSubscriber.statements).toEqual(["SELECT COALESCE((SELECT next_seq", "SELECT (SELECT reply", "INSERT INTO entities", "INSERT INTO dedup", "INSERT INTO order_streams"]);
+    expect((await pingLog(pk)).ns).toEqual([1, 2]);
   });
 });
