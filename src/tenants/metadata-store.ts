@@ -3,8 +3,13 @@ import { othersOf, type MetadataSet } from "./diff.ts";
 
 interface Row extends Record<string, SqlStorageValue> { kind: string; name: string; owner: string; definition: string }
 
+/** Parsed definitions kept per object (a tenant has at most a few hundred objects; past this the memo starts over). */
+const MAX_PARSED = 1_000;
+
 /** The deployed metadata of a tenant (`tenant_metadata`), per owner: `tenant` or `app:<name>`. */
 export class MetadataStore {
+  readonly #parsed = new Map<string, ObjectMetadata>();
+
   constructor(private readonly sql: SqlStorage) {}
 
   objects(filter: { owner?: string; notOwner?: string } = {}): ObjectMetadata[] {
@@ -20,10 +25,19 @@ export class MetadataStore {
   }
 
   /** One deployed object; 404 for a name that is not deployed (the only way a name reaches SQL). */
+  /**
+   * One deployed object. The same stored definition gives back the same (read-only) object, so
+   * what is derived from it (a record's input schema) is built once per definition, not per request.
+   */
   object(name: string): ObjectMetadata {
     const row = this.sql.exec<Row>("SELECT * FROM tenant_metadata WHERE kind = 'object' AND name = ?", name).toArray()[0];
     if (!row) throw new AppError("not_found", `no object '${name}'`);
-    return JSON.parse(row.definition) as ObjectMetadata;
+    let parsed = this.#parsed.get(row.definition);
+    if (!parsed) {
+      if (this.#parsed.size >= MAX_PARSED) this.#parsed.clear();
+      this.#parsed.set(row.definition, (parsed = JSON.parse(row.definition) as ObjectMetadata));
+    }
+    return parsed;
   }
 
   /** Replaces an owner's metadata by the manifest's (inside the migration's transaction). */

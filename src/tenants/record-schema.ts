@@ -34,6 +34,15 @@ const hasDefault = (f: FieldMetadata): boolean => f.default !== undefined && f.d
  * and nullable. `partial` (PATCH) makes every field optional, never null when required.
  */
 export function recordInputSchema(object: ObjectMetadata, partial = false): z.ZodType<Record<string, unknown>> {
+  const memo = built.get(object) ?? {};
+  built.set(object, memo);
+  return (memo[partial ? "partial" : "full"] ??= buildInputSchema(object, partial));
+}
+
+/** Schemas built per object (see `MetadataStore.object`: one object per stored definition). */
+const built = new WeakMap<ObjectMetadata, { full?: z.ZodType<Record<string, unknown>>; partial?: z.ZodType<Record<string, unknown>> }>();
+
+function buildInputSchema(object: ObjectMetadata, partial: boolean): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = {};
   for (const f of object.fields) {
     const value = fieldValueSchema(f);

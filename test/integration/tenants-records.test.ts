@@ -37,6 +37,18 @@ describe("records API", () => {
     expect(await rows(tenant.id, "SELECT id FROM o_member")).toHaveLength(1);
   });
 
+  it("validates against the fields deployed now: a redeploy that widens a field takes effect at once", async () => {
+    const { tenant } = await register();
+    const note = (maxLength: number, version: string) => ({ manifest: { version, objects: [{ name: "note", label: "Note", fields: [{ name: "text", type: "text" as const, required: true, maxLength }] }] } });
+    expect((await deploy(tenant.id, note(5, "1"))).status).toBe("ready");
+    expect((await call("POST", rec(tenant.id, "note"), { text: "12345" })).status).toBe(201);
+    expect((await call("POST", rec(tenant.id, "note"), { text: "123456" })).status).toBe(400);
+    expect((await deploy(tenant.id, note(10, "2"))).status).toBe("ready");
+    expect((await call("POST", rec(tenant.id, "note"), { text: "123456" })).status).toBe(201);
+    expect((await call("POST", rec(tenant.id, "note"), { text: "12345678901" })).status).toBe(400);
+    expect(await rows(tenant.id, "SELECT text FROM o_note ORDER BY text")).toEqual([{ text: "12345" }, { text: "123456" }]);
+  });
+
   it("treats SQL in object names, field names and filter values as data or refuses it", async () => {
     const { tenant } = await register();
     await deploy(tenant.id, bundle([task]));
