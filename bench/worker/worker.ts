@@ -4,11 +4,13 @@ import { pollingRoute, type PollingJobs } from "./polling-jobs.ts";
 import { tenantBenchRoute } from "./tenant-bench.ts";
 import type { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
 import { broadcastRoute } from "./broadcast-routes.ts";
+import type { BareObject } from "./bare-object.ts";
 
 export * from "../../test/fixtures/worker.ts";
 export { PollingJobs } from "./polling-jobs.ts";
 export { TenantObject } from "./tenant-bench.ts";
 export { PartyBroadcast, RawBroadcast } from "./broadcast-objects.ts";
+export { BareObject } from "./bare-object.ts";
 
 interface BenchEnv extends Env {
   POLLING_JOBS: DurableObjectNamespace<PollingJobs>;
@@ -56,36 +58,6 @@ export class BareAlarm extends DurableObject<BenchEnv> {
   }
 }
 
-/**
- * The raw platform baseline: a Durable Object RPC doing the SQLite work of an entity message with
- * an id that emits nothing (`Account.deposit`): look up the dedup row, read the state row, then
- * upsert the state and insert the dedup row in one transaction, over the shard's own table
- * definitions, with no router, envelope, mailbox or validation.
- */
-export class BareObject extends DurableObject<BenchEnv> {
-  constructor(ctx: DurableObjectState, env: BenchEnv) {
-    super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS entities (entity_key TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), updated_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS dedup (entity_key TEXT NOT NULL, message_id TEXT NOT NULL, message TEXT NOT NULL, reply TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (entity_key, message_id));
-      CREATE INDEX IF NOT EXISTS dedup_expires ON dedup (expires_at)`);
-  }
-
-  deposit(key: string, amount: number, messageId: string): { balance: number } {
-    const sql = this.ctx.storage.sql;
-    const seen = sql.exec<{ reply: string }>("SELECT reply FROM dedup WHERE entity_key = ? AND message_id = ?", key, messageId).toArray()[0];
-    if (seen) return JSON.parse(seen.reply) as { balance: number };
-    const row = sql.exec<{ state: string }>("SELECT state FROM entities WHERE entity_key = ?", key).toArray()[0];
-    const balance = (row ? (JSON.parse(row.state) as { balance: number }).balance : 0) + amount;
-    const reply = JSON.stringify({ balance });
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      sql.exec("INSERT INTO entities VALUES (?, ?, 1, ?) ON CONFLICT (entity_key) DO UPDATE SET state = excluded.state, version = entities.version + 1, updated_at = excluded.updated_at", key, reply, now);
-      sql.exec("INSERT INTO dedup VALUES (?, ?, 'deposit', ?, ?, ?)", key, messageId, reply, now, now + 24 * 60 * 60 * 1000);
-    });
-    return { balance };
-  }
-}
-
 export default {
   async fetch(request, env, ctx) {
     const polled = await pollingRoute(request, env);
@@ -93,11 +65,16 @@ export default {
     const tenantBench = await tenantBenchRoute(request, env);
     if (tenantBench) return tenantBench;
     const url = new URL(request.url);
-    const bare = /^\/_bench\/bare\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    // `/_bench/bare/{shard}/{key}`: deposit; `…/notify`: the hand-rolled notify (202); `…/balance`: read.
+    const bare = /^\/_bench\/bare\/(\d+)\/([^/]+?)(?:\/(notify|balance))?$/.exec(url.pathname);
     if (bare && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
-      const { amount } = await request.json<{ amount: number }>();
       const stub = env.BARE.get(env.BARE.idFromName(`bare/${bare[1]}`));
-      return Response.json(await stub.deposit(decodeURIComponent(bare[2] ?? ""), amount, request.headers.get("idempotency-key") ?? crypto.randomUUID()));
+      const key = decodeURIComponent(bare[2] ?? "");
+      if (bare[3] === "balance") return Response.json(await stub.balance(key));
+      const { amount } = await request.json<{ amount: number }>();
+      const id = request.headers.get("idempotency-key") ?? crypto.randomUUID();
+      if (bare[3] === "notify") return Response.json(await stub.notify(key, amount, id), { status: 202 });
+      return Response.json(await stub.deposit(key, amount, id));
     }
     const raw = /^\/_bench\/raw\/(send|result)\/([\w-]+)$/.exec(url.pathname);
     if (raw && request.headers.get("authorization") === `Bearer ${env.ADMIN_TOKEN}`) {
