@@ -1,24 +1,34 @@
 import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
-import { fmt, printRatio, summarize, timed } from "./stats.ts";
+import { compare } from "./method.ts";
+import { findUserWorkerd } from "./realtime-workerd.ts";
+import { timed } from "./stats.ts";
 
 /**
  * `/readyz` (four Durable Object pings, concurrently, plus binding checks) against `/livez` (the
- * bare Worker round trip through the same wrangler dev): what readiness costs on top of routing.
+ * bare Worker round trip), on the common method (bench/method.ts): what readiness costs on top of
+ * routing, per probe, one at a time.
  */
-export async function benchHealth(dev: WranglerDev, rounds = 300): Promise<void> {
-  const hit = (path: string) => async () => {
-    const res = await fetch(dev.url + path);
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
-  };
-  await timed(50, 5, hit("/readyz"));
-  const ours: number[] = [];
-  const base: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    ours.push(...(await timed(rounds / 3, 1, hit("/readyz"))));
-    base.push(...(await timed(rounds / 3, 1, hit("/livez"))));
-  }
-  const [o, b] = [summarize(ours), summarize(base)];
-  console.log(`health: /readyz p50 ${fmt(o.p50)} ms p99 ${fmt(o.p99)} ms | /livez p50 ${fmt(b.p50)} ms p99 ${fmt(b.p99)} ms (n=${o.n} each, interleaved)`);
-  printRatio("health p50 latency (/readyz vs bare Worker /livez)", o.p50, b.p50, "ms");
+export async function benchHealth(dev: WranglerDev, perRound = 100, rounds = 5): Promise<void> {
+  const workerd = await findUserWorkerd(dev);
+  const arm = (name: string, path: string) => ({
+    name,
+    round: async (r: number) => {
+      const n = r < 0 ? 20 : perRound;
+      const latenciesMs = await timed(n, 1, async () => {
+        const res = await fetch(workerd.url + path);
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+      });
+      return { units: n, latenciesMs };
+    },
+  });
+  await compare({
+    bench: "health",
+    label: `readiness probe: /readyz against the bare Worker's /livez, ${perRound} per round, one at a time`,
+    unit: "probe",
+    pid: workerd.pid,
+    rounds,
+    ours: arm("/readyz (four object pings, binding and secret checks)", "/readyz"),
+    baseline: arm("/livez (the Worker's round trip)", "/livez"),
+  });
 }

@@ -1,63 +1,69 @@
 import type { WranglerDev } from "../test/e2e/harness/wrangler-dev.ts";
-import { fmt, printRatio, summarize, timed } from "./stats.ts";
+import { compare } from "./method.ts";
+import { findUserWorkerd } from "./realtime-workerd.ts";
+import { timed } from "./stats.ts";
 
-interface Done { status: string; finishedAt: number | null }
+const PAIRS = 50;
 
 /**
- * 500 `transfer` sagas (POST /v1/sagas/transfer, concurrency 16, 50 account pairs) against the
- * same two entity messages sent directly (POST withdraw, then deposit, through the same Worker).
- * A saga's duration is the client's send time to its record's `finishedAt` (one machine, one
- * clock); sagas/s is 500 / (last finish − first send). The ratio is the cost of durability: every
- * step is a Workflow step (persisted) plus its saga-log writes.
+ * `transfer` sagas (POST /v1/sagas/transfer: withdraw, then deposit, each a durable Workflow step
+ * with its saga-log writes) against the same two entity messages sent directly through the same
+ * Worker, on the common method (bench/method.ts). Each round transfers 1 from 50 funded accounts to
+ * 50 fresh ones and ends when the fresh accounts hold every transfer (their balances, read every
+ * 0.5 s, count them); a saga's latency is its send to its record's `finishedAt`.
  */
-export async function benchSagas(dev: WranglerDev, total = 500, concurrency = 16): Promise<void> {
+export async function benchSagas(dev: WranglerDev, perRound = 100, rounds = 3, concurrency = 16): Promise<void> {
+  const workerd = await findUserWorkerd(dev);
   const auth = { Authorization: `Bearer ${dev.adminToken}`, "content-type": "application/json" };
   const post = async (path: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> => {
-    const res = await fetch(`${dev.url}${path}`, { method: "POST", headers: { ...auth, ...extra }, body: JSON.stringify(body) });
+    const res = await fetch(`${workerd.url}${path}`, { method: "POST", headers: { ...auth, ...extra }, body: JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
     return res;
   };
   const run = crypto.randomUUID().slice(0, 6);
-  const pairs = Array.from({ length: 50 }, (_, i) => [`bs-${run}-a${i}`, `bs-${run}-b${i}`] as const);
-  await timed(pairs.length, concurrency, async (i) => void (await (await post(`/v1/entities/Account/${pairs[i]?.[0]}/deposit`, { amount: 1_000_000 })).arrayBuffer()));
-  await timed(pairs.length, concurrency, async (i) => void (await (await post(`/v1/entities/Account/${pairs[i]?.[0]}x/deposit`, { amount: 1_000_000 })).arrayBuffer()));
-
-  // Ours: sagas.
-  const sentAt = new Map<string, number>();
-  const first = Date.now();
-  await timed(total, concurrency, async (i) => {
-    const [from, to] = pairs[i % pairs.length] ?? ["", ""];
-    const id = `bench-${run}-${i}`;
-    sentAt.set(id, Date.now());
-    await (await post("/v1/sagas/transfer", { input: { from, to, amount: 1, currency: "EUR" } }, { "idempotency-key": id })).arrayBuffer();
+  const from = (side: string, i: number) => `bs-${run}-${side}-a${i % PAIRS}`;
+  const to = (side: string, r: number, i: number) => `bs-${run}-${side}${r}-b${i % PAIRS}`;
+  for (const side of ["s", "d"]) await timed(PAIRS, concurrency, async (i) => void (await (await post(`/v1/entities/Account/${from(side, i)}/deposit`, { amount: 1_000_000 })).arrayBuffer()));
+  const received = async (side: string, r: number) => {
+    const balances = await Promise.all(Array.from({ length: PAIRS }, async (_, i) => ((await (await post(`/v1/entities/Account/${to(side, r, i)}/balance`, {})).json()) as { balance: number }).balance));
+    return balances.reduce((a, b) => a + b, 0);
+  };
+  await compare({
+    bench: "sagas",
+    label: `transfer saga: ${perRound} per round over ${PAIRS} account pairs, concurrency ${concurrency}, until every transfer arrived`,
+    unit: "transfer",
+    pid: workerd.pid,
+    rounds,
+    ours: {
+      name: "ours (POST /v1/sagas/transfer: a Workflow with its saga log)",
+      round: async (r) => {
+        const n = r < 0 ? 20 : perRound;
+        const sentAt = new Map<string, number>();
+        await timed(n, concurrency, async (i) => {
+          const id = `bench-${run}-${r}-${i}`;
+          sentAt.set(id, Date.now());
+          await (await post("/v1/sagas/transfer", { input: { from: from("s", i), to: to("s", r, i), amount: 1, currency: "EUR" } }, { "idempotency-key": id })).arrayBuffer();
+        });
+        for (const started = performance.now(); (await received("s", r)) < n; ) {
+          if (performance.now() - started > 300_000) throw new Error(`round ${r}: not every saga finished within 5 min`);
+          await new Promise((done) => setTimeout(done, 500));
+        }
+        const latenciesMs = async () =>
+          Promise.all([...sentAt].map(async ([id, at]) => ((await (await fetch(`${workerd.url}/v1/sagas/transfer/${id}`, { headers: auth })).json()) as { finishedAt: number }).finishedAt - at));
+        return { units: n, latenciesMs };
+      },
+    },
+    baseline: {
+      name: "the same withdraw and deposit sent directly, one after the other",
+      round: async (r) => {
+        const n = r < 0 ? 20 : perRound;
+        const latenciesMs = await timed(n, concurrency, async (i) => {
+          await (await post(`/v1/entities/Account/${from("d", i)}/withdraw`, { amount: 1 }, { "idempotency-key": `d-${run}-${r}-${i}-w` })).arrayBuffer();
+          await (await post(`/v1/entities/Account/${to("d", r, i)}/deposit`, { amount: 1 }, { "idempotency-key": `d-${run}-${r}-${i}-d` })).arrayBuffer();
+        });
+        if ((await received("d", r)) !== n) throw new Error(`round ${r}: the direct transfers did not all arrive`);
+        return { units: n, latenciesMs };
+      },
+    },
   });
-  const done = new Map<string, number>();
-  const deadline = Date.now() + 300_000;
-  while (done.size < total && Date.now() < deadline) {
-    const pending = [...sentAt.keys()].filter((id) => !done.has(id));
-    await timed(pending.length, concurrency, async (i) => {
-      const id = pending[i] ?? "";
-      const rec = (await (await fetch(`${dev.url}/v1/sagas/transfer/${id}`, { headers: auth })).json()) as Done;
-      if (rec.status === "completed" && rec.finishedAt !== null) done.set(id, rec.finishedAt);
-    });
-    if (done.size < total) await new Promise((r) => setTimeout(r, 250));
-  }
-  const durations = [...done].map(([id, at]) => at - (sentAt.get(id) ?? Number.NaN));
-  const oursRate = (done.size / (Math.max(...done.values()) - first)) * 1000;
-
-  // Baseline: the same two messages, sent directly.
-  const baseFirst = Date.now();
-  const direct = await timed(total, concurrency, async (i) => {
-    const [from, to] = pairs[i % pairs.length] ?? ["", ""];
-    await (await post(`/v1/entities/Account/${from}x/withdraw`, { amount: 1 }, { "idempotency-key": `d-${run}-${i}-w` })).arrayBuffer();
-    await (await post(`/v1/entities/Account/${to}x/deposit`, { amount: 1 }, { "idempotency-key": `d-${run}-${i}-d` })).arrayBuffer();
-  });
-  const baseRate = (total / (Date.now() - baseFirst)) * 1000;
-
-  const [o, b] = [summarize(durations), summarize(direct)];
-  console.log(`ours:     ${done.size}/${total} transfer sagas completed, ${fmt(oursRate)} sagas/s, duration p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms, max ${fmt(o.max)} ms`);
-  console.log(`baseline: ${total} direct withdraw+deposit pairs, ${fmt(baseRate)} transfers/s, duration p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms, max ${fmt(b.max)} ms`);
-  printRatio("throughput", oursRate, baseRate, "per s");
-  printRatio("p50 duration", o.p50, b.p50, "ms");
-  printRatio("p99 duration", o.p99, b.p99, "ms");
 }
