@@ -4,35 +4,41 @@ import { showSpread } from "./method.ts";
 import { fmt } from "./stats.ts";
 
 /**
- * `node bench/table.ts [results.json] [--write README.md]`: the figures table from what
- * `npm run bench -- --json` wrote. With `--write`, it replaces the table between the file's
- * `<!-- figures:start -->` and `<!-- figures:end -->` markers; otherwise it prints it.
+ * `node bench/table.ts [results.json …] [--write FILE…]`: the figures table from what
+ * `npm run bench -- --json` wrote. Several files merge in order: a benchmark in a later file
+ * replaces its rows from an earlier one (run one benchmark again, keep the rest). With `--write`,
+ * it replaces the table between each file's `<!-- figures:start -->` and `<!-- figures:end -->`
+ * markers; otherwise it prints it.
  */
 const args = process.argv.slice(2);
 const writeAt = args.indexOf("--write");
-const target = writeAt === -1 ? undefined : args[writeAt + 1];
-const source = args.find((a, i) => a.endsWith(".json") && (writeAt === -1 || i !== writeAt + 1)) ?? ".bench/results.json";
-const { machine, results } = JSON.parse(readFileSync(source, "utf8")) as { machine: { cpu: string; cores: number; node: string; at: string }; results: Comparison[] };
+const targets = writeAt === -1 ? [] : args.slice(writeAt + 1);
+const sources = (writeAt === -1 ? args : args.slice(0, writeAt)).filter((a) => a.endsWith(".json"));
+type Results = { machine: { cpu: string; cores: number; node: string; at: string }; results: Comparison[] };
+const files = (sources.length > 0 ? sources : [".bench/results.json"]).map((f) => JSON.parse(readFileSync(f, "utf8")) as Results);
+const machine = files.at(-1)?.machine ?? { cpu: "unknown", cores: 0, node: "", at: "" };
+const byBench = new Map<string, Comparison[]>();
+for (const file of files) for (const bench of new Set(file.results.map((c) => c.bench))) byBench.set(bench, file.results.filter((c) => c.bench === bench));
+const results = [...byBench.values()].flat();
 
 const rows = results.map((c) => {
   const p50 = c.p50Ratio === undefined ? "" : ` · p50 ${fmt(c.p50Ratio)}`;
   return `| \`${c.bench}\` | ${c.label.split(":")[0] ?? c.label} (${c.rounds} rounds) | ${showSpread(c.ours.cpuUsPerUnit)} | ${showSpread(c.baseline.cpuUsPerUnit)} | **${fmt(c.cpuRatio)}** | ${fmt(c.throughputRatio)}${p50} |`;
 });
 const table = [
-  `CPU of the user workerd per unit, µs, median (min–max) of the alternated rounds; ${machine.cores} cores (${machine.cpu}), ${machine.at.slice(0, 10)}.`,
+  `CPU of the user workerd per unit, µs, median (min–max) of the alternated rounds; ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.at.slice(0, 10)}.`,
   "",
   "| benchmark | what | ours | baseline (same run) | CPU ratio | throughput ratio · p50 ratio |",
   "|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");
 
-if (target) {
+for (const target of targets) {
   const text = readFileSync(target, "utf8");
   const [start, end] = ["<!-- figures:start -->", "<!-- figures:end -->"];
   const [a, b] = [text.indexOf(start), text.indexOf(end)];
   if (a === -1 || b < a) throw new Error(`${target} has no ${start} … ${end} markers`);
   writeFileSync(target, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
   console.log(`wrote ${results.length} rows to ${target}`);
-} else {
-  console.log(table);
 }
+if (targets.length === 0) console.log(table);
