@@ -64,6 +64,10 @@ let profiler: Profiler | undefined;
 export const setProfiler = (p: Profiler): void => {
   profiler = p;
 };
+/** With `--profile`, runs `work` (one more round of ours) under the profiler as `name`; otherwise nothing. */
+export const profileOurs = async (name: string, work: () => Promise<void>): Promise<void> => {
+  if (profiler) await profiler(name, work);
+};
 
 const spread = (xs: readonly number[]): Spread => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -117,7 +121,7 @@ export async function compare(options: { bench: string; label: string; unit: str
   const comparison = record({ ...options, ours: { name: ours.name, samples: samples.ours }, baseline: { name: baseline.name, samples: samples.baseline } });
   // Named by the bench and the label's head (`tenants-tenant-provisioning-ours`), so a bench's comparisons keep their own files.
   const slug = (options.label.split(":")[0] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  if (profiler) await profiler(`${options.bench}-${slug}-ours`, async () => void (await ours.round(rounds)));
+  await profileOurs(`${options.bench}-${slug}-ours`, async () => void (await ours.round(rounds)));
   return comparison;
 }
 

@@ -1,3 +1,4 @@
+import { profileOurs } from "./method.ts";
 import { broadcastRounds, mergeFigures, printBroadcast, sendToUserSamples, type BroadcastFigures } from "./realtime-measure.ts";
 import { connectBaseline, connectOurs, type Target, type Variant } from "./realtime-variants.ts";
 import { cpuNs, rssKib } from "./realtime-workerd.ts";
@@ -64,6 +65,7 @@ export async function interleavedPhase(plan: PhasePlan): Promise<void> {
   printRatio(`  RSS per 1,000 idle sockets (N = ${plan.n}), vs PartyServer`, ours.mibPer1000, party.mibPer1000, "MiB");
   const baselines = [raw.variant, party.variant];
   printBroadcast(titles(plan).spread, await broadcastRounds([ours.variant, ...baselines], plan.rounds, plan.pid), plan.pid);
+  await profileOurs(`realtime-broadcast-${plan.n}-ours`, async () => void (await broadcastRounds([ours.variant], 3, plan.pid)));
   reportCloses([ours.variant, ...baselines]);
   if (plan.samples > 0) await sendToUser([ours.variant, ...baselines], plan.samples);
   await ours.variant.pool.close();
