@@ -82,6 +82,18 @@ describe("quotas", () => {
     expect((await jsonOf<{ records: Record<string, number> }>(await call("GET", `/v1/tenants/${tenant.id}/usage`))).records).toEqual({ task: 2 });
   });
 
+  it("maxRecordsPerObject counts what is left after deletes: a freed place can be taken again, and only that one", async () => {
+    const { tenant } = await register({ quota: { maxRecordsPerObject: 2 } });
+    await deploy(tenant.id, bundle([task]));
+    const ids: string[] = [];
+    for (const title of ["a", "b"]) ids.push((await jsonOf<{ id: string }>(await call("POST", rec(tenant.id), { title }))).id);
+    expect((await call("DELETE", `${rec(tenant.id)}/${ids[0] ?? ""}`)).status).toBe(204);
+    expect((await call("POST", rec(tenant.id), { title: "c" })).status).toBe(201);
+    const q = await quotaOf(await call("POST", rec(tenant.id), { title: "d" }));
+    expect(q).toMatchObject({ status: 403, body: { quota: "maxRecordsPerObject", current: 2, limit: 2 } });
+    expect(await rows(tenant.id, "SELECT title FROM o_task ORDER BY title")).toEqual([{ title: "b" }, { title: "c" }]);
+  });
+
   it("maxDeploymentsPerDay triggers at its number, with Retry-After", async () => {
     const { tenant } = await register({ quota: { maxDeploymentsPerDay: 2 } });
     expect((await deploy(tenant.id, bundle([task]))).status).toBe("ready");
