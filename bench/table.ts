@@ -5,8 +5,8 @@ import { fmt } from "./stats.ts";
 
 /**
  * `node bench/table.ts [results.json …] [--write FILE…]`: the figures table from what
- * `npm run bench -- --json` wrote. Several files merge in order: a benchmark in a later file
- * replaces its rows from an earlier one (run one benchmark again, keep the rest). With `--write`,
+ * `npm run bench -- --json` wrote. Several files merge: each benchmark's rows come from its newest
+ * run (run one benchmark again, keep the rest). With `--write`,
  * it replaces the table between each file's `<!-- figures:start -->` and `<!-- figures:end -->`
  * markers; otherwise it prints it.
  */
@@ -15,7 +15,8 @@ const writeAt = args.indexOf("--write");
 const targets = writeAt === -1 ? [] : args.slice(writeAt + 1);
 const sources = (writeAt === -1 ? args : args.slice(0, writeAt)).filter((a) => a.endsWith(".json"));
 type Results = { machine: { cpu: string; cores: number; node: string; at: string }; results: Comparison[] };
-const files = (sources.length > 0 ? sources : [".bench/results.json"]).map((f) => JSON.parse(readFileSync(f, "utf8")) as Results);
+// Oldest run first, so each benchmark's newest run wins whatever order the files are named in.
+const files = (sources.length > 0 ? sources : [".bench/results.json"]).map((f) => JSON.parse(readFileSync(f, "utf8")) as Results).sort((a, b) => a.machine.at.localeCompare(b.machine.at));
 const machine = files.at(-1)?.machine ?? { cpu: "unknown", cores: 0, node: "", at: "" };
 const byBench = new Map<string, Comparison[]>();
 for (const file of files) for (const bench of new Set(file.results.map((c) => c.bench))) byBench.set(bench, file.results.filter((c) => c.bench === bench));
