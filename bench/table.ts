@@ -4,7 +4,7 @@ import { showSpread } from "./method.ts";
 import { fmt } from "./stats.ts";
 
 /**
- * `node bench/table.ts [results.json …] [--write FILE…]`: the figures table from what
+ * `npm run bench:table -- [results.json …] [--write FILE…]`: the figures table from what
  * `npm run bench -- --json` wrote. Several files merge: each benchmark's rows come from its newest
  * run (run one benchmark again, keep the rest). With `--write`,
  * it replaces the table between each file's `<!-- figures:start -->` and `<!-- figures:end -->`
