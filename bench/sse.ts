@@ -86,7 +86,6 @@ async function run(dev: WranglerDev): Promise<void> {
   const arm = (side: Side, name: string) => ({
     name,
     round: async (r: number) => {
-      await pause(200);
       const marker = nextMarker();
       const arrived = side.expect(marker, side.size);
       const started = performance.now();

@@ -1,5 +1,5 @@
 import { compare } from "./method.ts";
-import type { TenantsBench } from "./tenants.ts";
+import { settle, type TenantsBench } from "./tenants.ts";
 
 interface Deployment { status: string; error: unknown; plan: { statements: unknown[] } | null; timings: Record<string, number> }
 
@@ -56,6 +56,7 @@ export async function benchDeploy50(bench: TenantsBench): Promise<void> {
       name: "ours (POST /v1/tenants/{id}/deployments)",
       round: async (r) => {
         const { ms, check } = await deploy(bench, tenant("o", r), keys.get(tenant("o", r)) ?? "", { manifest: { version: "1", objects } });
+        await settle();
         const latenciesMs = async () => {
           statements = (await check()).plan?.statements.length ?? 0;
           return [ms];
@@ -65,7 +66,11 @@ export async function benchDeploy50(bench: TenantsBench): Promise<void> {
     },
     baseline: {
       name: "the same CREATE statements raw in one transaction in a fresh tenant's object",
-      round: async (r) => ({ units: 1, latenciesMs: [await bench.client.time("POST", `/_bench/tenants/${tenant("b", r)}/raw-ddl`, objects)] }),
+      round: async (r) => {
+        const latenciesMs = [await bench.client.time("POST", `/_bench/tenants/${tenant("b", r)}/raw-ddl`, objects)];
+        await settle();
+        return { units: 1, latenciesMs };
+      },
     },
   });
   console.log(`  the bundle planned ${statements} statements`);

@@ -3,7 +3,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards/index.ts";
 import { AppError, assertDepth, EventIdSchema, type PublishEvent } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
-import { assertEmitFits } from "../storage/event-size.ts";
+import { assertEmitFits, jsonBytes } from "../storage/event-size.ts";
 import type { EventRegistry } from "./define.ts";
 import type { PublishInput } from "./publisher.ts";
 
@@ -44,14 +44,35 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
   return { eventId: id, duplicate: result.duplicate };
 }
 
-/** Events per `publishBatch` call (one transaction and one Queue batch at the owner). */
+/** Events per `publishBatch` call (one transaction at the owner), and their bytes: well under the router's 1 MiB per message. */
 const PUBLISH_BATCH = 100;
+const PUBLISH_BATCH_BYTES = 512_000;
+
+/** An owner's inputs cut into calls of at most 100 events and 512,000 bytes, in order. */
+function batchesOf(inputs: readonly PublishInput[]): PublishInput[][] {
+  const out: PublishInput[][] = [];
+  let current: PublishInput[] = [];
+  let bytes = 0;
+  for (const input of inputs) {
+    const size = jsonBytes(input);
+    if (current.length > 0 && (current.length >= PUBLISH_BATCH || bytes + size > PUBLISH_BATCH_BYTES)) {
+      out.push(current);
+      [current, bytes] = [[], 0];
+    }
+    current.push(input);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
 
 /**
- * Publishes several events, each with its fixed id, as `publishEvent` does, but one call per owner
- * and up to 100 events: the owner writes them in one transaction and sends them in one Queue batch.
- * All are checked before any is sent. A retried batch stores nothing twice: the outbox keeps one
- * row per event id (an id already there is skipped).
+ * Publishes several events, each with its fixed id, as `publishEvent` does, but in as few calls to
+ * each owner as fit (100 events, 512,000 bytes): the owner writes a call's events in one
+ * transaction and relays them in as few Queue batches as fit. An owner's calls go one after
+ * another, so its events are sequenced in the order given; owners are called side by side. All
+ * are checked before any is sent. A retried call stores nothing twice: the outbox keeps one row
+ * per event id (an id already there is skipped).
  */
 export async function publishEvents(router: Router, registry: EventRegistry, events: readonly { event: PublishEvent; eventId: string }[]): Promise<void> {
   const byOwner = new Map<string, PublishInput[]>();
@@ -59,15 +80,15 @@ export async function publishEvents(router: Router, registry: EventRegistry, eve
     const owner = ownerKey(event.partitionKey, eventId, event.tenantId);
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), publishInput(registry, event, eventId)]);
   }
-  const calls = [...byOwner].flatMap(([owner, inputs]) =>
-    Array.from({ length: Math.ceil(inputs.length / PUBLISH_BATCH) }, (_, i) => {
-      const batch = inputs.slice(i * PUBLISH_BATCH, (i + 1) * PUBLISH_BATCH);
-      // The ids' hash, cut to the 64 characters a dedup record keeps as they are.
-      const messageId = `batch.${bytesToHex(sha256(new TextEncoder().encode(batch.map((e) => e.eventId).join("\n")))).slice(0, 58)}`;
-      return router.request("EventBus", owner, "publishBatch", { events: batch }, { messageId });
+  await Promise.all(
+    [...byOwner].map(async ([owner, inputs]) => {
+      for (const batch of batchesOf(inputs)) {
+        // The ids' hash, cut to the 64 characters a dedup record keeps as they are.
+        const messageId = `batch.${bytesToHex(sha256(new TextEncoder().encode(batch.map((e) => e.eventId).join("\n")))).slice(0, 58)}`;
+        await router.request("EventBus", owner, "publishBatch", { events: batch }, { messageId });
+      }
     }),
   );
-  await Promise.all(calls);
 }
 
 /** The event actions of scheduled tasks, bound to the app's registry. */

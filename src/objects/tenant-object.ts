@@ -210,7 +210,9 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
 
   /** `metadata.changed` after a deploy's commit; a failure to publish never rolls the deploy back. */
   async #publishMetadata(events: MetadataChanged[]): Promise<void> {
-    await publishMetadataChanged(this.#app.router(this.env), this.#app.events, events).catch((err: unknown) => console.error("metadata.changed not published", err));
+    await Promise.resolve()
+      .then(() => publishMetadataChanged(this.#app.router(this.env), this.#app.events, events))
+      .catch((err: unknown) => console.error("metadata.changed not published", err));
   }
 
   /** `webhook.endpoint_disabled`, tenant-scoped, with an event id fixed by the endpoint and the moment. */

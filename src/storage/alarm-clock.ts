@@ -14,8 +14,8 @@ export class AlarmClock {
     const at = Math.max(1, when); // "due since forever" (0) means now; setAlarm refuses times <= 0
     this.#at ??= await this.storage.getAlarm();
     if (this.#at === null || this.#at > at) {
+      this.#at = at; // before the await: a caller meanwhile must see the alarm this one is setting
       await this.storage.setAlarm(at);
-      this.#at = at;
     }
   }
 
@@ -24,12 +24,12 @@ export class AlarmClock {
     const times = due.filter((t): t is number => t !== null).map((t) => Math.max(1, t));
     const next = times.length === 0 ? null : Math.min(...times);
     const current = this.#at === undefined ? await this.storage.getAlarm() : this.#at;
+    this.#at = next; // before the awaits below, as in `by`
     if (next === null) {
       if (current !== null) await this.storage.deleteAlarm();
     } else if (current !== next) {
       await this.storage.setAlarm(next);
     }
-    this.#at = next;
   }
 
   /** Call when the alarm fired: it is no longer set. */

@@ -19,10 +19,10 @@ export const MetadataChangedEvent = defineEvent({ type: "metadata.changed", payl
  * the tenant, the deploy and the version. They share the tenant's `metadata:<id>` partition key,
  * so they travel in one call to its owner and one Queue batch.
  */
-export function publishMetadataChanged(router: Router, registry: EventRegistry, events: readonly MetadataChanged[]): Promise<void> {
+export async function publishMetadataChanged(router: Router, registry: EventRegistry, events: readonly MetadataChanged[]): Promise<void> {
   const published = events.map((e) => ({
     event: { type: "metadata.changed", payload: e, scope: "tenant" as const, tenantId: TenantIdSchema.parse(e.tenantId), partitionKey: `metadata:${e.tenantId ?? ""}` },
     eventId: `metadata.${e.tenantId ?? ""}.${e.correlationId ?? ""}.${e.version}`,
   }));
-  return publishEvents(router, registry, published);
+  await publishEvents(router, registry, published);
 }

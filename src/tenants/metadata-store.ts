@@ -24,10 +24,10 @@ export class MetadataStore {
     return { objects: this.objects({ owner }), others };
   }
 
-  /** One deployed object; 404 for a name that is not deployed (the only way a name reaches SQL). */
   /**
-   * One deployed object. The same stored definition gives back the same (read-only) object, so
-   * what is derived from it (a record's input schema) is built once per definition, not per request.
+   * One deployed object; 404 for a name that is not deployed (the only way a name reaches SQL). The
+   * same stored definition gives back the same object, frozen, so what is derived from it (a
+   * record's input schema) is built once per definition, not per request.
    */
   object(name: string): ObjectMetadata {
     const row = this.sql.exec<Row>("SELECT * FROM tenant_metadata WHERE kind = 'object' AND name = ?", name).toArray()[0];
@@ -35,7 +35,7 @@ export class MetadataStore {
     let parsed = this.#parsed.get(row.definition);
     if (!parsed) {
       if (this.#parsed.size >= MAX_PARSED) this.#parsed.clear();
-      this.#parsed.set(row.definition, (parsed = JSON.parse(row.definition) as ObjectMetadata));
+      this.#parsed.set(row.definition, (parsed = deepFreeze(JSON.parse(row.definition) as ObjectMetadata)));
     }
     return parsed;
   }
@@ -49,4 +49,13 @@ export class MetadataStore {
       this.sql.exec("INSERT INTO tenant_metadata (kind, name, owner, definition, version) VALUES (?, ?, ?, ?, ?)", kind, name, owner, definition, version);
     }
   }
+}
+
+/** Freezes a parsed JSON value and everything in it (shared between requests, so nobody may change it). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -61,11 +61,12 @@ export class RecordStore {
 
   /**
    * The table's row count where the quota needs it. Rowids are distinct and at least 1, so the
-   * largest bounds the count from above in one index step: below `limit`, that bound says enough
+   * largest bounds the count from above in one index step (`_rowid_`: a field may be named `rowid`
+   * or `oid`, never `_rowid_`, since field names start with a letter): below `limit`, that bound says enough
    * and the table is not scanned; only at the limit (or after deletes left the bound high) it is counted.
    */
   #countUpTo(table: string, limit: number): number {
-    const bound = this.storage.sql.exec<{ n: number | null }>(`SELECT MAX(rowid) AS n FROM ${table}`).one().n ?? 0;
+    const bound = this.storage.sql.exec<{ n: number | null }>(`SELECT MAX(_rowid_) AS n FROM ${table}`).one().n ?? 0;
     return bound < limit ? bound : this.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
   }
 

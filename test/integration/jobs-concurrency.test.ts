@@ -43,7 +43,9 @@ describe("the per-type concurrency of demo.slow (8, the shard's limit)", () => {
   it("runs at most 8 of 20 slow jobs of one shard at once, starts the rest as slots free, and completes all", async () => {
     const shard = 5;
     const submitted = [];
-    for (let i = 0; i < 20; i++) submitted.push(await submit({ type: "demo.slow", input: { ms: 400 }, key: keyForShard(shard) }));
+    // 3 s each: the 20 submits end long before the first job does (with 400 ms, a loaded CI
+    // machine took longer to submit, a slot freed, and a later submit started at once).
+    for (let i = 0; i < 20; i++) submitted.push(await submit({ type: "demo.slow", input: { ms: 3_000 }, key: keyForShard(shard) }));
     // The first 8 start in their submit request; the others wait for a slot.
     expect(submitted.map((j) => j.status)).toEqual([...Array<string>(8).fill("running"), ...Array<string>(12).fill("pending")]);
     const seen = await sampleUntilDone(shard);
