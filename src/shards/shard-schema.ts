@@ -70,4 +70,7 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
   },
   jobsMigration(4),
   { version: 5, name: "owed outbox rows, stream gaps", sql: `${OUTBOX_OWED_SQL} ${ORDER_GAPS_SQL}` },
+  // Whether a row has an unfinished row of its key before it (`runnable`): one index step, where it
+  // scanned the key's rows, so a key's backlog made every drain of its shard quadratic.
+  { version: 6, name: "inbox rows by key", sql: "CREATE INDEX IF NOT EXISTS inbox_key_seq ON inbox (entity_key, seq);" },
 ];
