@@ -40,7 +40,10 @@ function publishInput(registry: EventRegistry, event: PublishEvent, id: string):
 export async function publishEvent(router: Router, registry: EventRegistry, event: PublishEvent, eventId?: string): Promise<{ eventId: string; duplicate: boolean }> {
   const id = eventId ?? `evt_${crypto.randomUUID()}`;
   const input = publishInput(registry, event, id);
-  const result = await router.request("EventBus", ownerKey(event.partitionKey, id, event.tenantId), "publish", input, { messageId: id });
+  // A fixed id (an Idempotency-Key) keeps a dedup record at the owner, so a repeat answers as a
+  // duplicate for 24 h. A new id needs none: nobody can send it again, and the outbox keeps one row
+  // per event id, so even a repeated call stores nothing twice (one write fewer per event).
+  const result = await router.request("EventBus", ownerKey(event.partitionKey, id, event.tenantId), "publish", input, eventId === undefined ? {} : { messageId: id });
   return { eventId: id, duplicate: result.duplicate };
 }
 
