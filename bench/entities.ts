@@ -13,7 +13,7 @@ const ACCOUNT_SHARDS = 64;
  * SQLite writes behind the same Worker. The message is `Account.deposit`, which emits no event, so
  * ours writes exactly what the baseline writes (state row + dedup row; no outbox, no Queue).
  */
-export async function benchEntities(dev: WranglerDev, perRound = 2000, rounds = 3, concurrency = 16): Promise<void> {
+export async function benchEntities(dev: WranglerDev, perRound = 2000, rounds = 5, concurrency = 16): Promise<void> {
   const workerd = await findUserWorkerd(dev);
   const auth = { Authorization: `Bearer ${dev.adminToken}`, "content-type": "application/json" };
   const keys = Array.from({ length: 256 }, (_, i) => `bench-${i}`);
