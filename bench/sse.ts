@@ -103,6 +103,7 @@ async function run(dev: WranglerDev): Promise<void> {
     unit: "delivery",
     pid: workerd.pid,
     rounds: ROUNDS,
+    profileRounds: 20, // one publish is about 100 ms: too short to tell the collector's share per write
     ours: arm(sseSide, `SSE (GET /v1/sse/topics/{topic}, ${sse.side.size} streams)`),
     baseline: arm(wsSide, `WebSocket (/ws/:user + subscribe, ${ws.side.size} sockets)`),
   });
