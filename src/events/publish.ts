@@ -3,7 +3,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Router } from "../shards/index.ts";
 import { AppError, assertDepth, EventIdSchema, type PublishEvent } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
-import { assertEmitFits, jsonBytes } from "../storage/event-size.ts";
+import { assertEmitFits, batches, jsonBytes } from "../storage/event-size.ts";
 import type { EventRegistry } from "./define.ts";
 import type { PublishInput } from "./publisher.ts";
 
@@ -51,24 +51,6 @@ export async function publishEvent(router: Router, registry: EventRegistry, even
 const PUBLISH_BATCH = 100;
 const PUBLISH_BATCH_BYTES = 512_000;
 
-/** An owner's inputs cut into calls of at most 100 events and 512,000 bytes, in order. */
-function batchesOf(inputs: readonly PublishInput[]): PublishInput[][] {
-  const out: PublishInput[][] = [];
-  let current: PublishInput[] = [];
-  let bytes = 0;
-  for (const input of inputs) {
-    const size = jsonBytes(input);
-    if (current.length > 0 && (current.length >= PUBLISH_BATCH || bytes + size > PUBLISH_BATCH_BYTES)) {
-      out.push(current);
-      [current, bytes] = [[], 0];
-    }
-    current.push(input);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
 /**
  * Publishes several events, each with its fixed id, as `publishEvent` does, but in as few calls to
  * each owner as fit (100 events, 512,000 bytes): the owner writes a call's events in one
@@ -85,7 +67,7 @@ export async function publishEvents(router: Router, registry: EventRegistry, eve
   }
   await Promise.all(
     [...byOwner].map(async ([owner, inputs]) => {
-      for (const batch of batchesOf(inputs)) {
+      for (const batch of batches(inputs, jsonBytes, PUBLISH_BATCH, PUBLISH_BATCH_BYTES)) {
         // The ids' hash, cut to the 64 characters a dedup record keeps as they are.
         const messageId = `batch.${bytesToHex(sha256(new TextEncoder().encode(batch.map((e) => e.eventId).join("\n")))).slice(0, 58)}`;
         await router.request("EventBus", owner, "publishBatch", { events: batch }, { messageId });

@@ -3,12 +3,6 @@ import { EventIdSchema, EventTypeSchema, TenantIdSchema } from "../spec/index.ts
 import { defineEntity } from "../shards/define-entity.ts";
 import type { HandlerContext } from "../shards/entity.ts";
 
-/**
- * The owner of events published from outside (`POST /v1/events`). An event is published by the
- * `EventBus` entity whose key is its partition key (or its event id): its handler emits it into
- * that shard's outbox, so the 202 comes only once the event is durable, a repeated Idempotency-Key
- * (the event id) is a duplicate, and events of one partition key are sequenced by one owner.
- */
 const PublishInputSchema = z.object({
   eventId: EventIdSchema,
   type: EventTypeSchema,
@@ -20,6 +14,12 @@ const PublishInputSchema = z.object({
 /** One event as its owner stores it. */
 export type PublishInput = z.input<typeof PublishInputSchema>;
 
+/**
+ * The owner of events published from outside (`POST /v1/events`). An event is published by the
+ * `EventBus` entity whose key is its partition key (or its event id): its handler emits it into
+ * that shard's outbox, so the 202 comes only once the event is durable, a repeated Idempotency-Key
+ * (the event id) is a duplicate, and events of one partition key are sequenced by one owner.
+ */
 export const EventBus = defineEntity({
   type: "EventBus",
   shards: 64,

@@ -1,5 +1,5 @@
 import type { EventMessage } from "../spec/index.ts";
-import { jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size.ts";
+import { batches, jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size.ts";
 import { outboxNextDue, SENT_RETENTION_MS, type OutboxRow } from "../storage/outbox.ts";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
@@ -36,22 +36,7 @@ export function toMessage(row: OutboxRow, producer: string): EventMessage {
 /** A row ready to send: its message and that message's serialized size. */
 interface Pending { readonly row: OutboxRow; readonly message: EventMessage; readonly bytes: number }
 
-function chunks(pending: readonly Pending[]): Pending[][] {
-  const out: Pending[][] = [];
-  let current: Pending[] = [];
-  let bytes = 0;
-  for (const p of pending) {
-    if (current.length > 0 && (current.length >= BATCH || bytes + p.bytes > BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(p);
-    bytes += p.bytes;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
+const chunks = (pending: readonly Pending[]): Pending[][] => batches(pending, (p) => p.bytes, BATCH, BATCH_BYTES);
 
 /** Where the relay sends: the events Queue, and the event dead letters for rows it gives up on. */
 export interface RelayTargets {

@@ -18,6 +18,24 @@ export function jsonBytes(value: unknown): number {
   return new TextEncoder().encode(JSON.stringify(value) ?? "null").byteLength;
 }
 
+/** Cuts `items` into runs, in order, of at most `maxCount` items and `maxBytes` bytes (an item over `maxBytes` runs alone). */
+export function batches<T>(items: readonly T[], bytesOf: (item: T) => number, maxCount: number, maxBytes: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      out.push(current);
+      [current, bytes] = [[], 0];
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 /** Throws 413 `payload_too_large` when `bytes` (an event's serialized message) is over the limit. */
 export function assertEventFits(bytes: number, type: string): void {
   if (bytes <= MAX_EVENT_MESSAGE_BYTES) return;

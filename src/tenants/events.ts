@@ -17,7 +17,7 @@ export const MetadataChangedEvent = defineEvent({ type: "metadata.changed", payl
 /**
  * Publishes a deploy's `metadata.changed` events (one per object changed), each with an id fixed by
  * the tenant, the deploy and the version. They share the tenant's `metadata:<id>` partition key,
- * so they travel in one call to its owner and one Queue batch.
+ * so they travel to its owner in as few calls as fit (`publishEvents`).
  */
 export async function publishMetadataChanged(router: Router, registry: EventRegistry, events: readonly MetadataChanged[]): Promise<void> {
   const published = events.map((e) => ({

@@ -34,8 +34,8 @@ const hasDefault = (f: FieldMetadata): boolean => f.default !== undefined && f.d
  * and nullable. `partial` (PATCH) makes every field optional, never null when required.
  */
 export function recordInputSchema(object: ObjectMetadata, partial = false): z.ZodType<Record<string, unknown>> {
-  const memo = built.get(object) ?? {};
-  built.set(object, memo);
+  let memo = built.get(object);
+  if (!memo) built.set(object, (memo = {}));
   return (memo[partial ? "partial" : "full"] ??= buildInputSchema(object, partial));
 }
 
