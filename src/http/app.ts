@@ -10,6 +10,7 @@ import { renderDocsPage, type OpenApiDocument } from "./docs-page.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError, problemResponse, validationError } from "./errors.ts";
 import { adminAuth, PUBLIC_PATHS } from "./middleware/auth.ts";
+import { keyRefusalOr } from "./middleware/tenant-key.ts";
 import { clusterContext } from "./middleware/cluster-context.ts";
 import { jsonDepthGuard } from "./middleware/json-depth.ts";
 import { registerClusterRoutes } from "./routes/cluster.ts";
@@ -102,6 +103,6 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   app.get("/docs", (c) => c.html(renderDocsPage(described())));
 
   app.notFound((c) => problemResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => problemResponse(c, err));
+  app.onError(async (err, c) => problemResponse(c, await keyRefusalOr(c, err)));
   return app;
 }

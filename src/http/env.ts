@@ -10,5 +10,7 @@ export type AppEnv = {
     cluster: ClusterContext;
     /** Set for tenant routes: by the tenant-key middleware, or from the path for admins. */
     tenant?: TenantRuntimeContext;
+    /** A tenant key on the records routes, not yet checked: the tenant object checks it in the record's call. */
+    uncheckedKey?: string;
   };
 };

@@ -158,24 +158,24 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
     return delivered(() => this.tenant.listApps(id));
   }
 
-  createRecord(id: string, object: string, input: unknown): Promise<Delivery<TenantRecord>> {
-    return delivered(() => this.tenant.createRecord(id, object, input));
+  createRecord(id: string, object: string, input: unknown, key?: string): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.withKey(key, true, () => this.tenant.createRecord(id, object, input)));
   }
 
-  getRecord(id: string, object: string, recordId: string): Promise<Delivery<TenantRecord>> {
-    return delivered(() => this.tenant.getRecord(id, object, recordId));
+  getRecord(id: string, object: string, recordId: string, key?: string): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.withKey(key, false, () => this.tenant.getRecord(id, object, recordId)));
   }
 
-  listRecords(id: string, object: string, query: RecordQuery): Promise<Delivery<RecordPage>> {
-    return delivered(() => this.tenant.listRecords(id, object, query));
+  listRecords(id: string, object: string, query: RecordQuery, key?: string): Promise<Delivery<RecordPage>> {
+    return delivered(() => this.tenant.withKey(key, false, () => this.tenant.listRecords(id, object, query)));
   }
 
-  updateRecord(id: string, object: string, recordId: string, input: unknown): Promise<Delivery<TenantRecord>> {
-    return delivered(() => this.tenant.updateRecord(id, object, recordId, input));
+  updateRecord(id: string, object: string, recordId: string, input: unknown, key?: string): Promise<Delivery<TenantRecord>> {
+    return delivered(() => this.tenant.withKey(key, true, () => this.tenant.updateRecord(id, object, recordId, input)));
   }
 
-  deleteRecord(id: string, object: string, recordId: string): Promise<Delivery<null>> {
-    return delivered(() => (this.tenant.deleteRecord(id, object, recordId), null));
+  deleteRecord(id: string, object: string, recordId: string, key?: string): Promise<Delivery<null>> {
+    return delivered(() => this.tenant.withKey(key, true, () => (this.tenant.deleteRecord(id, object, recordId), null)));
   }
 
   registryReserve(tenant: Tenant): Promise<Delivery<null>> {

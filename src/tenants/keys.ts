@@ -13,6 +13,12 @@ export function tenantOfKey(key: string): string | undefined {
   return KEY.exec(key)?.[1];
 }
 
+/** 401 for a tenant key that does not verify (unknown, revoked, or its tenant destroyed). */
+export const keyRefused = (): AppError => new AppError("unauthorized", "invalid bearer token", { headers: { "WWW-Authenticate": 'Bearer realm="durable-cluster"' } });
+
+/** 403 for a read-only key on a route that writes. */
+export const readOnlyRefused = (): AppError => new AppError("forbidden", "a read-only key may only read");
+
 /** sha256 hex of a key: what is stored (the key itself never is). */
 export const hashKey = (key: string): string => bytesToHex(sha256(new TextEncoder().encode(key)));
 

@@ -19,11 +19,12 @@ export interface TenantStub {
   installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>>;
   uninstallApp(id: string, name: string): Promise<Delivery<AppOperationResult>>;
   listApps(id: string): Promise<Delivery<InstalledApp[]>>;
-  createRecord(id: string, object: string, input: unknown): Promise<Delivery<TenantRecord>>;
-  getRecord(id: string, object: string, recordId: string): Promise<Delivery<TenantRecord>>;
-  listRecords(id: string, object: string, query: RecordQuery): Promise<Delivery<RecordPage>>;
-  updateRecord(id: string, object: string, recordId: string, input: unknown): Promise<Delivery<TenantRecord>>;
-  deleteRecord(id: string, object: string, recordId: string): Promise<Delivery<null>>;
+  /** The records calls: `key`, when given, is the caller's tenant key, checked in the same call (`TenantHost.withKey`). */
+  createRecord(id: string, object: string, input: unknown, key?: string): Promise<Delivery<TenantRecord>>;
+  getRecord(id: string, object: string, recordId: string, key?: string): Promise<Delivery<TenantRecord>>;
+  listRecords(id: string, object: string, query: RecordQuery, key?: string): Promise<Delivery<RecordPage>>;
+  updateRecord(id: string, object: string, recordId: string, input: unknown, key?: string): Promise<Delivery<TenantRecord>>;
+  deleteRecord(id: string, object: string, recordId: string, key?: string): Promise<Delivery<null>>;
 }
 
 /** The registry RPCs (of the object named `registry`). */

@@ -2,7 +2,7 @@ import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundl
 import { runMigrations } from "../storage/migrations.ts";
 import { AppStore, installApp, uninstallApp } from "./apps.ts";
 import { DeploymentLog } from "./deployments.ts";
-import { KeyStore } from "./keys.ts";
+import { KeyStore, keyRefused, readOnlyRefused } from "./keys.ts";
 import { MetadataStore } from "./metadata-store.ts";
 import { runDeploy, requireDeployment, type DeployOutcome } from "./pipeline.ts";
 import { RecordStore } from "./records.ts";
@@ -110,6 +110,20 @@ export class TenantHost {
 
   uninstall(tenantId: string, name: string): ReturnType<typeof uninstallApp> {
     return uninstallApp(this.#deps(), this.apps, this.state.active(tenantId), name);
+  }
+
+  /**
+   * Runs `work` for a call that carries its tenant key unchecked (the records routes check it here,
+   * in the call that does the work, not in a call of its own): 401 unless it verifies, 403 for a
+   * read-only key that writes. Without a key (an admin's call, or a key already checked) at once.
+   */
+  async withKey<T>(apiKey: string | undefined, write: boolean, work: () => T): Promise<T> {
+    if (apiKey !== undefined) {
+      const verified = await this.verifyKey(apiKey);
+      if (!verified) throw keyRefused();
+      if (write && verified.scope === "read-only") throw readOnlyRefused();
+    }
+    return work();
   }
 
   listApps(tenantId: string): InstalledApp[] {

@@ -5,7 +5,7 @@ import { RecordPageSchema, TenantRecordSchema } from "../../spec/index.ts";
 import { parseRecordQuery } from "../../tenants/record-query.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
-import { body, errors, json, param, problem, TenantParam, tenantOf, tenantRoute } from "./tenant-kit.ts";
+import { body, errors, json, param, problem, recordsTenant, TenantParam, tenantRoute } from "./tenant-kit.ts";
 
 const P = "/v1/tenants/{tenant}/objects/{object}/records";
 const ObjectParam = TenantParam.extend({ object: z.string().describe("Object name (as deployed)") });
@@ -30,27 +30,27 @@ const routes = {
 /** The typed records API over a tenant's deployed objects. */
 export function registerRecordRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.create, async (c) => {
-    const t = await tenantOf(c);
+    const t = await recordsTenant(c);
     const input = await readInput(c);
-    return c.json(unwrap(await t.stub.createRecord(t.id, param(c, "object"), input)), 201);
+    return c.json(unwrap(await t.stub.createRecord(t.id, param(c, "object"), input, t.key)), 201);
   });
   app.openapi(routes.list, async (c) => {
-    const t = await tenantOf(c);
+    const t = await recordsTenant(c);
     const query = parseRecordQuery(new URL(c.req.url).searchParams);
-    return c.json(unwrap(await t.stub.listRecords(t.id, param(c, "object"), query)), 200);
+    return c.json(unwrap(await t.stub.listRecords(t.id, param(c, "object"), query, t.key)), 200);
   });
   app.openapi(routes.get, async (c) => {
-    const t = await tenantOf(c);
-    return c.json(unwrap(await t.stub.getRecord(t.id, param(c, "object"), param(c, "recordId"))), 200);
+    const t = await recordsTenant(c);
+    return c.json(unwrap(await t.stub.getRecord(t.id, param(c, "object"), param(c, "recordId"), t.key)), 200);
   });
   app.openapi(routes.update, async (c) => {
-    const t = await tenantOf(c);
+    const t = await recordsTenant(c);
     const input = await readInput(c);
-    return c.json(unwrap(await t.stub.updateRecord(t.id, param(c, "object"), param(c, "recordId"), input)), 200);
+    return c.json(unwrap(await t.stub.updateRecord(t.id, param(c, "object"), param(c, "recordId"), input, t.key)), 200);
   });
   app.openapi(routes.remove, async (c) => {
-    const t = await tenantOf(c);
-    unwrap(await t.stub.deleteRecord(t.id, param(c, "object"), param(c, "recordId")));
+    const t = await recordsTenant(c);
+    unwrap(await t.stub.deleteRecord(t.id, param(c, "object"), param(c, "recordId"), t.key));
     return c.body(null, 204);
   });
 }

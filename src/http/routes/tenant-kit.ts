@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { ProblemSchema, TenantIdSchema, validationError, type TenantId } from "../../spec/index.ts";
+import { tenantOfKey } from "../../tenants/keys.ts";
 import { requireTenant } from "../../tenants/known-tenants.ts";
 import { tenantNamespace } from "../../tenants/lifecycle.ts";
 import { tenantStub, type TenantStub } from "../../tenants/tenant-client.ts";
@@ -41,9 +42,19 @@ export function tenantIdOf(c: Context<AppEnv>): TenantId {
  * create it; a tenant key's tenant was already checked by `tenantKeyAuth`.
  */
 export async function tenantOf(c: Context<AppEnv>): Promise<{ id: TenantId; stub: TenantStub }> {
+  // Only the records routes take a key the tenant object checks itself (`recordsTenant`): fail closed.
+  if (c.get("uncheckedKey") !== undefined) throw new Error("a tenant route reached with a tenant key nobody checked");
   const id = tenantIdOf(c);
   if (!c.get("tenant")?.tenantId) await requireTenant(c.env, id);
   return { id, stub: tenantStub(tenantNamespace(c.env), id) };
+}
+
+/** A records route's tenant, its stub, and the caller's tenant key for the tenant object to check in the record's call. */
+export async function recordsTenant(c: Context<AppEnv>): Promise<{ id: TenantId; stub: TenantStub; key?: string }> {
+  const key = c.get("uncheckedKey");
+  if (key === undefined) return tenantOf(c);
+  const id = TenantIdSchema.parse(tenantOfKey(key));
+  return { id, stub: tenantStub(tenantNamespace(c.env), id), key };
 }
 
 export const param = (c: Context<AppEnv>, name: string): string => c.req.param(name) ?? "";
