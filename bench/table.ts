@@ -8,7 +8,8 @@ import { fmt } from "./stats.ts";
  * `npm run bench -- --json` wrote. Several files merge: each benchmark's rows come from its newest
  * run (run one benchmark again, keep the rest). With `--write`,
  * it replaces the table between each file's `<!-- figures:start -->` and `<!-- figures:end -->`
- * markers; otherwise it prints it.
+ * markers, keeping the rows of benchmarks none of the given runs measured (each row stays as its
+ * own run wrote it); otherwise it prints it.
  */
 const args = process.argv.slice(2);
 const writeAt = args.indexOf("--write");
@@ -34,12 +35,14 @@ const table = [
   ...rows,
 ].join("\n");
 
+const benchOf = (row: string): string | undefined => /^\| `([^`]+)` \|/.exec(row)?.[1];
 for (const target of targets) {
   const text = readFileSync(target, "utf8");
   const [start, end] = ["<!-- figures:start -->", "<!-- figures:end -->"];
   const [a, b] = [text.indexOf(start), text.indexOf(end)];
   if (a === -1 || b < a) throw new Error(`${target} has no ${start} … ${end} markers`);
-  writeFileSync(target, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-  console.log(`wrote ${results.length} rows to ${target}`);
+  const kept = text.slice(a, b).split("\n").filter((row) => { const bench = benchOf(row); return bench !== undefined && !byBench.has(bench); });
+  writeFileSync(target, `${text.slice(0, a + start.length)}\n${table}${kept.map((row) => `\n${row}`).join("")}\n${text.slice(b)}`);
+  console.log(`wrote ${results.length} rows to ${target}, kept ${kept.length} of other runs`);
 }
 if (targets.length === 0) console.log(table);
