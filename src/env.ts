@@ -1,7 +1,9 @@
+import type { FleetObject } from "./objects/fleet-object.ts";
 import type { GatewayObject } from "./objects/gateway-object.ts";
 import type { ShardObject } from "./objects/shard-object.ts";
 import type { SingletonObject } from "./objects/singleton-object.ts";
 import type { TenantObject } from "./objects/tenant-object.ts";
+import type { RolloutParams } from "./fleet/rollout-runner.ts";
 import type { SagaParams } from "./spec/index.ts";
 
 /**
@@ -24,4 +26,8 @@ export interface ClusterEnv extends Cloudflare.Env {
   readonly EVENTS: Queue;
   /** The Workflow that runs sagas (`SagaWorkflow`). */
   readonly SAGAS: Workflow<SagaParams>;
+  /** The rollouts across tenants (`FleetObject`, one object named `fleet`). */
+  readonly FLEET: DurableObjectNamespace<FleetObject>;
+  /** The Workflow that runs rollouts (`RolloutWorkflow`). */
+  readonly ROLLOUTS: Workflow<RolloutParams>;
 }

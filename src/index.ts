@@ -6,7 +6,7 @@
  * import { createCluster, defineEntity } from "durable-cluster";
  * const cluster = createCluster({ entities: [Counter] });
  * export default cluster;
- * export class ShardObject extends cluster.objects.ShardObject {} // and SingletonObject, GatewayObject, TenantObject, SagaWorkflow
+ * export class ShardObject extends cluster.objects.ShardObject {} // and SingletonObject, GatewayObject, TenantObject, SagaWorkflow, FleetObject, RolloutWorkflow
  */
 
 // The cluster.

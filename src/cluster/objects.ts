@@ -1,4 +1,6 @@
+import { FleetObject as FleetBase } from "../objects/fleet-object.ts";
 import { GatewayObject as GatewayBase } from "../objects/gateway-object.ts";
+import { RolloutWorkflow as RolloutBase } from "../objects/rollout-workflow.ts";
 import { SagaWorkflow as SagaBase } from "../objects/saga-workflow.ts";
 import { ShardObject as ShardBase } from "../objects/shard-object.ts";
 import { SingletonObject as SingletonBase } from "../objects/singleton-object.ts";
@@ -17,6 +19,8 @@ export interface ClusterObjects {
   readonly GatewayObject: new (ctx: DurableObjectState, env: ClusterEnv) => GatewayBase;
   readonly TenantObject: new (ctx: DurableObjectState, env: ClusterEnv) => TenantBase;
   readonly SagaWorkflow: new (ctx: ExecutionContext, env: ClusterEnv) => SagaBase;
+  readonly FleetObject: new (ctx: DurableObjectState, env: ClusterEnv) => FleetBase;
+  readonly RolloutWorkflow: new (ctx: ExecutionContext, env: ClusterEnv) => RolloutBase;
 }
 
 // Anonymous class expressions (named by their property): a class expression named like its base
@@ -44,6 +48,16 @@ export function bindObjects(app: ResolvedApp): ClusterObjects {
       }
     },
     SagaWorkflow: class extends SagaBase {
+      constructor(ctx: ExecutionContext, env: ClusterEnv) {
+        super(ctx, env, app);
+      }
+    },
+    FleetObject: class extends FleetBase {
+      constructor(ctx: DurableObjectState, env: ClusterEnv) {
+        super(ctx, env, app);
+      }
+    },
+    RolloutWorkflow: class extends RolloutBase {
       constructor(ctx: ExecutionContext, env: ClusterEnv) {
         super(ctx, env, app);
       }

@@ -2,6 +2,7 @@ import type { EventDefinition, SubscriptionDefinition } from "../events/define.t
 import { EventBus } from "../events/publisher.ts";
 import { JobsShard } from "../jobs/jobs-entity.ts";
 import type { AnyEntity } from "../shards/entity.ts";
+import { rolloutEvents } from "../fleet/events.ts";
 import { MetadataChangedEvent, tenantLifecycleEvents } from "../tenants/events.ts";
 import { WebhookEndpointDisabledEvent } from "../webhooks/events.ts";
 import { SagaLog } from "../workflows/saga-log.ts";
@@ -15,7 +16,7 @@ import { AppError } from "../spec/index.ts";
  */
 export const PLATFORM_ENTITIES: readonly AnyEntity[] = [EventBus, JobsShard, SagaLog] as readonly AnyEntity[];
 
-export const PLATFORM_EVENTS: readonly EventDefinition[] = [MetadataChangedEvent, WebhookEndpointDisabledEvent, ...tenantLifecycleEvents];
+export const PLATFORM_EVENTS: readonly EventDefinition[] = [MetadataChangedEvent, WebhookEndpointDisabledEvent, ...tenantLifecycleEvents, ...rolloutEvents];
 
 /** Subscription names with this prefix are the platform's. */
 export const PLATFORM_SUBSCRIPTION_PREFIX = "webhooks-";

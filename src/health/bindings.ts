@@ -23,8 +23,10 @@ export const REQUIRED_BINDINGS: readonly RequiredBinding[] = [
   namespace("SINGLETONS", "SingletonObject"),
   namespace("GATEWAYS", "GatewayObject"),
   namespace("TENANTS", "TenantObject"),
+  namespace("FLEET", "FleetObject"),
   { name: "EVENTS", kind: "Queue producer", declare: `[[queues.producers]] binding = "EVENTS", queue = "events"`, present: (value) => hasMethods(value, "send", "sendBatch") },
   { name: "SAGAS", kind: "Workflow", declare: `[[workflows]] binding = "SAGAS", name = "sagas", class_name = "SagaWorkflow"`, present: (value) => hasMethods(value, "create", "get") },
+  { name: "ROLLOUTS", kind: "Workflow", declare: `[[workflows]] binding = "ROLLOUTS", name = "rollouts", class_name = "RolloutWorkflow"`, present: (value) => hasMethods(value, "create", "get") },
 ];
 
 /** What is wrong with one binding, or null when it is present. */

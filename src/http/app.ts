@@ -28,6 +28,7 @@ import { registerWebhookRoutes } from "./routes/webhooks.ts";
 import { registerTenantRoutes } from "./routes/tenants.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
 import { registerRecordRoutes } from "./routes/records.ts";
+import { registerRolloutRoutes } from "./routes/rollouts.ts";
 
 const DESCRIPTION = "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).";
 
@@ -93,6 +94,7 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   registerTenantRoutes(app, cluster);
   registerDeploymentRoutes(app);
   registerRecordRoutes(app);
+  registerRolloutRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.openAPIRegistry.registerComponent("securitySchemes", "tenantKey", { type: "http", scheme: "bearer", description: "A tenant API key dck_<tenantId>_<secret>: its own tenant's routes only" });

@@ -3,12 +3,13 @@ import { publishEvent } from "../events/publish.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { publishMetadataChanged } from "../tenants/events.ts";
 import { RegistryStore } from "../tenants/registry.ts";
+import type { RolloutStep } from "../tenants/rollout-apply.ts";
 import { TenantHost } from "../tenants/tenant-host.ts";
 import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema.ts";
 import type { TenantStub } from "../tenants/tenant-client.ts";
-import { runtimeConfig, TenantIdSchema, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec/index.ts";
+import { TenantIdSchema, type RolloutOutcome, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
-import { webhookConfig } from "../webhooks/config.ts";
+import { webhookDeps } from "../webhooks/config.ts";
 import type { WebhookEvent } from "../webhooks/deliveries.ts";
 import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client.ts";
 import { WebhookHost } from "../webhooks/webhook-host.ts";
@@ -17,11 +18,9 @@ import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
 /**
- * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database. Holds the tenant's
- * lifecycle, keys, deployed metadata, record tables and apps (`TenantHost`), and its webhook
- * endpoints and deliveries (`WebhookHost`; its single alarm is the earliest due delivery). The
- * object named `registry` holds the list of tenants. A thin shell over those modules, constructed
- * by the runtime through the class `createCluster` binds to the application.
+ * One per tenant, named `tenant/<tenantId>`: the tenant's own SQLite database, with its lifecycle,
+ * keys, metadata, records, apps and rollout steps (`TenantHost`) and its webhooks (`WebhookHost`;
+ * its single alarm is the earliest due delivery). The object named `registry` lists the tenants.
  */
 export class TenantObject extends DurableObject<ClusterEnv> implements TenantWebhooksStub, TenantStub {
   readonly webhooks: WebhookHost;
@@ -32,13 +31,7 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     this.#app = app;
-    this.webhooks = new WebhookHost(ctx.storage, {
-      fetch: (request) => fetch(request),
-      now: () => Date.now(),
-      allowPrivate: runtimeConfig(env).WEBHOOKS_ALLOW_PRIVATE,
-      scale: webhookConfig(env).WEBHOOK_RETRY_SCHEDULE_SCALE,
-      onDisabled: (event) => this.#publishDisabled(event),
-    });
+    this.webhooks = new WebhookHost(ctx.storage, webhookDeps(env, (event) => this.#publishDisabled(event)));
     this.tenant = new TenantHost(ctx.storage);
     this.registry = new RegistryStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
@@ -131,6 +124,14 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
       const outcome = this.tenant.deploy(id, bundle, dryRun, raw);
       await this.#publishMetadata(outcome.events);
       return outcome.deployment;
+    });
+  }
+
+  applyRollout(id: string, step: RolloutStep): Promise<Delivery<RolloutOutcome>> {
+    return delivered(async () => {
+      const { outcome, events } = this.tenant.rollout(id, step);
+      await this.#publishMetadata(events);
+      return outcome;
     });
   }
 

@@ -21,3 +21,4 @@ export * from "./records.ts";
 export * from "./apps.ts";
 export * from "./sagas.ts";
 export * from "./machines.ts";
+export * from "./rollouts.ts";

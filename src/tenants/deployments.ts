@@ -14,6 +14,11 @@ export class DeploymentLog {
     return JSON.parse(row.body) as Deployment;
   }
 
+  /** The manifest version of an owner's (`tenant`, `app:<name>`) last applied deployment, if any. */
+  lastAppliedVersion(owner: string): string | undefined {
+    return this.sql.exec<{ v: string }>("SELECT json_extract(body, '$.version') AS v FROM tenant_deployments WHERE applied = 1 AND json_extract(body, '$.owner') = ? ORDER BY seq DESC LIMIT 1", owner).toArray()[0]?.v;
+  }
+
   /** Applied deployments in the 24 h before `now`, and when the oldest of them leaves the window. */
   lastDay(now: number): { count: number; oldest: number | null } {
     const row = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM tenant_deployments WHERE applied = 1 AND created_at > ?", now - 86_400_000).one();

@@ -1,7 +1,8 @@
 import type { Delivery } from "../shards/delivery.ts";
-import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage } from "../spec/index.ts";
+import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage, RolloutOutcome } from "../spec/index.ts";
 import { tenantObjectName } from "../webhooks/tenant-client.ts";
 import { REGISTRY_OBJECT } from "./registry.ts";
+import type { RolloutStep } from "./rollout-apply.ts";
 
 /** The tenant RPCs of a `TenantObject`; failures travel as problems (`unwrap` re-throws them). */
 export interface TenantStub {
@@ -15,6 +16,7 @@ export interface TenantStub {
   verifyTenantKey(apiKey: string): Promise<{ scope: TenantKeyScope; tenant: Tenant } | null>;
   tenantUsage(id: string): Promise<Delivery<TenantUsage>>;
   deploy(id: string, bundle: DeployBundle, dryRun: boolean, raw: unknown): Promise<Delivery<Deployment>>;
+  applyRollout(id: string, step: RolloutStep): Promise<Delivery<RolloutOutcome>>;
   getDeployment(id: string, deploymentId: string): Promise<Delivery<Deployment>>;
   installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>>;
   uninstallApp(id: string, name: string): Promise<Delivery<AppOperationResult>>;

@@ -6,6 +6,7 @@ import { KeyStore, keyRefused, readOnlyRefused } from "./keys.ts";
 import { MetadataStore } from "./metadata-store.ts";
 import { runDeploy, requireDeployment, type DeployOutcome } from "./pipeline.ts";
 import { RecordStore } from "./records.ts";
+import { applyRollout, type RolloutStep } from "./rollout-apply.ts";
 import { TENANT_OBJECT_MIGRATIONS } from "./tenant-schema.ts";
 import { TenantState } from "./tenant-state.ts";
 
@@ -102,6 +103,11 @@ export class TenantHost {
   deployment(tenantId: string, id: string): Deployment {
     this.state.get(tenantId);
     return requireDeployment(this.log, id);
+  }
+
+  /** One tenant's step of a rollout (see `applyRollout`). */
+  rollout(tenantId: string, step: RolloutStep): ReturnType<typeof applyRollout> {
+    return applyRollout(this.#deps(), this.apps, tenantId, step);
   }
 
   install(tenantId: string, bundle: AppInstallBundle): ReturnType<typeof installApp> {

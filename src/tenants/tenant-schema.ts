@@ -63,4 +63,19 @@ export const TENANT_OBJECT_MIGRATIONS: readonly Migration[] = [
     `,
   },
   WEBHOOK_RETENTION_MIGRATION,
+  {
+    version: 4,
+    name: "the steps of rollouts this tenant went through, with the bundle each replaced",
+    sql: `
+      CREATE TABLE IF NOT EXISTS tenant_rollouts (
+        step TEXT PRIMARY KEY,
+        rollout_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        previous TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS tenant_rollouts_rollout ON tenant_rollouts (rollout_id, at);
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
-import { AppError, validationError, WebhookConfigSchema, type WebhookConfig } from "../spec/index.ts";
+import { AppError, runtimeConfig, validationError, WebhookConfigSchema, type WebhookConfig, type WebhookEndpointDisabled } from "../spec/index.ts";
+import type { WebhookHostDeps } from "./webhook-host.ts";
 
 const cache = new WeakMap<object, WebhookConfig>();
 
@@ -13,4 +14,9 @@ export function webhookConfig(env: object): WebhookConfig {
   }
   cache.set(env, parsed.data);
   return parsed.data;
+}
+
+/** A tenant object's webhook dependencies from its environment: the real fetch and clock, and the configured knobs. */
+export function webhookDeps(env: object, onDisabled: (event: WebhookEndpointDisabled) => Promise<void>): WebhookHostDeps {
+  return { fetch: (request) => fetch(request), now: () => Date.now(), allowPrivate: runtimeConfig(env).WEBHOOKS_ALLOW_PRIVATE, scale: webhookConfig(env).WEBHOOK_RETRY_SCHEDULE_SCALE, onDisabled };
 }

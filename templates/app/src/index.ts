@@ -47,3 +47,5 @@ export class SingletonObject extends cluster.objects.SingletonObject {}
 export class GatewayObject extends cluster.objects.GatewayObject {}
 export class TenantObject extends cluster.objects.TenantObject {}
 export class SagaWorkflow extends cluster.objects.SagaWorkflow {}
+export class FleetObject extends cluster.objects.FleetObject {}
+export class RolloutWorkflow extends cluster.objects.RolloutWorkflow {}

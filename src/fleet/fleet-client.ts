@@ -1,0 +1,28 @@
+import type { Delivery } from "../shards/delivery.ts";
+import type { Rollout, RolloutOutcome, RolloutPage, RolloutStatus, RolloutTenantPage, RolloutTenantState } from "../spec/index.ts";
+import type { RolloutMember, RolloutSpec } from "./rollout-store.ts";
+import type { ClusterEnv } from "../env.ts";
+
+/** The name of the one fleet object (in the FLEET namespace). */
+export const FLEET_OBJECT = "fleet";
+
+/** The RPCs of the `FleetObject`; failures travel as problems (`unwrap` re-throws them). */
+export interface FleetStub {
+  rolloutCreate(id: string, idempotencyKey: string | null, spec: RolloutSpec, members: RolloutMember[]): Promise<Delivery<{ rollout: Rollout; created: boolean }>>;
+  rolloutGet(id: string): Promise<Delivery<Rollout>>;
+  rolloutSpec(id: string): Promise<Delivery<RolloutSpec>>;
+  rolloutList(cursor: number | undefined, limit: number): Promise<Delivery<RolloutPage>>;
+  rolloutTenants(id: string, state: RolloutTenantState | undefined, cursor: number | undefined, limit: number): Promise<Delivery<RolloutTenantPage>>;
+  rolloutWave(id: string, wave: number): Promise<Delivery<{ status: RolloutStatus; tenants: string[] }>>;
+  rolloutClaim(id: string, tenantId: string): Promise<Delivery<{ ok: boolean; status: RolloutStatus }>>;
+  rolloutRecord(id: string, tenantId: string, outcome: RolloutOutcome): Promise<Delivery<{ status: RolloutStatus; halted: boolean }>>;
+  rolloutWaveDone(id: string, wave: number, run: number): Promise<Delivery<Rollout>>;
+  rolloutTransition(id: string, from: RolloutStatus[], to: RolloutStatus): Promise<Delivery<Rollout>>;
+  rolloutResume(id: string, target: RolloutSpec["target"] | undefined, summary: Rollout["target"] | undefined): Promise<Delivery<{ run: number }>>;
+}
+
+/** The fleet object's stub. */
+export function fleetStub(env: ClusterEnv): FleetStub {
+  const ns = env.FLEET as unknown as { idFromName(name: string): DurableObjectId; get(id: DurableObjectId): FleetStub };
+  return ns.get(ns.idFromName(FLEET_OBJECT));
+}

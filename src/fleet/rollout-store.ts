@@ -1,0 +1,135 @@
+import { AppError, type Rollout, type RolloutCounts, type RolloutFailure, type RolloutOutcome, type RolloutPage, type RolloutStatus, type RolloutTarget, type RolloutTenantPage, type RolloutTenantSelector, type RolloutTenantState } from "../spec/index.ts";
+
+/** What a rollout does, fixed at its start (a resume may change the target). */
+export interface RolloutSpec {
+  readonly target: RolloutTarget | { readonly rollbackOf: string };
+  readonly summary: Rollout["target"];
+  readonly tenants: RolloutTenantSelector;
+  /** Cumulative tenant counts per wave; the last is the total. */
+  readonly waves: readonly number[];
+  readonly concurrency: number;
+  readonly maxFailures: number;
+  readonly pauseBetweenWavesMs: number;
+  readonly allowDestructive: boolean;
+  readonly rollbackOf: string | null;
+}
+
+/** A tenant of a new rollout: skipped from the start when it is not active. */
+export interface RolloutMember { readonly id: string; readonly active: boolean }
+
+interface RolloutRow extends Record<string, SqlStorageValue> { id: string; status: string; spec: string; current_wave: number; runs: number; started_at: number; finished_at: number | null; halted_at: number | null }
+interface TenantRow extends Record<string, SqlStorageValue> { tenant_id: string; wave: number; state: string; reason: string | null; attempts: number; deployment_id: string | null; error: string | null; finished_at: number | null; ord: number }
+
+/** Statuses that hold their tenants: another rollout over any of them is refused (409). */
+const HOLDING = "('running', 'paused', 'halted')";
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The rollouts of the fleet and the state of each of their tenants (`rollouts`, `rollout_tenants`). */
+export class RolloutStore {
+  constructor(private readonly sql: SqlStorage, private readonly now: () => number) {}
+
+  /** Records a rollout over `members` in waves; the same Idempotency-Key gives back the first one. */
+  create(id: string, idempotencyKey: string | null, spec: RolloutSpec, members: readonly RolloutMember[]): { rollout: Rollout; created: boolean } {
+    const existing = idempotencyKey === null ? undefined : this.sql.exec<{ id: string }>("SELECT id FROM rollouts WHERE idempotency_key = ?", idempotencyKey).toArray()[0];
+    if (existing) return { rollout: this.get(existing.id), created: false };
+    const held = new Set(this.sql.exec<{ t: string }>(`SELECT t.tenant_id AS t FROM rollout_tenants t JOIN rollouts r ON r.id = t.rollout_id WHERE r.status IN ${HOLDING}`).toArray().map((r) => r.t));
+    const overlap = members.filter((m) => held.has(m.id));
+    if (overlap.length > 0) throw new AppError("conflict", `${overlap.length} of these tenants are in a rollout that is not finished (${overlap.slice(0, 5).map((m) => m.id).join(", ")}…): cancel it or let it complete first`);
+    const now = this.now();
+    this.sql.exec("INSERT INTO rollouts (id, idempotency_key, status, spec, started_at) VALUES (?, ?, 'running', ?, ?)", id, idempotencyKey, JSON.stringify(spec), now);
+    members.forEach((m, i) => {
+      const wave = spec.waves.findIndex((upTo) => i < upTo) + 1 || spec.waves.length;
+      this.sql.exec("INSERT INTO rollout_tenants (rollout_id, tenant_id, ord, wave, state, reason, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, m.id, i, wave, m.active ? "pending" : "skipped", m.active ? null : "suspended", m.active ? null : now);
+    });
+    return { rollout: this.get(id), created: true };
+  }
+
+  get(id: string): Rollout {
+    const row = this.#row(id);
+    const spec = JSON.parse(row.spec) as RolloutSpec;
+    const counts: RolloutCounts = { pending: 0, running: 0, ready: 0, failed: 0, skipped: 0 };
+    for (const c of this.sql.exec<{ state: RolloutTenantState; n: number }>("SELECT state, COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? GROUP BY state", id)) counts[c.state] = c.n;
+    const failures = this.sql.exec<{ error: string }>("SELECT error FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed' ORDER BY ord LIMIT 100", id).toArray().map((r) => JSON.parse(r.error) as RolloutFailure);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const seconds = ((row.finished_at ?? this.now()) - row.started_at) / 1000;
+    return {
+      id, status: row.status as RolloutStatus, target: spec.summary, tenants: spec.tenants, waves: [...spec.waves], currentWave: row.current_wave, concurrency: spec.concurrency,
+      maxFailures: spec.maxFailures, pauseBetweenWavesMs: spec.pauseBetweenWavesMs, allowDestructive: spec.allowDestructive, total, counts, failures, rollbackOf: spec.rollbackOf, runs: row.runs,
+      startedAt: iso(row.started_at) ?? "", finishedAt: iso(row.finished_at), haltedAt: iso(row.halted_at), ratePerSecond: seconds > 0 ? Math.round(((counts.ready + counts.failed + counts.skipped) / seconds) * 100) / 100 : 0,
+    };
+  }
+
+  spec(id: string): RolloutSpec {
+    return JSON.parse(this.#row(id).spec) as RolloutSpec;
+  }
+
+  /** Newest first. */
+  list(cursor: number | undefined, limit: number): RolloutPage {
+    const rows = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM rollouts WHERE seq < ? ORDER BY seq DESC LIMIT ?", cursor ?? Number.MAX_SAFE_INTEGER, limit + 1).toArray();
+    return { items: rows.slice(0, limit).map((r) => this.get(r.id)), nextCursor: rows.length > limit ? String(rows[limit - 1]?.seq) : null };
+  }
+
+  /** A rollout's tenants in order, optionally of one state. */
+  tenants(id: string, state: RolloutTenantState | undefined, cursor: number | undefined, limit: number): RolloutTenantPage {
+    this.#row(id);
+    const rows = this.sql.exec<TenantRow>("SELECT * FROM rollout_tenants WHERE rollout_id = ? AND (? IS NULL OR state = ?) AND ord > ? ORDER BY ord LIMIT ?", id, state ?? null, state ?? null, cursor ?? -1, limit + 1).toArray();
+    const items = rows.slice(0, limit).map((r) => ({ tenantId: r.tenant_id, wave: r.wave, state: r.state as RolloutTenantState, reason: r.reason, attempts: r.attempts, deploymentId: r.deployment_id, error: r.error === null ? null : (JSON.parse(r.error) as RolloutFailure), finishedAt: iso(r.finished_at) }));
+    return { items, nextCursor: rows.length > limit ? String(rows[limit - 1]?.ord) : null };
+  }
+
+  /** Starts wave `wave`: the pending tenants of it and the waves before (failures reset by a resume come first). */
+  wave(id: string, wave: number): { status: RolloutStatus; tenants: string[] } {
+    const row = this.#row(id);
+    if (row.status !== "running") return { status: row.status as RolloutStatus, tenants: [] };
+    this.sql.exec("UPDATE rollouts SET current_wave = ? WHERE id = ?", wave, id);
+    return { status: "running", tenants: this.sql.exec<{ t: string }>("SELECT tenant_id AS t FROM rollout_tenants WHERE rollout_id = ? AND state IN ('pending', 'running') AND wave <= ? ORDER BY ord", id, wave).toArray().map((r) => r.t) };
+  }
+
+  /** Marks a tenant running; false when the rollout no longer runs (halted, cancelled): the tenant is not started. */
+  claim(id: string, tenantId: string): { ok: boolean; status: RolloutStatus } {
+    const status = this.#row(id).status as RolloutStatus;
+    if (status !== "running") return { ok: false, status };
+    const claimed = this.sql.exec("UPDATE rollout_tenants SET state = 'running', attempts = attempts + 1 WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'running')", id, tenantId).rowsWritten > 0;
+    return { ok: claimed, status };
+  }
+
+  /** Records a tenant's outcome; past `maxFailures` failures the rollout halts (tenants in flight still record theirs). */
+  record(id: string, tenantId: string, outcome: RolloutOutcome): { status: RolloutStatus; halted: boolean } {
+    const now = this.now();
+    this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), now, id, tenantId);
+    const row = this.#row(id);
+    if (outcome.state !== "failed" || row.status !== "running") return { status: row.status as RolloutStatus, halted: false };
+    const failed = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed'", id).one().n;
+    if (failed <= this.spec(id).maxFailures) return { status: "running", halted: false };
+    this.sql.exec("UPDATE rollouts SET status = 'halted', halted_at = ? WHERE id = ?", now, id);
+    return { status: "halted", halted: true };
+  }
+
+  /** Moves a rollout between statuses; 409 when it is in none of `from`. */
+  transition(id: string, from: readonly RolloutStatus[], to: RolloutStatus): Rollout {
+    const row = this.#row(id);
+    if (!from.includes(row.status as RolloutStatus)) throw new AppError("conflict", `rollout '${id}' is ${row.status}: it cannot become ${to}`);
+    const now = this.now();
+    const finished = to === "completed" || to === "cancelled" ? now : null;
+    this.sql.exec("UPDATE rollouts SET status = ?, finished_at = ?, halted_at = CASE WHEN ? = 'running' THEN NULL ELSE halted_at END WHERE id = ?", to, finished, to, id);
+    return this.get(id);
+  }
+
+  /** Resumes a halted, paused or cancelled rollout: failed tenants are pending again; a new target replaces the old. */
+  resume(id: string, target: RolloutSpec["target"] | undefined, summary: Rollout["target"] | undefined): { run: number } {
+    const row = this.#row(id);
+    if (row.status === "running" || row.status === "completed") throw new AppError("conflict", `rollout '${id}' is ${row.status}: only a halted, paused or cancelled rollout resumes`);
+    const held = this.sql.exec<{ r: string }>(`SELECT DISTINCT r.id AS r FROM rollout_tenants t JOIN rollout_tenants mine ON mine.tenant_id = t.tenant_id AND mine.rollout_id = ? JOIN rollouts r ON r.id = t.rollout_id WHERE r.id != ? AND r.status IN ${HOLDING}`, id, id).toArray()[0];
+    if (held) throw new AppError("conflict", `rollout '${held.r}' holds some of these tenants now`);
+    if (target && summary) this.sql.exec("UPDATE rollouts SET spec = ? WHERE id = ?", JSON.stringify({ ...this.spec(id), target, summary }), id);
+    this.sql.exec("UPDATE rollout_tenants SET state = 'pending', reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND state IN ('failed', 'running')", id);
+    this.sql.exec("UPDATE rollouts SET status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL WHERE id = ?", id);
+    return { run: this.#row(id).runs };
+  }
+
+  #row(id: string): RolloutRow {
+    const row = this.sql.exec<RolloutRow>("SELECT * FROM rollouts WHERE id = ?", id).toArray()[0];
+    if (!row) throw new AppError("not_found", `no rollout '${id}'`);
+    return row;
+  }
+}
