@@ -27,10 +27,11 @@ describe("SSE over a real wrangler dev", () => {
     expect(stream.status).toBe(200);
     await until(() => stream.comments.length >= 4, 15_000);
     const gaps = stream.comments.slice(1).map((t, i) => t - (stream.comments[i] ?? t));
-    // Never early. Late beats happen on a loaded machine (CI saw a median gap of 1.8 s with four
-    // suites on two cores), so the median's bound is 3 s: it still tells the configured 1 s from the
-    // 15 s default or a 5 s setting.
-    for (const gap of gaps) expect(gap).toBeGreaterThan(600);
+    // Not faster than configured: the mean gap, since the client times chunks as it reads them and
+    // a busy client reads two beats at once (CI saw gaps of 1,900 ms then 71 ms). Late beats happen
+    // on a loaded machine (a median of 1.8 s with four suites on two cores), so the median's bound is
+    // 3 s: it still tells the configured 1 s from the 15 s default or a 5 s setting.
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeGreaterThan(600);
     expect([...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]).toBeLessThan(3_000);
   });
 
