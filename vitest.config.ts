@@ -40,6 +40,8 @@ function project(name: string, isolate: boolean, include: string[], exclude: str
             AUTH_SECRET: "test-auth-secret-0123456789abcdef0123",
             // Short SSE heartbeats, so the cleanup tests wait for two of them in well under a second.
             SSE_HEARTBEAT_MS: "200",
+            // A rollout whose Workflow made no progress for 3 s gets a new run: the eviction tests wait for that.
+            ROLLOUT_STALL_MS: "3000",
           },
         },
       }),

@@ -1,5 +1,6 @@
 import type { Delivery } from "../shards/delivery.ts";
 import type { Rollout, RolloutOutcome, RolloutPage, RolloutStatus, RolloutTenantPage, RolloutTenantState } from "../spec/index.ts";
+import type { RolloutParams } from "./rollout-runner.ts";
 import type { RolloutMember, RolloutSpec } from "./rollout-store.ts";
 import type { ClusterEnv } from "../env.ts";
 
@@ -18,6 +19,8 @@ export interface FleetStub {
   rolloutRecord(id: string, tenantId: string, outcome: RolloutOutcome): Promise<Delivery<{ status: RolloutStatus; halted: boolean }>>;
   rolloutWaveDone(id: string, wave: number, run: number): Promise<Delivery<Rollout>>;
   rolloutTransition(id: string, from: RolloutStatus[], to: RolloutStatus): Promise<Delivery<Rollout>>;
+  rolloutReadyByPrevious(id: string): Promise<Delivery<{ previous: string; tenants: string[] }[]>>;
+  rolloutBehind(): Promise<Delivery<string[]>>;
   rolloutResume(id: string, target: RolloutSpec["target"] | undefined, summary: Rollout["target"] | undefined): Promise<Delivery<{ run: number }>>;
 }
 
@@ -25,4 +28,14 @@ export interface FleetStub {
 export function fleetStub(env: ClusterEnv): FleetStub {
   const ns = env.FLEET as unknown as { idFromName(name: string): DurableObjectId; get(id: DurableObjectId): FleetStub };
   return ns.get(ns.idFromName(FLEET_OBJECT));
+}
+
+/** The Workflow instance of a rollout's run. */
+export const runInstanceId = (params: RolloutParams): string => `${params.rolloutId}-${params.run}`;
+
+/** Creates the run's Workflow instance; a repeated request (`known`) first looks for the one it made. */
+export async function launchRun(env: ClusterEnv, params: RolloutParams, known: boolean): Promise<void> {
+  const id = runInstanceId(params);
+  if (known && (await env.ROLLOUTS.get(id).then(() => true, () => false))) return;
+  await env.ROLLOUTS.create({ id, params });
 }

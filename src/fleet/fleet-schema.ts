@@ -16,7 +16,8 @@ export const FLEET_MIGRATIONS: readonly Migration[] = [
         runs INTEGER NOT NULL DEFAULT 1,
         started_at INTEGER NOT NULL,
         finished_at INTEGER,
-        halted_at INTEGER
+        halted_at INTEGER,
+        progress_at INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS rollout_tenants (
         rollout_id TEXT NOT NULL,
@@ -27,6 +28,7 @@ export const FLEET_MIGRATIONS: readonly Migration[] = [
         reason TEXT,
         attempts INTEGER NOT NULL DEFAULT 0,
         deployment_id TEXT,
+        previous_checksum TEXT,
         error TEXT,
         finished_at INTEGER,
         PRIMARY KEY (rollout_id, tenant_id)

@@ -36,7 +36,7 @@ export class RolloutStore {
     const overlap = members.filter((m) => held.has(m.id));
     if (overlap.length > 0) throw new AppError("conflict", `${overlap.length} of these tenants are in a rollout that is not finished (${overlap.slice(0, 5).map((m) => m.id).join(", ")}…): cancel it or let it complete first`);
     const now = this.now();
-    this.sql.exec("INSERT INTO rollouts (id, idempotency_key, status, spec, started_at) VALUES (?, ?, 'running', ?, ?)", id, idempotencyKey, JSON.stringify(spec), now);
+    this.sql.exec("INSERT INTO rollouts (id, idempotency_key, status, spec, started_at, progress_at) VALUES (?, ?, 'running', ?, ?, ?)", id, idempotencyKey, JSON.stringify(spec), now, now);
     members.forEach((m, i) => {
       const wave = spec.waves.findIndex((upTo) => i < upTo) + 1 || spec.waves.length;
       this.sql.exec("INSERT INTO rollout_tenants (rollout_id, tenant_id, ord, wave, state, reason, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, m.id, i, wave, m.active ? "pending" : "skipped", m.active ? null : "suspended", m.active ? null : now);
@@ -81,7 +81,7 @@ export class RolloutStore {
   wave(id: string, wave: number): { status: RolloutStatus; tenants: string[] } {
     const row = this.#row(id);
     if (row.status !== "running") return { status: row.status as RolloutStatus, tenants: [] };
-    this.sql.exec("UPDATE rollouts SET current_wave = ? WHERE id = ?", wave, id);
+    this.sql.exec("UPDATE rollouts SET current_wave = ?, progress_at = ? WHERE id = ?", wave, this.now(), id);
     return { status: "running", tenants: this.sql.exec<{ t: string }>("SELECT tenant_id AS t FROM rollout_tenants WHERE rollout_id = ? AND state IN ('pending', 'running') AND wave <= ? ORDER BY ord", id, wave).toArray().map((r) => r.t) };
   }
 
@@ -90,13 +90,15 @@ export class RolloutStore {
     const status = this.#row(id).status as RolloutStatus;
     if (status !== "running") return { ok: false, status };
     const claimed = this.sql.exec("UPDATE rollout_tenants SET state = 'running', attempts = attempts + 1 WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'running')", id, tenantId).rowsWritten > 0;
+    this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", this.now(), id);
     return { ok: claimed, status };
   }
 
   /** Records a tenant's outcome; past `maxFailures` failures the rollout halts (tenants in flight still record theirs). */
   record(id: string, tenantId: string, outcome: RolloutOutcome): { status: RolloutStatus; halted: boolean } {
     const now = this.now();
-    this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), now, id, tenantId);
+    this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, previous_checksum = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), outcome.previousChecksum, now, id, tenantId);
+    this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", now, id);
     const row = this.#row(id);
     if (outcome.state !== "failed" || row.status !== "running") return { status: row.status as RolloutStatus, halted: false };
     const failed = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed'", id).one().n;
@@ -111,7 +113,7 @@ export class RolloutStore {
     if (!from.includes(row.status as RolloutStatus)) throw new AppError("conflict", `rollout '${id}' is ${row.status}: it cannot become ${to}`);
     const now = this.now();
     const finished = to === "completed" || to === "cancelled" ? now : null;
-    this.sql.exec("UPDATE rollouts SET status = ?, finished_at = ?, halted_at = CASE WHEN ? = 'running' THEN NULL ELSE halted_at END WHERE id = ?", to, finished, to, id);
+    this.sql.exec("UPDATE rollouts SET status = ?, finished_at = ?, halted_at = CASE WHEN ? = 'running' THEN NULL ELSE halted_at END, progress_at = ? WHERE id = ?", to, finished, to, now, id);
     return this.get(id);
   }
 
@@ -123,8 +125,46 @@ export class RolloutStore {
     if (held) throw new AppError("conflict", `rollout '${held.r}' holds some of these tenants now`);
     if (target && summary) this.sql.exec("UPDATE rollouts SET spec = ? WHERE id = ?", JSON.stringify({ ...this.spec(id), target, summary }), id);
     this.sql.exec("UPDATE rollout_tenants SET state = 'pending', reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND state IN ('failed', 'running')", id);
-    this.sql.exec("UPDATE rollouts SET status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL WHERE id = ?", id);
+    this.sql.exec("UPDATE rollouts SET status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL, progress_at = ? WHERE id = ?", this.now(), id);
     return { run: this.#row(id).runs };
+  }
+
+  /**
+   * Running rollouts with no progress (a wave started, a tenant claimed or recorded) for `stallMs`:
+   * each gets its next run number now, for a new Workflow instance to go on where the stalled one stopped.
+   */
+  restartStalled(stallMs: number): { id: string; stalledRun: number; run: number }[] {
+    const now = this.now();
+    const stalled = this.sql.exec<{ id: string; runs: number }>("SELECT id, runs FROM rollouts WHERE status = 'running' AND progress_at < ?", now - stallMs).toArray();
+    for (const r of stalled) this.sql.exec("UPDATE rollouts SET runs = runs + 1, progress_at = ? WHERE id = ?", now, r.id);
+    return stalled.map((r) => ({ id: r.id, stalledRun: r.runs, run: r.runs + 1 }));
+  }
+
+  /** Whether a rollout is running or paused (the fleet's alarm keeps watching while one is). */
+  active(): boolean {
+    return this.sql.exec("SELECT 1 FROM rollouts WHERE status IN ('running', 'paused') LIMIT 1").toArray().length > 0;
+  }
+
+  /** The tenants a rollout made ready, grouped by the bundle each had before (a rollback checks one of each group). */
+  readyByPrevious(id: string): Map<string, string[]> {
+    this.#row(id);
+    const groups = new Map<string, string[]>();
+    for (const r of this.sql.exec<{ t: string; p: string | null }>("SELECT tenant_id AS t, previous_checksum AS p FROM rollout_tenants WHERE rollout_id = ? AND state = 'ready' ORDER BY ord", id)) {
+      groups.set(r.p ?? "", [...(groups.get(r.p ?? "") ?? []), r.t]);
+    }
+    return groups;
+  }
+
+  /**
+   * Tenants behind the fleet's target: in the newest rollout that includes each, not brought to its
+   * target (pending, running, failed, or skipped for not being active). Sorted by id.
+   */
+  behind(): string[] {
+    return this.sql.exec<{ t: string }>(`
+      SELECT t.tenant_id AS t FROM rollout_tenants t JOIN rollouts r ON r.id = t.rollout_id
+      WHERE r.seq = (SELECT MAX(r2.seq) FROM rollout_tenants t2 JOIN rollouts r2 ON r2.id = t2.rollout_id WHERE t2.tenant_id = t.tenant_id)
+        AND (t.state IN ('pending', 'running', 'failed') OR (t.state = 'skipped' AND t.reason != 'at-target'))
+      ORDER BY t.tenant_id`).toArray().map((r) => r.t);
   }
 
   #row(id: string): RolloutRow {

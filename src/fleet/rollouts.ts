@@ -1,14 +1,13 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { unwrap } from "../shards/delivery.ts";
-import { AppError, type CreateRollout, type Rollout, type RolloutTarget, type Tenant } from "../spec/index.ts";
+import { AppError, TenantIdSchema, type CreateRollout, type Rollout, type RolloutTarget, type Tenant, type TenantPage } from "../spec/index.ts";
 import { manifestChecksum } from "../tenants/checksum.ts";
-import { registryStub } from "../tenants/tenant-client.ts";
+import { registryStub, tenantStub } from "../tenants/tenant-client.ts";
 import { tenantNamespace } from "../tenants/lifecycle.ts";
 import { validateManifest } from "../tenants/validate.ts";
 import type { ClusterEnv } from "../env.ts";
-import { fleetStub } from "./fleet-client.ts";
-import type { RolloutParams } from "./rollout-runner.ts";
+import { fleetStub, launchRun } from "./fleet-client.ts";
 import type { RolloutMember, RolloutSpec } from "./rollout-store.ts";
 
 const newRolloutId = (): string => `ro_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
@@ -27,16 +26,28 @@ export function checkTarget(target: RolloutTarget, at: string): Rollout["target"
   return app ? { kind: "app", name: app.name, version: app.version, checksum: null } : { kind: "bundle", name: null, version: manifest.version, checksum: manifestChecksum(manifest) };
 }
 
-/** Every tenant the registry lists, in id order. */
-async function allTenants(env: ClusterEnv): Promise<Tenant[]> {
+/** The tenants the registry lists after `cursor`, in id order, that `keep` keeps: up to `limit` of them (all without). */
+async function scanTenants(env: ClusterEnv, cursor: string | undefined, keep: (t: Tenant) => boolean, limit = Infinity): Promise<TenantPage> {
   const registry = registryStub(tenantNamespace(env));
   const out: Tenant[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = await registry.registryList(cursor, 1000);
-    out.push(...page.items);
-    if (page.nextCursor === null) return out;
-    cursor = page.nextCursor;
+  for (let at = cursor; ; ) {
+    const page = await registry.registryList(at, 1000);
+    for (const t of page.items) {
+      if (!keep(t)) continue;
+      if (out.length === limit) return { items: out, nextCursor: out.at(-1)?.id ?? null };
+      out.push(t);
+    }
+    if (page.nextCursor === null) return { items: out, nextCursor: null };
+    at = page.nextCursor;
   }
+}
+
+const allTenants = async (env: ClusterEnv): Promise<Tenant[]> => (await scanTenants(env, undefined, () => true)).items;
+
+/** `GET /v1/tenants?behind=true`: the registry's tenants that the fleet lists as behind its target (see `RolloutStore.behind`). */
+export async function behindTenants(env: ClusterEnv, cursor: string | undefined, limit: number): Promise<TenantPage> {
+  const behind = new Set(unwrap(await fleetStub(env).rolloutBehind()));
+  return behind.size === 0 ? { items: [], nextCursor: null } : scanTenants(env, cursor, (t) => behind.has(t.id), limit);
 }
 
 /** The members of a selector; unknown ids are a 400 naming them. */
@@ -67,13 +78,6 @@ export function waveSizes(waves: CreateRollout["waves"], total: number): number[
 
 const failuresAllowed = (maxFailures: CreateRollout["maxFailures"], total: number): number => (typeof maxFailures === "number" ? maxFailures : Math.floor((Number.parseFloat(maxFailures) / 100) * total));
 
-/** Creates the run's Workflow instance; a repeated request (`known`) first looks for the one it made. */
-async function launch(env: ClusterEnv, params: RolloutParams, known: boolean): Promise<void> {
-  const id = `${params.rolloutId}-${params.run}`;
-  if (known && (await env.ROLLOUTS.get(id).then(() => true, () => false))) return;
-  await env.ROLLOUTS.create({ id, params });
-}
-
 /** Starts a rollout (202): the target validated once, the tenants fixed, the Workflow started. */
 export async function startRollout(env: ClusterEnv, input: CreateRollout, idempotencyKey: string | undefined): Promise<{ rolloutId: string; duplicate: boolean }> {
   const summary = checkTarget(input.target, "target");
@@ -84,7 +88,7 @@ export async function startRollout(env: ClusterEnv, input: CreateRollout, idempo
   };
   const id = idempotencyKey === undefined ? newRolloutId() : rolloutIdOf(idempotencyKey);
   const { rollout, created } = unwrap(await fleetStub(env).rolloutCreate(id, idempotencyKey ?? null, spec, members));
-  if (rollout.status === "running") await launch(env, { rolloutId: rollout.id, run: rollout.runs }, !created);
+  if (rollout.status === "running") await launchRun(env, { rolloutId: rollout.id, run: rollout.runs }, !created);
   return { rolloutId: rollout.id, duplicate: !created };
 }
 
@@ -92,11 +96,48 @@ export async function startRollout(env: ClusterEnv, input: CreateRollout, idempo
 export async function resumeRollout(env: ClusterEnv, id: string, target: RolloutTarget | undefined): Promise<Rollout> {
   const summary = target ? checkTarget(target, "target") : undefined;
   const { run } = unwrap(await fleetStub(env).rolloutResume(id, target, summary));
-  await launch(env, { rolloutId: id, run }, false);
+  await launchRun(env, { rolloutId: id, run }, false);
   return unwrap(await fleetStub(env).rolloutGet(id));
 }
 
 /** Cancels a rollout: no tenant starts after this; those in flight finish. */
 export async function cancelRollout(env: ClusterEnv, id: string): Promise<Rollout> {
   return unwrap(await fleetStub(env).rolloutTransition(id, ["running", "paused", "halted"], "cancelled"));
+}
+
+/**
+ * Rolls a rollout back (202): a new rollout, in default waves and halting at the first failure, of
+ * each tenant it made ready back to the bundle that tenant had before, never destructively. One
+ * tenant of each group that had the same bundle before is planned first (a dry run); when any plan
+ * would drop or narrow, 409 says which and why, and nothing starts. A halted rollout is cancelled
+ * by its rollback; a running or paused one must be cancelled first. Repeating the call answers the
+ * same rollback.
+ */
+export async function rollbackRollout(env: ClusterEnv, id: string): Promise<{ rolloutId: string; duplicate: boolean }> {
+  const fleet = fleetStub(env);
+  const original = unwrap(await fleet.rolloutGet(id));
+  if (original.target.kind === "rollback") throw new AppError("conflict", `rollout '${id}' is itself a rollback: start a rollout of the bundle you want instead`);
+  const key = `rollback:${id}`;
+  const rolloutId = rolloutIdOf(key);
+  if (original.status === "running" || original.status === "paused") throw new AppError("conflict", `rollout '${id}' is ${original.status}: cancel it first, or let it halt or complete`);
+  const groups = unwrap(await fleet.rolloutReadyByPrevious(id));
+  if (groups.length === 0) throw new AppError("conflict", `rollout '${id}' brought no tenant to its target: there is nothing to roll back`);
+  const ns = tenantNamespace(env);
+  const refusals: { path: string; message: string }[] = [];
+  for (const { tenants } of groups) {
+    const tenantId = tenants[0] ?? "";
+    const planned = await tenantStub(ns, tenantId).applyRollout(tenantId, { rolloutId, target: { rollbackOf: id }, allowDestructive: false, dryRun: true });
+    const why = !planned.ok ? (planned.problem.detail ?? planned.problem.title) : planned.value.state === "failed" ? (planned.value.error?.message ?? "refused") : null;
+    if (why !== null) refusals.push({ path: tenantId, message: `${why}${tenants.length > 1 ? ` (and ${tenants.length - 1} more tenants with the same bundle before)` : ""}` });
+  }
+  if (refusals.length > 0) throw new AppError("conflict", `rollout '${id}' cannot be rolled back without losing data: ${refusals[0]?.path ?? ""}: ${refusals[0]?.message ?? ""}`, { extra: { errors: refusals } });
+  if (original.status === "halted") unwrap(await fleet.rolloutTransition(id, ["halted"], "cancelled"));
+  const members = groups.flatMap((g) => g.tenants).sort().map((t) => ({ id: t, active: true }));
+  const spec: RolloutSpec = {
+    target: { rollbackOf: id }, summary: { kind: "rollback", name: null, version: `before ${id}`, checksum: null }, tenants: { ids: members.map((m) => TenantIdSchema.parse(m.id)) },
+    waves: waveSizes([1, "10%", "100%"], members.length), concurrency: original.concurrency, maxFailures: 0, pauseBetweenWavesMs: 0, allowDestructive: false, rollbackOf: id,
+  };
+  const { rollout, created } = unwrap(await fleet.rolloutCreate(rolloutId, key, spec, members));
+  if (rollout.status === "running") await launchRun(env, { rolloutId, run: rollout.runs }, !created);
+  return { rolloutId, duplicate: !created };
 }

@@ -2,9 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { FLEET_MIGRATIONS } from "../fleet/fleet-schema.ts";
 import { publishRolloutEvent } from "../fleet/events.ts";
+import { launchRun, runInstanceId } from "../fleet/fleet-client.ts";
 import { RolloutStore, type RolloutMember, type RolloutSpec } from "../fleet/rollout-store.ts";
 import type { FleetStub } from "../fleet/fleet-client.ts";
-import type { Rollout, RolloutOutcome, RolloutPage, RolloutStatus, RolloutTenantPage, RolloutTenantState } from "../spec/index.ts";
+import { runtimeConfig, type Rollout, type RolloutOutcome, type RolloutPage, type RolloutStatus, type RolloutTenantPage, type RolloutTenantState } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
@@ -27,7 +28,11 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
   }
 
   rolloutCreate(id: string, idempotencyKey: string | null, spec: RolloutSpec, members: RolloutMember[]): Promise<Delivery<{ rollout: Rollout; created: boolean }>> {
-    return delivered(() => this.rollouts.create(id, idempotencyKey, spec, members));
+    return delivered(async () => {
+      const created = this.rollouts.create(id, idempotencyKey, spec, members);
+      await this.#watch();
+      return created;
+    });
   }
 
   rolloutGet(id: string): Promise<Delivery<Rollout>> {
@@ -85,7 +90,38 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
   }
 
   rolloutResume(id: string, target: RolloutSpec["target"] | undefined, summary: Rollout["target"] | undefined): Promise<Delivery<{ run: number }>> {
-    return delivered(() => this.rollouts.resume(id, target, summary));
+    return delivered(async () => {
+      const resumed = this.rollouts.resume(id, target, summary);
+      await this.#watch();
+      return resumed;
+    });
+  }
+
+  /**
+   * The watch over running rollouts: a run that made no progress for `ROLLOUT_STALL_MS` (its
+   * Workflow instance lost, errored or stuck) is terminated and a new run goes on where it stopped.
+   * Every tenant's step is idempotent, so two runs overlapping for a moment deploy nothing twice.
+   */
+  override async alarm(): Promise<void> {
+    for (const stalled of this.rollouts.restartStalled(runtimeConfig(this.env).ROLLOUT_STALL_MS)) {
+      await this.env.ROLLOUTS.get(runInstanceId({ rolloutId: stalled.id, run: stalled.stalledRun })).then((old) => old.terminate()).catch(() => undefined);
+      await launchRun(this.env, { rolloutId: stalled.id, run: stalled.run }, false);
+    }
+    await this.#watch();
+  }
+
+  /** Keeps the alarm set while a rollout is running or paused, at half the stall time (at most a minute). */
+  async #watch(): Promise<void> {
+    if (!this.rollouts.active() || (await this.ctx.storage.getAlarm()) !== null) return;
+    await this.ctx.storage.setAlarm(Date.now() + Math.min(60_000, runtimeConfig(this.env).ROLLOUT_STALL_MS / 2));
+  }
+
+  rolloutReadyByPrevious(id: string): Promise<Delivery<{ previous: string; tenants: string[] }[]>> {
+    return delivered(() => [...this.rollouts.readyByPrevious(id)].map(([previous, tenants]) => ({ previous, tenants })));
+  }
+
+  rolloutBehind(): Promise<Delivery<string[]>> {
+    return delivered(() => this.rollouts.behind());
   }
 
   async #publish(type: "rollout.progress" | "rollout.halted" | "rollout.completed", id: string, moment: string): Promise<void> {

@@ -64,7 +64,8 @@ type Run = (manifest: DeployManifest, dryRun: boolean) => DeployOutcome;
 function resolve(deps: PipelineDeps, apps: AppStore, tenant: Tenant, step: RolloutStep): { owner: string; manifest: DeployManifest; run: Run } {
   const deploy = (owner: string): Run => (manifest, dryRun) => runDeploy(deps, tenant, { manifest, allowDestructive: step.allowDestructive }, { owner, dryRun, raw: manifest });
   if ("rollbackOf" in step.target) {
-    const row = deps.storage.sql.exec<Row>("SELECT owner, previous FROM tenant_rollouts WHERE rollout_id = ? ORDER BY at DESC LIMIT 1", step.target.rollbackOf).toArray()[0];
+    // The rollout's first step here: what the tenant had before that rollout (a resume with a new target adds a later one).
+    const row = deps.storage.sql.exec<Row>("SELECT owner, previous FROM tenant_rollouts WHERE rollout_id = ? ORDER BY at LIMIT 1", step.target.rollbackOf).toArray()[0];
     if (!row) throw new AppError("not_found", `tenant '${tenant.id}' has no bundle from before rollout '${step.target.rollbackOf}'`);
     return { owner: row.owner, manifest: JSON.parse(row.previous) as DeployManifest, run: deploy(row.owner) };
   }

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { fleetStub } from "../../fleet/fleet-client.ts";
-import { cancelRollout, resumeRollout, startRollout } from "../../fleet/rollouts.ts";
+import { cancelRollout, resumeRollout, rollbackRollout, startRollout } from "../../fleet/rollouts.ts";
 import { unwrap } from "../../shards/delivery.ts";
 import { AppError, CreateRolloutSchema, ResumeRolloutSchema, RolloutPageSchema, RolloutSchema, RolloutTenantPageSchema, RolloutTenantStateSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -28,6 +28,10 @@ const routes = {
   resume: createRoute({
     ...base, method: "post", path: "/v1/rollouts/{id}/resume", summary: "Resume a halted, paused or cancelled rollout (failed tenants are tried again), optionally with a new target",
     request: { params: Id, body: { content: { "application/json": { schema: ResumeRolloutSchema } }, required: false } }, responses: { 202: json("Resumed", RolloutSchema), ...errors, 409: problem("Running or completed, or another rollout holds its tenants now") },
+  }),
+  rollback: createRoute({
+    ...base, method: "post", path: "/v1/rollouts/{id}/rollback", summary: "Roll back: a new rollout of each tenant this one made ready back to its previous bundle, non-destructive only",
+    request: { params: Id }, responses: { 202: json("The rollback's rollout (the same one when asked again)", z.object({ rolloutId: z.string() })), ...errors, 409: problem("Not possible, and why: running or paused, nothing to roll back, or a plan that would drop or narrow (errors name the tenants)") },
   }),
   cancel: createRoute({ ...base, method: "post", path: "/v1/rollouts/{id}/cancel", summary: "Cancel: no tenant starts after this; those in flight finish", request: { params: Id }, responses: { 200: json("Cancelled", RolloutSchema), ...errors, 409: problem("Already completed or cancelled") } }),
 };
@@ -74,6 +78,11 @@ export function registerRolloutRoutes(app: OpenAPIHono<AppEnv>): void {
     const body = ResumeRolloutSchema.safeParse(raw);
     if (!body.success) throw validationError(body.error, "body");
     return c.json(await resumeRollout(c.env, id, body.data.target), 202);
+  });
+  app.openapi(routes.rollback, async (c) => {
+    const started = await rollbackRollout(c.env, rolloutId(c.req.param("id")));
+    if (started.duplicate) c.header("Idempotent-Replayed", "true");
+    return c.json({ rolloutId: started.rolloutId }, 202);
   });
   app.openapi(routes.cancel, async (c) => c.json(await cancelRollout(c.env, rolloutId(c.req.param("id"))), 200));
 }

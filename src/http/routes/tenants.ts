@@ -5,6 +5,7 @@ import { CreateTenantKeySchema, CreateTenantSchema, TenantApiKeySchema, TenantCr
 import type { ResolvedApp } from "../../cluster/app.ts";
 import { createTenant, destroyTenant, tenantNamespace, transitionTenant } from "../../tenants/lifecycle.ts";
 import { registryStub } from "../../tenants/tenant-client.ts";
+import { behindTenants } from "../../fleet/rollouts.ts";
 import type { AppEnv } from "../env.ts";
 import { adminOnly, body, errors, json, param, problem, readBody, TenantParam, tenantOf, tenantRoute } from "./tenant-kit.ts";
 
@@ -13,6 +14,7 @@ const KeyParam = TenantParam.extend({ keyId: z.string().describe("Key id") });
 const ListQuery = z.object({
   cursor: z.string().optional().describe("nextCursor of the previous page"),
   limit: z.coerce.number().int().min(1).max(200).optional().default(50).describe("Page size (default 50, at most 200)"),
+  behind: z.enum(["true", "false"]).optional().describe("true: only tenants behind the fleet's target (a rollout that includes them has not brought them to its target)"),
 });
 
 const routes = {
@@ -34,6 +36,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolved
   app.openapi(routes.list, async (c) => {
     const query = ListQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
+    if (query.data.behind === "true") return c.json(await behindTenants(c.env, query.data.cursor, query.data.limit), 200);
     return c.json(await registryStub(tenantNamespace(c.env)).registryList(query.data.cursor, query.data.limit), 200);
   });
   app.openapi(routes.get, async (c) => {
