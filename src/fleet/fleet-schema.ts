@@ -17,7 +17,8 @@ export const FLEET_MIGRATIONS: readonly Migration[] = [
         started_at INTEGER NOT NULL,
         finished_at INTEGER,
         halted_at INTEGER,
-        progress_at INTEGER NOT NULL
+        progress_at INTEGER NOT NULL,
+        pause_until INTEGER
       );
       CREATE TABLE IF NOT EXISTS rollout_tenants (
         rollout_id TEXT NOT NULL,

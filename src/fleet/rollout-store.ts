@@ -1,4 +1,4 @@
-import { AppError, type Rollout, type RolloutCounts, type RolloutFailure, type RolloutOutcome, type RolloutPage, type RolloutStatus, type RolloutTarget, type RolloutTenantPage, type RolloutTenantSelector, type RolloutTenantState } from "../spec/index.ts";
+import { AppError, type Rollout, type RolloutCounts, type RolloutFailure, type RolloutPage, type RolloutStatus, type RolloutTarget, type RolloutTenantPage, type RolloutTenantSelector, type RolloutTenantState, type TenantProvisioningStatus } from "../spec/index.ts";
 
 /** What a rollout does, fixed at its start (a resume may change the target). */
 export interface RolloutSpec {
@@ -14,10 +14,10 @@ export interface RolloutSpec {
   readonly rollbackOf: string | null;
 }
 
-/** A tenant of a new rollout: skipped from the start when it is not active. */
-export interface RolloutMember { readonly id: string; readonly active: boolean }
+/** A tenant of a new rollout: skipped from the start (its status the reason) when it is not active. */
+export interface RolloutMember { readonly id: string; readonly status: TenantProvisioningStatus }
 
-interface RolloutRow extends Record<string, SqlStorageValue> { id: string; status: string; spec: string; current_wave: number; runs: number; started_at: number; finished_at: number | null; halted_at: number | null }
+export interface RolloutRow extends Record<string, SqlStorageValue> { id: string; status: string; spec: string; current_wave: number; runs: number; started_at: number; finished_at: number | null; halted_at: number | null; progress_at: number; pause_until: number | null }
 interface TenantRow extends Record<string, SqlStorageValue> { tenant_id: string; wave: number; state: string; reason: string | null; attempts: number; deployment_id: string | null; error: string | null; finished_at: number | null; ord: number }
 
 /** Statuses that hold their tenants: another rollout over any of them is refused (409). */
@@ -39,13 +39,13 @@ export class RolloutStore {
     this.sql.exec("INSERT INTO rollouts (id, idempotency_key, status, spec, started_at, progress_at) VALUES (?, ?, 'running', ?, ?, ?)", id, idempotencyKey, JSON.stringify(spec), now, now);
     members.forEach((m, i) => {
       const wave = spec.waves.findIndex((upTo) => i < upTo) + 1 || spec.waves.length;
-      this.sql.exec("INSERT INTO rollout_tenants (rollout_id, tenant_id, ord, wave, state, reason, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, m.id, i, wave, m.active ? "pending" : "skipped", m.active ? null : "suspended", m.active ? null : now);
+      this.sql.exec("INSERT INTO rollout_tenants (rollout_id, tenant_id, ord, wave, state, reason, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, m.id, i, wave, m.status === "active" ? "pending" : "skipped", m.status === "active" ? null : m.status, m.status === "active" ? null : now);
     });
     return { rollout: this.get(id), created: true };
   }
 
   get(id: string): Rollout {
-    const row = this.#row(id);
+    const row = this.row(id);
     const spec = JSON.parse(row.spec) as RolloutSpec;
     const counts: RolloutCounts = { pending: 0, running: 0, ready: 0, failed: 0, skipped: 0 };
     for (const c of this.sql.exec<{ state: RolloutTenantState; n: number }>("SELECT state, COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? GROUP BY state", id)) counts[c.state] = c.n;
@@ -60,7 +60,7 @@ export class RolloutStore {
   }
 
   spec(id: string): RolloutSpec {
-    return JSON.parse(this.#row(id).spec) as RolloutSpec;
+    return JSON.parse(this.row(id).spec) as RolloutSpec;
   }
 
   /** Newest first. */
@@ -71,45 +71,15 @@ export class RolloutStore {
 
   /** A rollout's tenants in order, optionally of one state. */
   tenants(id: string, state: RolloutTenantState | undefined, cursor: number | undefined, limit: number): RolloutTenantPage {
-    this.#row(id);
+    this.row(id);
     const rows = this.sql.exec<TenantRow>("SELECT * FROM rollout_tenants WHERE rollout_id = ? AND (? IS NULL OR state = ?) AND ord > ? ORDER BY ord LIMIT ?", id, state ?? null, state ?? null, cursor ?? -1, limit + 1).toArray();
     const items = rows.slice(0, limit).map((r) => ({ tenantId: r.tenant_id, wave: r.wave, state: r.state as RolloutTenantState, reason: r.reason, attempts: r.attempts, deploymentId: r.deployment_id, error: r.error === null ? null : (JSON.parse(r.error) as RolloutFailure), finishedAt: iso(r.finished_at) }));
     return { items, nextCursor: rows.length > limit ? String(rows[limit - 1]?.ord) : null };
   }
 
-  /** Starts wave `wave`: the pending tenants of it and the waves before (failures reset by a resume come first). */
-  wave(id: string, wave: number): { status: RolloutStatus; tenants: string[] } {
-    const row = this.#row(id);
-    if (row.status !== "running") return { status: row.status as RolloutStatus, tenants: [] };
-    this.sql.exec("UPDATE rollouts SET current_wave = ?, progress_at = ? WHERE id = ?", wave, this.now(), id);
-    return { status: "running", tenants: this.sql.exec<{ t: string }>("SELECT tenant_id AS t FROM rollout_tenants WHERE rollout_id = ? AND state IN ('pending', 'running') AND wave <= ? ORDER BY ord", id, wave).toArray().map((r) => r.t) };
-  }
-
-  /** Marks a tenant running; false when the rollout no longer runs (halted, cancelled): the tenant is not started. */
-  claim(id: string, tenantId: string): { ok: boolean; status: RolloutStatus } {
-    const status = this.#row(id).status as RolloutStatus;
-    if (status !== "running") return { ok: false, status };
-    const claimed = this.sql.exec("UPDATE rollout_tenants SET state = 'running', attempts = attempts + 1 WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'running')", id, tenantId).rowsWritten > 0;
-    this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", this.now(), id);
-    return { ok: claimed, status };
-  }
-
-  /** Records a tenant's outcome; past `maxFailures` failures the rollout halts (tenants in flight still record theirs). */
-  record(id: string, tenantId: string, outcome: RolloutOutcome): { status: RolloutStatus; halted: boolean } {
-    const now = this.now();
-    this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, previous_checksum = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), outcome.previousChecksum, now, id, tenantId);
-    this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", now, id);
-    const row = this.#row(id);
-    if (outcome.state !== "failed" || row.status !== "running") return { status: row.status as RolloutStatus, halted: false };
-    const failed = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed'", id).one().n;
-    if (failed <= this.spec(id).maxFailures) return { status: "running", halted: false };
-    this.sql.exec("UPDATE rollouts SET status = 'halted', halted_at = ? WHERE id = ?", now, id);
-    return { status: "halted", halted: true };
-  }
-
   /** Moves a rollout between statuses; 409 when it is in none of `from`. */
   transition(id: string, from: readonly RolloutStatus[], to: RolloutStatus): Rollout {
-    const row = this.#row(id);
+    const row = this.row(id);
     if (!from.includes(row.status as RolloutStatus)) throw new AppError("conflict", `rollout '${id}' is ${row.status}: it cannot become ${to}`);
     const now = this.now();
     const finished = to === "completed" || to === "cancelled" ? now : null;
@@ -117,27 +87,18 @@ export class RolloutStore {
     return this.get(id);
   }
 
-  /** Resumes a halted, paused or cancelled rollout: failed tenants are pending again; a new target replaces the old. */
+  /** Resumes a halted, paused or cancelled rollout in a new run (the old run's calls are refused from now on); a new target replaces the old. */
   resume(id: string, target: RolloutSpec["target"] | undefined, summary: Rollout["target"] | undefined): { run: number } {
-    const row = this.#row(id);
+    const row = this.row(id);
     if (row.status === "running" || row.status === "completed") throw new AppError("conflict", `rollout '${id}' is ${row.status}: only a halted, paused or cancelled rollout resumes`);
     const held = this.sql.exec<{ r: string }>(`SELECT DISTINCT r.id AS r FROM rollout_tenants t JOIN rollout_tenants mine ON mine.tenant_id = t.tenant_id AND mine.rollout_id = ? JOIN rollouts r ON r.id = t.rollout_id WHERE r.id != ? AND r.status IN ${HOLDING}`, id, id).toArray()[0];
     if (held) throw new AppError("conflict", `rollout '${held.r}' holds some of these tenants now`);
     if (target && summary) this.sql.exec("UPDATE rollouts SET spec = ? WHERE id = ?", JSON.stringify({ ...this.spec(id), target, summary }), id);
-    this.sql.exec("UPDATE rollout_tenants SET state = 'pending', reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND state IN ('failed', 'running')", id);
+    // Failed tenants, and those skipped for not being active, are tried again; with a new target, every tenant is.
+    const again = target ? "state != 'pending'" : "(state IN ('failed', 'running') OR (state = 'skipped' AND reason != 'at-target'))";
+    this.sql.exec(`UPDATE rollout_tenants SET state = 'pending', reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND ${again}`, id);
     this.sql.exec("UPDATE rollouts SET status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL, progress_at = ? WHERE id = ?", this.now(), id);
-    return { run: this.#row(id).runs };
-  }
-
-  /**
-   * Running rollouts with no progress (a wave started, a tenant claimed or recorded) for `stallMs`:
-   * each gets its next run number now, for a new Workflow instance to go on where the stalled one stopped.
-   */
-  restartStalled(stallMs: number): { id: string; stalledRun: number; run: number }[] {
-    const now = this.now();
-    const stalled = this.sql.exec<{ id: string; runs: number }>("SELECT id, runs FROM rollouts WHERE status = 'running' AND progress_at < ?", now - stallMs).toArray();
-    for (const r of stalled) this.sql.exec("UPDATE rollouts SET runs = runs + 1, progress_at = ? WHERE id = ?", now, r.id);
-    return stalled.map((r) => ({ id: r.id, stalledRun: r.runs, run: r.runs + 1 }));
+    return { run: this.row(id).runs };
   }
 
   /** Whether a rollout is running or paused (the fleet's alarm keeps watching while one is). */
@@ -147,7 +108,7 @@ export class RolloutStore {
 
   /** The tenants a rollout made ready, grouped by the bundle each had before (a rollback checks one of each group). */
   readyByPrevious(id: string): Map<string, string[]> {
-    this.#row(id);
+    this.row(id);
     const groups = new Map<string, string[]>();
     for (const r of this.sql.exec<{ t: string; p: string | null }>("SELECT tenant_id AS t, previous_checksum AS p FROM rollout_tenants WHERE rollout_id = ? AND state = 'ready' ORDER BY ord", id)) {
       groups.set(r.p ?? "", [...(groups.get(r.p ?? "") ?? []), r.t]);
@@ -167,7 +128,7 @@ export class RolloutStore {
       ORDER BY t.tenant_id`).toArray().map((r) => r.t);
   }
 
-  #row(id: string): RolloutRow {
+  row(id: string): RolloutRow {
     const row = this.sql.exec<RolloutRow>("SELECT * FROM rollouts WHERE id = ?", id).toArray()[0];
     if (!row) throw new AppError("not_found", `no rollout '${id}'`);
     return row;

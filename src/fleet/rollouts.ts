@@ -1,7 +1,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { unwrap } from "../shards/delivery.ts";
-import { AppError, TenantIdSchema, type CreateRollout, type Rollout, type RolloutTarget, type Tenant, type TenantPage } from "../spec/index.ts";
+import { AppError, MAX_ROLLOUT_TENANTS, TenantIdSchema, type CreateRollout, type Rollout, type RolloutTarget, type Tenant, type TenantPage } from "../spec/index.ts";
+import { appObjects } from "../tenants/apps.ts";
 import { manifestChecksum } from "../tenants/checksum.ts";
 import { registryStub, tenantStub } from "../tenants/tenant-client.ts";
 import { tenantNamespace } from "../tenants/lifecycle.ts";
@@ -17,7 +18,7 @@ const rolloutIdOf = (key: string): string => `ro_${bytesToHex(sha256(new TextEnc
 /** 400 `validation_failed` listing the target's invalid paths, before anything starts. */
 export function checkTarget(target: RolloutTarget, at: string): Rollout["target"] {
   const app = "app" in target ? target.app : undefined;
-  const manifest = "bundle" in target ? target.bundle : { version: app?.version ?? "", objects: (app?.objects ?? []).map((o) => ({ ...o, name: `${app?.name ?? ""}__${o.name}`, fields: o.fields.map((f) => (f.reference && app?.objects.some((x) => x.name === f.reference) ? { ...f, reference: `${app.name}__${f.reference}` } : f)) })), views: [], flows: [], permissions: [] };
+  const manifest = "bundle" in target ? target.bundle : { version: app?.version ?? "", objects: app ? appObjects(app) : [], views: [], flows: [], permissions: [] };
   const result = validateManifest(manifest, { owner: app?.name ?? "tenant", otherObjects: [], raw: "bundle" in target ? target.bundle : manifest });
   if (!result.valid) {
     const errors = result.errors.map((e) => ({ path: `${at}.${app ? "app" : "bundle"}.${e.path}`, message: e.message, code: e.code }));
@@ -53,7 +54,7 @@ export async function behindTenants(env: ClusterEnv, cursor: string | undefined,
 /** The members of a selector; unknown ids are a 400 naming them. */
 async function membersOf(env: ClusterEnv, selector: CreateRollout["tenants"]): Promise<RolloutMember[]> {
   const tenants = await allTenants(env);
-  const member = (t: Tenant): RolloutMember => ({ id: t.id, active: t.provisioningStatus === "active" });
+  const member = (t: Tenant): RolloutMember => ({ id: t.id, status: t.provisioningStatus });
   if (selector === "all") return tenants.map(member);
   if ("plan" in selector) return tenants.filter((t) => t.plan === selector.plan).map(member);
   const byId = new Map(tenants.map((t) => [t.id, t]));
@@ -82,12 +83,15 @@ const failuresAllowed = (maxFailures: CreateRollout["maxFailures"], total: numbe
 export async function startRollout(env: ClusterEnv, input: CreateRollout, idempotencyKey: string | undefined): Promise<{ rolloutId: string; duplicate: boolean }> {
   const summary = checkTarget(input.target, "target");
   const members = await membersOf(env, input.tenants);
+  if (members.length > MAX_ROLLOUT_TENANTS) throw new AppError("validation_failed", `a rollout reaches at most ${MAX_ROLLOUT_TENANTS} tenants (one Workflow step each), this one ${members.length}: split it by plan or ids`, { extra: { errors: [{ path: "tenants", message: `at most ${MAX_ROLLOUT_TENANTS} tenants` }] } });
   const spec: RolloutSpec = {
     target: input.target, summary, tenants: input.tenants, waves: waveSizes(input.waves, members.length), concurrency: input.concurrency,
     maxFailures: failuresAllowed(input.maxFailures, members.length), pauseBetweenWavesMs: input.pauseBetweenWavesMs, allowDestructive: input.allowDestructive, rollbackOf: null,
   };
-  const id = idempotencyKey === undefined ? newRolloutId() : rolloutIdOf(idempotencyKey);
-  const { rollout, created } = unwrap(await fleetStub(env).rolloutCreate(id, idempotencyKey ?? null, spec, members));
+  // Client keys and the platform's own (a rollback's) live apart: no Idempotency-Key can name a rollback.
+  const key = idempotencyKey === undefined ? null : `key:${idempotencyKey}`;
+  const id = key === null ? newRolloutId() : rolloutIdOf(key);
+  const { rollout, created } = unwrap(await fleetStub(env).rolloutCreate(id, key, spec, members));
   if (rollout.status === "running") await launchRun(env, { rolloutId: rollout.id, run: rollout.runs }, !created);
   return { rolloutId: rollout.id, duplicate: !created };
 }
@@ -95,6 +99,7 @@ export async function startRollout(env: ClusterEnv, input: CreateRollout, idempo
 /** Resumes a halted, paused or cancelled rollout, with a new target when given. */
 export async function resumeRollout(env: ClusterEnv, id: string, target: RolloutTarget | undefined): Promise<Rollout> {
   const summary = target ? checkTarget(target, "target") : undefined;
+  // The run before stops at its next call (superseded); its steps in flight still record what their tenants did.
   const { run } = unwrap(await fleetStub(env).rolloutResume(id, target, summary));
   await launchRun(env, { rolloutId: id, run }, false);
   return unwrap(await fleetStub(env).rolloutGet(id));
@@ -102,6 +107,7 @@ export async function resumeRollout(env: ClusterEnv, id: string, target: Rollout
 
 /** Cancels a rollout: no tenant starts after this; those in flight finish. */
 export async function cancelRollout(env: ClusterEnv, id: string): Promise<Rollout> {
+  // The run stops at its next claim (or when its pause ends); its steps in flight still record what their tenants did.
   return unwrap(await fleetStub(env).rolloutTransition(id, ["running", "paused", "halted"], "cancelled"));
 }
 
@@ -131,13 +137,12 @@ export async function rollbackRollout(env: ClusterEnv, id: string): Promise<{ ro
     if (why !== null) refusals.push({ path: tenantId, message: `${why}${tenants.length > 1 ? ` (and ${tenants.length - 1} more tenants with the same bundle before)` : ""}` });
   }
   if (refusals.length > 0) throw new AppError("conflict", `rollout '${id}' cannot be rolled back without losing data: ${refusals[0]?.path ?? ""}: ${refusals[0]?.message ?? ""}`, { extra: { errors: refusals } });
-  if (original.status === "halted") unwrap(await fleet.rolloutTransition(id, ["halted"], "cancelled"));
-  const members = groups.flatMap((g) => g.tenants).sort().map((t) => ({ id: t, active: true }));
+  const members = groups.flatMap((g) => g.tenants).sort().map((t): RolloutMember => ({ id: t, status: "active" }));
   const spec: RolloutSpec = {
     target: { rollbackOf: id }, summary: { kind: "rollback", name: null, version: `before ${id}`, checksum: null }, tenants: { ids: members.map((m) => TenantIdSchema.parse(m.id)) },
     waves: waveSizes([1, "10%", "100%"], members.length), concurrency: original.concurrency, maxFailures: 0, pauseBetweenWavesMs: 0, allowDestructive: false, rollbackOf: id,
   };
-  const { rollout, created } = unwrap(await fleet.rolloutCreate(rolloutId, key, spec, members));
+  const { rollout, created } = unwrap(await fleet.rolloutCreate(rolloutId, key, spec, members, id));
   if (rollout.status === "running") await launchRun(env, { rolloutId, run: rollout.runs }, !created);
   return { rolloutId, duplicate: !created };
 }

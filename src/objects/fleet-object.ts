@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { FLEET_MIGRATIONS } from "../fleet/fleet-schema.ts";
 import { publishRolloutEvent } from "../fleet/events.ts";
-import { launchRun, runInstanceId } from "../fleet/fleet-client.ts";
+import { launchRun } from "../fleet/fleet-client.ts";
+import { RolloutRuns, type RunStatus } from "../fleet/rollout-runs.ts";
 import { RolloutStore, type RolloutMember, type RolloutSpec } from "../fleet/rollout-store.ts";
 import type { FleetStub } from "../fleet/fleet-client.ts";
 import { runtimeConfig, type Rollout, type RolloutOutcome, type RolloutPage, type RolloutStatus, type RolloutTenantPage, type RolloutTenantState } from "../spec/index.ts";
@@ -18,18 +19,24 @@ import type { ResolvedApp } from "../cluster/app.ts";
  */
 export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub {
   readonly rollouts: RolloutStore;
+  readonly runs: RolloutRuns;
   readonly #app: ResolvedApp;
 
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     this.#app = app;
     this.rollouts = new RolloutStore(ctx.storage.sql, () => Date.now());
+    this.runs = new RolloutRuns(ctx.storage.sql, this.rollouts, () => Date.now());
     void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, FLEET_MIGRATIONS)));
   }
 
-  rolloutCreate(id: string, idempotencyKey: string | null, spec: RolloutSpec, members: RolloutMember[]): Promise<Delivery<{ rollout: Rollout; created: boolean }>> {
+  /** Creates a rollout; a rollback names the halted rollout it cancels in the same call (`cancels`). */
+  rolloutCreate(id: string, idempotencyKey: string | null, spec: RolloutSpec, members: RolloutMember[], cancels?: string): Promise<Delivery<{ rollout: Rollout; created: boolean }>> {
     return delivered(async () => {
-      const created = this.rollouts.create(id, idempotencyKey, spec, members);
+      const created = this.ctx.storage.transactionSync(() => {
+        if (cancels !== undefined && this.rollouts.row(cancels).status === "halted") this.rollouts.transition(cancels, ["halted"], "cancelled");
+        return this.rollouts.create(id, idempotencyKey, spec, members);
+      });
       await this.#watch();
       return created;
     });
@@ -51,38 +58,39 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
     return delivered(() => this.rollouts.tenants(id, state, cursor, limit));
   }
 
-  rolloutWave(id: string, wave: number): Promise<Delivery<{ status: RolloutStatus; tenants: string[] }>> {
-    return delivered(() => this.rollouts.wave(id, wave));
+  rolloutBegin(id: string, run: number): Promise<Delivery<{ status: RunStatus; wave: number; sleepMs: number }>> {
+    return delivered(() => this.runs.begin(id, run));
   }
 
-  rolloutClaim(id: string, tenantId: string): Promise<Delivery<{ ok: boolean; status: RolloutStatus }>> {
-    return delivered(() => this.rollouts.claim(id, tenantId));
+  rolloutWave(id: string, run: number, wave: number): Promise<Delivery<{ status: RunStatus; tenants: string[] }>> {
+    return delivered(() => this.runs.wave(id, run, wave));
+  }
+
+  rolloutClaim(id: string, run: number, tenantId: string): Promise<Delivery<{ ok: boolean; status: RunStatus }>> {
+    return delivered(() => this.runs.claim(id, run, tenantId));
   }
 
   /** Records a tenant's outcome; `rollout.halted` follows the failure that halts it. */
-  rolloutRecord(id: string, tenantId: string, outcome: RolloutOutcome): Promise<Delivery<{ status: RolloutStatus; halted: boolean }>> {
+  rolloutRecord(id: string, run: number, tenantId: string, outcome: RolloutOutcome): Promise<Delivery<{ status: RunStatus; halted: boolean }>> {
     return delivered(async () => {
-      const result = this.rollouts.record(id, tenantId, outcome);
-      if (result.halted) await this.#publish("rollout.halted", id, `halt${this.rollouts.get(id).runs}`);
+      const result = this.runs.record(id, run, tenantId, outcome);
+      if (result.halted) await this.#publish("rollout.halted", id, `halt${run}`);
       return result;
     });
   }
 
-  /**
-   * Ends wave `wave` of run `run`: `rollout.progress`, then the last wave completes the rollout
-   * (`rollout.completed`) and any other pauses it when it has a pause between waves.
-   */
-  rolloutWaveDone(id: string, wave: number, run: number): Promise<Delivery<Rollout>> {
+  /** Ends a wave: `rollout.progress`, and `rollout.completed` when it completes the rollout. */
+  rolloutWaveDone(id: string, run: number, wave: number): Promise<Delivery<{ status: RunStatus }>> {
     return delivered(async () => {
-      let rollout = this.rollouts.get(id);
-      if (rollout.status !== "running") return rollout;
-      await this.#publish("rollout.progress", id, `${run}.${wave}`);
-      if (wave >= rollout.waves.length) {
-        rollout = this.rollouts.transition(id, ["running"], "completed");
-        await this.#publish("rollout.completed", id, "done");
-      } else if (rollout.pauseBetweenWavesMs > 0) rollout = this.rollouts.transition(id, ["running"], "paused");
-      return rollout;
+      const done = this.runs.waveDone(id, run, wave);
+      if (done.status !== "superseded") await this.#publish("rollout.progress", id, `${run}.${wave}`);
+      if (done.completed) await this.#publish("rollout.completed", id, "done");
+      return { status: done.status };
     });
+  }
+
+  rolloutUnpause(id: string, run: number): Promise<Delivery<RunStatus>> {
+    return delivered(() => this.runs.unpause(id, run));
   }
 
   rolloutTransition(id: string, from: RolloutStatus[], to: RolloutStatus): Promise<Delivery<Rollout>> {
@@ -99,20 +107,21 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
 
   /**
    * The watch over running rollouts: a run that made no progress for `ROLLOUT_STALL_MS` (its
-   * Workflow instance lost, errored or stuck) is terminated and a new run goes on where it stopped.
-   * Every tenant's step is idempotent, so two runs overlapping for a moment deploy nothing twice.
+   * Workflow instance lost, errored or stuck) is superseded by a new run that goes on where it
+   * stopped; the old one, if it ever wakes, is refused at its next call. Every tenant's step is
+   * idempotent, so two runs overlapping for a moment deploy nothing twice.
    */
   override async alarm(): Promise<void> {
-    for (const stalled of this.rollouts.restartStalled(runtimeConfig(this.env).ROLLOUT_STALL_MS)) {
-      await this.env.ROLLOUTS.get(runInstanceId({ rolloutId: stalled.id, run: stalled.stalledRun })).then((old) => old.terminate()).catch(() => undefined);
-      await launchRun(this.env, { rolloutId: stalled.id, run: stalled.run }, false);
+    const stallMs = runtimeConfig(this.env).ROLLOUT_STALL_MS;
+    for (let stalled = this.runs.restartStalled(stallMs); stalled; stalled = this.runs.restartStalled(stallMs)) {
+      await launchRun(this.env, { rolloutId: stalled.id, run: stalled.run }, false).catch((err: unknown) => console.error(`rollout ${stalled.id}: run ${stalled.run} not started`, err));
     }
-    await this.#watch();
+    await this.#watch(true); // inside its handler the alarm that is running still counts as set: set the next one regardless
   }
 
   /** Keeps the alarm set while a rollout is running or paused, at half the stall time (at most a minute). */
-  async #watch(): Promise<void> {
-    if (!this.rollouts.active() || (await this.ctx.storage.getAlarm()) !== null) return;
+  async #watch(again = false): Promise<void> {
+    if (!this.rollouts.active() || (!again && (await this.ctx.storage.getAlarm()) !== null)) return;
     await this.ctx.storage.setAlarm(Date.now() + Math.min(60_000, runtimeConfig(this.env).ROLLOUT_STALL_MS / 2));
   }
 

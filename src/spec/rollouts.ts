@@ -6,7 +6,9 @@ import { TenantPlanNameSchema } from "./tenants.ts";
 
 /** Fleet rollouts: one bundle or app version to many tenants, in waves, halting on failures. */
 
-export const MAX_ROLLOUT_TENANT_IDS = 10_000;
+/** Tenants per rollout: each is one step of its Workflow run, and a run has at most 10,000 steps (Workers Paid). */
+export const MAX_ROLLOUT_TENANTS = 9_000;
+export const MAX_ROLLOUT_TENANT_IDS = MAX_ROLLOUT_TENANTS;
 export const MAX_ROLLOUT_WAVES = 20;
 export const MAX_ROLLOUT_CONCURRENCY = 50;
 export const MAX_ROLLOUT_PAUSE_MS = 86_400_000;

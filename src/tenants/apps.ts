@@ -1,4 +1,4 @@
-import { AppError, type AppInstallBundle, type AppOperationResult, type InstalledApp, type Tenant } from "../spec/index.ts";
+import { AppError, type AppInstallBundle, type AppOperationResult, type InstalledApp, type ObjectMetadata, type Tenant } from "../spec/index.ts";
 import { runDeploy, type DeployOutcome, type PipelineDeps } from "./pipeline.ts";
 
 interface AppRow extends Record<string, SqlStorageValue> { name: string; version: string; label: string | null; objects: string; installed_at: number; updated_at: number }
@@ -38,9 +38,7 @@ export type AppOutcome = { result: AppOperationResult; events: DeployOutcome["ev
  * by `app:<name>`. References to objects outside the app keep their names.
  */
 export function installApp(deps: PipelineDeps, apps: AppStore, tenant: Tenant, bundle: AppInstallBundle): AppOutcome {
-  const own = new Set(bundle.objects.map((o) => o.name));
-  const ns = (name: string) => `${bundle.name}__${name}`;
-  const objects = bundle.objects.map((o) => ({ ...o, name: ns(o.name), fields: o.fields.map((f) => (f.reference && own.has(f.reference) ? { ...f, reference: ns(f.reference) } : f)) }));
+  const objects = appObjects(bundle);
   const installed = apps.find(bundle.name);
   const manifest = { version: bundle.version, objects, views: [], flows: [], permissions: [] };
   const outcome = runDeploy(deps, tenant, { manifest, allowDestructive: bundle.allowDestructive }, { owner: bundle.name, dryRun: false, raw: manifest });
@@ -48,6 +46,13 @@ export function installApp(deps: PipelineDeps, apps: AppStore, tenant: Tenant, b
   if (outcome.deployment.status !== "ready") return { result: { operation, app: installed ?? null, deployment: outcome.deployment }, events: [] };
   const app = apps.put(bundle, objects.map((o) => o.name), deps.now());
   return { result: { operation, app, deployment: outcome.deployment }, events: outcome.events };
+}
+
+/** An app's objects as deployed: named `<app>__<object>`, references between them rewritten likewise. */
+export function appObjects(bundle: Pick<AppInstallBundle, "name" | "objects">): ObjectMetadata[] {
+  const own = new Set(bundle.objects.map((o) => o.name));
+  const ns = (name: string) => `${bundle.name}__${name}`;
+  return bundle.objects.map((o) => ({ ...o, name: ns(o.name), fields: o.fields.map((f) => (f.reference && own.has(f.reference) ? { ...f, reference: ns(f.reference) } : f)) }));
 }
 
 /** Uninstalls an app: drops its objects and their records (the route asks for confirmation first). */

@@ -1,5 +1,5 @@
 import { AppError, type DeployManifest, type MetadataChanged, type RolloutOutcome, type RolloutTarget, type Tenant } from "../spec/index.ts";
-import { installApp, type AppStore } from "./apps.ts";
+import { appObjects, installApp, type AppStore } from "./apps.ts";
 import { manifestChecksum } from "./checksum.ts";
 import { runDeploy, type DeployOutcome, type PipelineDeps } from "./pipeline.ts";
 
@@ -15,8 +15,19 @@ export interface RolloutStep {
 
 interface Row extends Record<string, SqlStorageValue> { outcome: string; owner: string; previous: string }
 
-/** The key a step is recorded under: the rollout and the target's checksum (a resume with a new target is a new step). */
-const stepKey = (step: RolloutStep): string => `${step.rolloutId}:${"rollbackOf" in step.target ? "rollback" : manifestChecksum(step.target)}`;
+/** The key a step is recorded under: the rollout and what it applies (a resume with a new target is a new step). */
+function stepKey(step: RolloutStep): string {
+  const t = step.target;
+  if ("rollbackOf" in t) return `${step.rolloutId}:rollback`;
+  if ("bundle" in t) return `${step.rolloutId}:bundle:${t.bundle.version}:${digest(t.bundle)}`;
+  return `${step.rolloutId}:app:${t.app.name}:${t.app.version}:${digest({ objects: t.app.objects })}`;
+}
+
+/** A bundle's content, whatever the order of its objects, views, flows and permissions. */
+function digest(m: Partial<Pick<DeployManifest, "objects" | "views" | "flows" | "permissions">>): string {
+  const byName = <T extends { name: string }>(list: readonly T[] | undefined) => [...(list ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return manifestChecksum({ objects: byName(m.objects), views: byName(m.views), flows: byName(m.flows), permissions: byName(m.permissions) });
+}
 
 const failure = (tenantId: string, stage: string, code: string, message: string, statement: string | null = null, sqliteError: string | null = null): RolloutOutcome => ({
   state: "failed", reason: code, deploymentId: null, previousChecksum: null, error: { tenantId, stage, code, message, statement, sqliteError },
@@ -34,12 +45,18 @@ export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: strin
   if (!tenant || tenant.id !== tenantId || tenant.provisioningStatus === "destroying") return { outcome: failure(tenantId, "deploying", "not_found", `no tenant '${tenantId}'`), events: [] };
   if (tenant.provisioningStatus !== "active") return { outcome: { state: "skipped", reason: tenant.provisioningStatus, deploymentId: null, error: null, previousChecksum: null }, events: [] };
   const key = stepKey(step);
-  const sql = deps.storage.sql;
-  const done = sql.exec<Row>("SELECT outcome, owner, previous FROM tenant_rollouts WHERE step = ?", key).toArray()[0];
+  const done = deps.storage.sql.exec<Row>("SELECT outcome, owner, previous FROM tenant_rollouts WHERE step = ?", key).toArray()[0];
   if (done && !step.dryRun) return { outcome: JSON.parse(done.outcome) as RolloutOutcome, events: [] };
 
   const { owner, manifest, run } = resolve(deps, apps, tenant, step);
   const previous = ownerManifest(deps, owner);
+  const previousChecksum = digest(previous);
+  if (digest(manifest) === previousChecksum) {
+    // Already at the target: nothing is deployed (a no-op deploy would still count against the daily quota).
+    const outcome: RolloutOutcome = { state: "skipped", reason: "at-target", deploymentId: null, error: null, previousChecksum };
+    if (!step.dryRun) record(deps, key, step, outcome, owner, previous);
+    return { outcome, events: [] };
+  }
   let result: DeployOutcome;
   try {
     result = run(manifest, step.dryRun ?? false);
@@ -48,14 +65,16 @@ export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: strin
     return { outcome: failure(tenantId, "validating", err.code, err.message), events: [] };
   }
   const d = result.deployment;
-  const previousChecksum = manifestChecksum(previous);
   const outcome: RolloutOutcome = d.status !== "ready"
     ? { ...failure(tenantId, d.error?.stage ?? "deploying", d.error?.code ?? "failed", d.error?.message ?? "failed", d.error?.statement ?? null, d.error?.sqliteError ?? null), deploymentId: d.id }
     : { state: d.diff?.empty ? "skipped" : "ready", reason: d.diff?.empty ? "at-target" : null, deploymentId: d.id, error: null, previousChecksum };
-  if (!step.dryRun && outcome.state !== "failed") {
-    sql.exec("INSERT OR REPLACE INTO tenant_rollouts (step, rollout_id, outcome, owner, previous, at) VALUES (?, ?, ?, ?, ?, ?)", key, step.rolloutId, JSON.stringify(outcome), owner, JSON.stringify(previous), deps.now());
-  }
+  if (!step.dryRun && outcome.state !== "failed") record(deps, key, step, outcome, owner, previous);
   return { outcome, events: result.events };
+}
+
+/** Records a step's outcome and the bundle it replaced (failures are not recorded: a resume tries them again). */
+function record(deps: PipelineDeps, key: string, step: RolloutStep, outcome: RolloutOutcome, owner: string, previous: DeployManifest): void {
+  deps.storage.sql.exec("INSERT OR REPLACE INTO tenant_rollouts (step, rollout_id, outcome, owner, previous, at) VALUES (?, ?, ?, ?, ?, ?)", key, step.rolloutId, JSON.stringify(outcome), owner, JSON.stringify(previous), deps.now());
 }
 
 type Run = (manifest: DeployManifest, dryRun: boolean) => DeployOutcome;
@@ -76,7 +95,7 @@ function resolve(deps: PipelineDeps, apps: AppStore, tenant: Tenant, step: Rollo
     const { result, events } = installApp(deps, apps, tenant, app);
     return { deployment: result.deployment, events };
   };
-  return { owner: app.name, manifest: { version: app.version, objects: app.objects, views: [], flows: [], permissions: [] }, run: own };
+  return { owner: app.name, manifest: { version: app.version, objects: appObjects(app), views: [], flows: [], permissions: [] }, run: own };
 }
 
 /** The manifest an owner has deployed now (its version from its last applied deployment). */

@@ -21,7 +21,7 @@ describe("createCluster", () => {
   it("adds the platform's own entities, events and webhook subscriptions to an app that declares one entity", () => {
     const { app } = createCluster({ entities: [Note] });
     expect(app.entities.list().map((e) => e.type)).toEqual(["Note", "EventBus", "Jobs", "SagaLog"]);
-    expect(app.events.list().map((e) => e.type)).toEqual(["metadata.changed", "webhook.endpoint_disabled", "tenant.created", "tenant.suspended", "tenant.resumed", "tenant.deleted"]);
+    expect(app.events.list().map((e) => e.type)).toEqual(["metadata.changed", "webhook.endpoint_disabled", "tenant.created", "tenant.suspended", "tenant.resumed", "tenant.deleted", "rollout.progress", "rollout.halted", "rollout.completed"]);
     expect(app.events.subscriptionsOf("metadata.changed").map((s) => s.name)).toEqual(["webhooks-metadata-changed"]);
   });
 

@@ -1,5 +1,8 @@
 import { abortAllDurableObjects } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ownerKey } from "../../src/events/publish.ts";
+import { rows as shardRows } from "./entity-helpers.ts";
 import { call, jsonOf, rows } from "./tenant-helpers.ts";
 import { itemBundle, rolloutOf, settledRollout, startRollout, tenants, tenantsOf } from "./rollout-helpers.ts";
 
@@ -84,9 +87,67 @@ describe("rollouts under eviction", () => {
     const done = await settledRollout(id, ["completed"]);
     expect(done.counts).toEqual({ pending: 0, running: 0, ready: 40, failed: 0, skipped: 0 });
     for (const t of ids) {
-      expect(await rows(t, "SELECT step FROM tenant_rollouts WHERE rollout_id = ?", id)).toHaveLength(1);
       expect(await rows(t, "SELECT id FROM tenant_deployments WHERE applied = 1 AND json_extract(body, '$.version') = '2'")).toHaveLength(1);
     }
     expect((await tenantsOf(id)).every((m) => m.state === "ready")).toBe(true);
   }, 180_000);
+});
+
+describe("resumes, thresholds, cancels and events", () => {
+  it("resumes with a new target: every tenant, ready ones included, gets it", async () => {
+    const ids = await tenants(8);
+    await complete(ids, itemBundle("1"));
+    const bad = ids[5] ?? "";
+    for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    const id = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids }, waves: ["100%"], concurrency: 1 }));
+    expect((await settledRollout(id, ["halted"])).counts).toMatchObject({ ready: 5, failed: 1, pending: 2 });
+    // The fix is in the bundle this time: a label change instead of the unique index.
+    const fixed = itemBundle("2b", false, { label: "Fixed" });
+    expect((await call("POST", `/v1/rollouts/${id}/resume`, { target: { bundle: fixed } })).status).toBe(202);
+    const done = await settledRollout(id, ["completed"]);
+    expect(done).toMatchObject({ counts: { ready: 8 }, target: { version: "2b" } });
+    for (const t of ids) {
+      const [item] = await rows<{ label: string }>(t, "SELECT json_extract(definition, '$.label') AS label FROM tenant_metadata WHERE name = 'item'");
+      expect(item?.label).toBe("Fixed");
+    }
+  }, 120_000);
+
+  it("tolerates failures up to a share of the tenants, and halts past it", async () => {
+    const ids = await tenants(10);
+    await complete(ids, itemBundle("1"));
+    for (const bad of [ids[2] ?? "", ids[6] ?? ""]) for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    const tolerated = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids }, waves: ["100%"], concurrency: 1, maxFailures: "20%" }));
+    expect((await settledRollout(tolerated, ["completed"])).counts).toMatchObject({ ready: 8, failed: 2 });
+    const ids2 = await tenants(10);
+    await complete(ids2, itemBundle("1"));
+    for (const bad of [ids2[2] ?? "", ids2[6] ?? ""]) for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    const strict = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids: ids2 }, waves: ["100%"], concurrency: 1, maxFailures: "10%" }));
+    expect((await settledRollout(strict, ["halted"])).counts).toMatchObject({ ready: 5, failed: 2, pending: 3 });
+  }, 120_000);
+
+  it("cancels a paused rollout: its Workflow wakes, starts nothing, and no tenant after the first wave changes", async () => {
+    const ids = await tenants(6);
+    await complete(ids, itemBundle("1"));
+    const id = await started(await startRollout({ target: { bundle: itemBundle("2", false, { label: "Paused" }) }, tenants: { ids }, waves: [1, "100%"], pauseBetweenWavesMs: 500 }));
+    await settledRollout(id, ["paused"]);
+    expect((await call("POST", `/v1/rollouts/${id}/cancel`)).status).toBe(200);
+    // The run wakes when the pause is over, finds the rollout cancelled and ends: its instance completes.
+    const instance = await env.ROLLOUTS.get(`${id}-1`);
+    for (let s = await instance.status(); s.status !== "complete"; s = await instance.status()) {
+      expect(s.status).not.toBe("errored");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await settledRollout(id, ["cancelled"]);
+    expect(after.counts).toMatchObject({ ready: 1, pending: 5 });
+    const [late] = await rows<{ label: string }>(ids[5] ?? "", "SELECT json_extract(definition, '$.label') AS label FROM tenant_metadata WHERE name = 'item'");
+    expect(late?.label).toBe("Item");
+  }, 60_000);
+
+  it("publishes rollout.progress after each wave and rollout.completed once", async () => {
+    const ids = await tenants(4);
+    const id = await complete(ids, itemBundle("1"));
+    const owner = ownerKey(`rollout:${id}`, "");
+    const events = await shardRows<{ type: string }>("EventBus", owner, "SELECT type FROM outbox WHERE partition_key = ? ORDER BY sequence", `rollout:${id}`);
+    expect(events.map((e) => e.type)).toEqual(["rollout.progress", "rollout.progress", "rollout.completed"]);
+  });
 });
