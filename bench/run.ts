@@ -12,6 +12,7 @@ import { printProfile, profile } from "./profile.ts";
 import { benchPackage } from "./package.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSagas } from "./sagas.ts";
+import { benchRollouts } from "./rollouts.ts";
 import { benchScheduleLoad } from "./schedule-load.ts";
 import { benchSse } from "./sse.ts";
 import { benchTenants } from "./tenants.ts";
@@ -31,6 +32,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   schedule: benchScheduleLoad,
   sse: benchSse,
   tenants: benchTenants,
+  rollouts: benchRollouts,
 };
 
 /** The machine the figures come from. */
