@@ -44,7 +44,7 @@ export class RolloutRuns {
     this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, previous_checksum = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), outcome.previousChecksum, now, id, tenantId);
     this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", now, id);
     const status = this.#status(id, run);
-    if (outcome.state !== "failed" || this.store.row(id).status !== "running") return { status, halted: false };
+    if (outcome.state !== "failed" || (status !== "running" && status !== "superseded") || this.store.row(id).status !== "running") return { status, halted: false };
     const failed = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed'", id).one().n;
     if (failed <= this.store.spec(id).maxFailures) return { status, halted: false };
     this.sql.exec("UPDATE rollouts SET status = 'halted', halted_at = ? WHERE id = ?", now, id);
@@ -92,8 +92,10 @@ export class RolloutRuns {
     return { id: row.id, stalledRun: row.runs, run: row.runs + 1 };
   }
 
+  /** The rollout's status as run `run` sees it: one narrow read (the stored spec, tens of KB with its target, is not copied out on every call). */
   #status(id: string, run: number): RunStatus {
-    const row = this.store.row(id);
+    const row = this.sql.exec<{ status: string; runs: number }>("SELECT status, runs FROM rollouts WHERE id = ?", id).toArray()[0];
+    if (!row) return "cancelled"; // never: rollouts are not deleted
     return row.runs === run ? (row.status as RolloutStatus) : "superseded";
   }
 }

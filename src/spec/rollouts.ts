@@ -13,7 +13,7 @@ export const MAX_ROLLOUT_WAVES = 20;
 export const MAX_ROLLOUT_CONCURRENCY = 50;
 export const MAX_ROLLOUT_PAUSE_MS = 86_400_000;
 
-const Percent = z.string().regex(/^(100|[1-9][0-9]?)(\.[0-9]+)?%$/, "a share like 10% (0 < share ≤ 100%)");
+const Percent = z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, "a share like 10% (0% to 100%)");
 
 export const RolloutTargetSchema = z
   .union([

@@ -39,7 +39,7 @@ describe("rollouts under wrangler dev", () => {
     const until = async (id: string, status: string, timeoutMs = 90_000): Promise<Record<string, unknown>> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const got = await call("GET", `/v1/rollouts/${id}`).catch((err: unknown) => ({ status: 0, body: { error: String(err) } }));
+        const got = await call("GET", `/v1/rollouts/${id}`).catch((err: unknown): { status: number; body: Record<string, unknown> } => ({ status: 0, body: { error: String(err) } }));
         if (got.body.status === status && (got.body.counts as { running: number }).running === 0) return got.body;
         if (Date.now() > deadline) {
           const log = readFileSync(current.logFile, "utf8").split("\n").filter((l) => !l.includes("GET /v1/rollouts/")).slice(-40).join("\n");
