@@ -53,11 +53,12 @@ export async function benchRollouts(dev: WranglerDev, tenants = 1_000, rows = 1_
     },
     baseline: {
       name: `a client loop: POST …/deployments to each tenant, ${concurrency} at a time`,
+      // Its latency is the whole round's, as ours is (a rollout is watched as a whole), so the p50 ratio compares like with like.
       round: async () => {
         const bundle = next();
-        const latenciesMs: number[] = [];
-        await pool(ids, concurrency, async (id) => latenciesMs.push(await client.time("POST", `/v1/tenants/${id}/deployments`, bundle)));
-        return { units: tenants, latenciesMs };
+        const started = performance.now();
+        await pool(ids, concurrency, (id) => client.call("POST", `/v1/tenants/${id}/deployments`, bundle));
+        return { units: tenants, latenciesMs: [performance.now() - started] };
       },
     },
   });
