@@ -143,6 +143,15 @@ describe("resumes, thresholds, cancels and events", () => {
     expect(late?.label).toBe("Item");
   }, 60_000);
 
+  it("resumes a paused rollout at once: the pause ends and the next wave runs", async () => {
+    const ids = await tenants(5);
+    await complete(ids, itemBundle("1"));
+    const id = await started(await startRollout({ target: { bundle: itemBundle("2", false, { label: "Resumed" }) }, tenants: { ids }, waves: [1, "100%"], pauseBetweenWavesMs: 3_600_000 }));
+    expect((await settledRollout(id, ["paused"])).counts).toMatchObject({ ready: 1, pending: 4 });
+    expect((await call("POST", `/v1/rollouts/${id}/resume`)).status).toBe(202);
+    expect(await settledRollout(id, ["completed"], 30_000)).toMatchObject({ counts: { ready: 5 }, currentWave: 2, runs: 2 });
+  }, 60_000);
+
   it("publishes rollout.progress after each wave and rollout.completed once", async () => {
     const ids = await tenants(4);
     const id = await complete(ids, itemBundle("1"));
