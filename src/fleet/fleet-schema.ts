@@ -28,6 +28,7 @@ export const FLEET_MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'ready', 'failed', 'skipped')),
         reason TEXT,
         attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_run INTEGER,
         deployment_id TEXT,
         previous_checksum TEXT,
         error TEXT,

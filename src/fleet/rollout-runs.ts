@@ -17,7 +17,7 @@ export class RolloutRuns {
   begin(id: string, run: number): { status: RunStatus; wave: number; sleepMs: number } {
     const row = this.store.row(id);
     if (row.runs !== run) return { status: "superseded", wave: 0, sleepMs: 0 };
-    if (row.status === "paused") return { status: "paused", wave: row.current_wave + 1, sleepMs: Math.max(0, (row.pause_until ?? 0) - this.now()) };
+    if (row.status === "paused") return { status: "paused", wave: row.current_wave, sleepMs: Math.max(0, (row.pause_until ?? 0) - this.now()) };
     return { status: row.status as RolloutStatus, wave: row.current_wave, sleepMs: 0 };
   }
 
@@ -29,22 +29,33 @@ export class RolloutRuns {
     return { status, tenants: this.sql.exec<{ t: string }>("SELECT tenant_id AS t FROM rollout_tenants WHERE rollout_id = ? AND state IN ('pending', 'running') AND wave <= ? ORDER BY ord", id, wave).toArray().map((r) => r.t) };
   }
 
-  /** Marks a tenant running; refused (nothing starts) unless the rollout runs and this is its newest run. */
+  /**
+   * Marks a tenant running for run `run`; refused (nothing starts) unless the rollout runs and this
+   * is its newest run, except for a retry of a tenant this run already claimed: it may have been
+   * applied, and finishing it records what happened.
+   */
   claim(id: string, run: number, tenantId: string): { ok: boolean; status: RunStatus } {
     const status = this.#status(id, run);
-    if (status !== "running") return { ok: false, status };
-    const claimed = this.sql.exec("UPDATE rollout_tenants SET state = 'running', attempts = attempts + 1 WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'running')", id, tenantId).rowsWritten > 0;
+    if (status !== "running") {
+      const mine = this.sql.exec("SELECT 1 FROM rollout_tenants WHERE rollout_id = ? AND tenant_id = ? AND state = 'running' AND claimed_run = ?", id, tenantId, run).toArray().length > 0;
+      return { ok: mine, status };
+    }
+    const claimed = this.sql.exec("UPDATE rollout_tenants SET state = 'running', claimed_run = ?, attempts = attempts + 1 WHERE rollout_id = ? AND tenant_id = ? AND state IN ('pending', 'running')", run, id, tenantId).rowsWritten > 0;
     this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", this.now(), id);
     return { ok: claimed, status };
   }
 
-  /** Records a tenant's outcome; past `maxFailures` failures a running rollout halts here, so no tenant is claimed after it. */
+  /**
+   * Records a tenant's outcome, when this run claimed it (a run resumed past, whose tenant was reset
+   * or claimed again since, records nothing); past `maxFailures` failures a running rollout halts
+   * here, so no tenant is claimed after it.
+   */
   record(id: string, run: number, tenantId: string, outcome: RolloutOutcome): { status: RunStatus; halted: boolean } {
     const now = this.now();
-    this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, previous_checksum = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), outcome.previousChecksum, now, id, tenantId);
+    const recorded = this.sql.exec("UPDATE rollout_tenants SET state = ?, reason = ?, deployment_id = ?, error = ?, previous_checksum = ?, finished_at = ? WHERE rollout_id = ? AND tenant_id = ? AND state = 'running' AND claimed_run = ?", outcome.state, outcome.reason, outcome.deploymentId, outcome.error === null ? null : JSON.stringify(outcome.error), outcome.previousChecksum, now, id, tenantId, run).rowsWritten > 0;
     this.sql.exec("UPDATE rollouts SET progress_at = ? WHERE id = ?", now, id);
     const status = this.#status(id, run);
-    if (outcome.state !== "failed" || (status !== "running" && status !== "superseded") || this.store.row(id).status !== "running") return { status, halted: false };
+    if (!recorded || outcome.state !== "failed" || this.store.row(id).status !== "running") return { status, halted: false };
     const failed = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rollout_tenants WHERE rollout_id = ? AND state = 'failed'", id).one().n;
     if (failed <= this.store.spec(id).maxFailures) return { status, halted: false };
     this.sql.exec("UPDATE rollouts SET status = 'halted', halted_at = ? WHERE id = ?", now, id);
@@ -67,7 +78,8 @@ export class RolloutRuns {
       return { status: "completed", completed: true };
     }
     if (spec.pauseBetweenWavesMs === 0) return { status, completed: false };
-    this.sql.exec("UPDATE rollouts SET status = 'paused', pause_until = ?, progress_at = ? WHERE id = ?", now + spec.pauseBetweenWavesMs, now, id);
+    // The wave to run after the pause: a run that takes over (a resume, the watch) starts there.
+    this.sql.exec("UPDATE rollouts SET status = 'paused', current_wave = ?, pause_until = ?, progress_at = ? WHERE id = ?", wave + 1, now + spec.pauseBetweenWavesMs, now, id);
     return { status: "paused", completed: false };
   }
 

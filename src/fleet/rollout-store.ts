@@ -96,9 +96,9 @@ export class RolloutStore {
     if (target && summary) this.sql.exec("UPDATE rollouts SET spec = ? WHERE id = ?", JSON.stringify({ ...this.spec(id), target, summary }), id);
     // Failed tenants, and those skipped for not being active, are tried again; with a new target, every tenant is.
     const again = target ? "state != 'pending'" : "(state IN ('failed', 'running') OR (state = 'skipped' AND reason != 'at-target'))";
-    this.sql.exec(`UPDATE rollout_tenants SET state = 'pending', reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND ${again}`, id);
-    // A paused rollout had finished its wave: resuming it ends the pause and goes on with the next.
-    this.sql.exec("UPDATE rollouts SET current_wave = current_wave + (CASE WHEN status = 'paused' THEN 1 ELSE 0 END), status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL, pause_until = NULL, progress_at = ? WHERE id = ?", this.now(), id);
+    this.sql.exec(`UPDATE rollout_tenants SET state = 'pending', claimed_run = NULL, reason = NULL, error = NULL, finished_at = NULL WHERE rollout_id = ? AND ${again}`, id);
+    // A paused rollout's current wave is already the next one: resuming it ends the pause.
+    this.sql.exec("UPDATE rollouts SET status = 'running', runs = runs + 1, finished_at = NULL, halted_at = NULL, pause_until = NULL, progress_at = ? WHERE id = ?", this.now(), id);
     return { run: this.row(id).runs };
   }
 

@@ -6,6 +6,7 @@ import { appObjects } from "../tenants/apps.ts";
 import { manifestChecksum } from "../tenants/checksum.ts";
 import { registryStub, tenantStub } from "../tenants/tenant-client.ts";
 import { tenantNamespace } from "../tenants/lifecycle.ts";
+import { tenantExists } from "../tenants/known-tenants.ts";
 import { validateManifest } from "../tenants/validate.ts";
 import type { ClusterEnv } from "../env.ts";
 import { fleetStub, launchRun } from "./fleet-client.ts";
@@ -44,6 +45,12 @@ async function scanTenants(env: ClusterEnv, cursor: string | undefined, keep: (t
 }
 
 const allTenants = async (env: ClusterEnv): Promise<Tenant[]> => (await scanTenants(env, undefined, () => true)).items;
+
+/** The tenants of `ids` the registry still lists. */
+async function existing(env: ClusterEnv, ids: readonly string[]): Promise<string[]> {
+  const listed = await Promise.all(ids.map((id) => tenantExists(env, id)));
+  return ids.filter((_, i) => listed[i]);
+}
 
 /** `GET /v1/tenants?behind=true`: the registry's tenants that the fleet lists as behind its target (see `RolloutStore.behind`). */
 export async function behindTenants(env: ClusterEnv, cursor: string | undefined, limit: number): Promise<TenantPage> {
@@ -123,10 +130,11 @@ export async function rollbackRollout(env: ClusterEnv, id: string): Promise<{ ro
   const fleet = fleetStub(env);
   const original = unwrap(await fleet.rolloutGet(id));
   if (original.target.kind === "rollback") throw new AppError("conflict", `rollout '${id}' is itself a rollback: start a rollout of the bundle you want instead`);
-  const key = `rollback:${id}`;
+  const key = `rollback:${id}:${original.runs}`; // a rollout resumed since can be rolled back again
   const rolloutId = rolloutIdOf(key);
   if (original.status === "running" || original.status === "paused") throw new AppError("conflict", `rollout '${id}' is ${original.status}: cancel it first, or let it halt or complete`);
-  const groups = unwrap(await fleet.rolloutReadyByPrevious(id));
+  // Tenants destroyed since are left out: reaching one would create its object again.
+  const groups = (await Promise.all(unwrap(await fleet.rolloutReadyByPrevious(id)).map(async (g) => ({ ...g, tenants: await existing(env, g.tenants) })))).filter((g) => g.tenants.length > 0);
   if (groups.length === 0) throw new AppError("conflict", `rollout '${id}' brought no tenant to its target: there is nothing to roll back`);
   const ns = tenantNamespace(env);
   const refusals: { path: string; message: string }[] = [];

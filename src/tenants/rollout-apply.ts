@@ -46,12 +46,13 @@ export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: strin
   if (tenant.provisioningStatus !== "active") return { outcome: { state: "skipped", reason: tenant.provisioningStatus, deploymentId: null, error: null, previousChecksum: null }, events: [] };
   const key = stepKey(step);
   const done = deps.storage.sql.exec<Row>("SELECT outcome, owner, previous FROM tenant_rollouts WHERE step = ?", key).toArray()[0];
-  if (done && !step.dryRun) return { outcome: JSON.parse(done.outcome) as RolloutOutcome, events: [] };
-
   const { owner, manifest, run } = resolve(deps, apps, tenant, step);
   const previous = ownerManifest(deps, owner);
   const previousChecksum = digest(previous);
-  if (digest(manifest) === previousChecksum) {
+  const atTarget = digest(manifest) === previousChecksum;
+  // A step done before answers as it did while the tenant still has what it applied (a retry after a crash); after another target since, it applies again.
+  if (done && !step.dryRun && atTarget) return { outcome: JSON.parse(done.outcome) as RolloutOutcome, events: [] };
+  if (atTarget) {
     // Already at the target: nothing is deployed (a no-op deploy would still count against the daily quota).
     const outcome: RolloutOutcome = { state: "skipped", reason: "at-target", deploymentId: null, error: null, previousChecksum };
     if (!step.dryRun) record(deps, key, step, outcome, owner, previous);
@@ -74,7 +75,8 @@ export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: strin
 
 /** Records a step's outcome and the bundle it replaced (failures are not recorded: a resume tries them again). */
 function record(deps: PipelineDeps, key: string, step: RolloutStep, outcome: RolloutOutcome, owner: string, previous: DeployManifest): void {
-  deps.storage.sql.exec("INSERT OR REPLACE INTO tenant_rollouts (step, rollout_id, outcome, owner, previous, at) VALUES (?, ?, ?, ?, ?, ?)", key, step.rolloutId, JSON.stringify(outcome), owner, JSON.stringify(previous), deps.now());
+  // The bundle before the rollout first reached this tenant, and when, stay as first recorded: a rollback goes back to them.
+  deps.storage.sql.exec("INSERT INTO tenant_rollouts (step, rollout_id, outcome, owner, previous, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (step) DO UPDATE SET outcome = excluded.outcome", key, step.rolloutId, JSON.stringify(outcome), owner, JSON.stringify(previous), deps.now());
 }
 
 type Run = (manifest: DeployManifest, dryRun: boolean) => DeployOutcome;

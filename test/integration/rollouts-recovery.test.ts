@@ -1,7 +1,8 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ownerKey } from "../../src/events/publish.ts";
+import type { FleetObject } from "../../src/objects/fleet-object.ts";
 import { rows as shardRows } from "./entity-helpers.ts";
 import { call, jsonOf, rows } from "./tenant-helpers.ts";
 import { itemBundle, rolloutOf, settledRollout, startRollout, tenants, tenantsOf } from "./rollout-helpers.ts";
@@ -158,5 +159,27 @@ describe("resumes, thresholds, cancels and events", () => {
     const owner = ownerKey(`rollout:${id}`, "");
     const events = await shardRows<{ type: string }>("EventBus", owner, "SELECT type FROM outbox WHERE partition_key = ? ORDER BY sequence", `rollout:${id}`);
     expect(events.map((e) => e.type)).toEqual(["rollout.progress", "rollout.progress", "rollout.completed"]);
+  });
+});
+
+describe("runs", () => {
+  it("records a tenant's outcome only from the run that claimed it; a run resumed past is refused", async () => {
+    const id = `ro_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+    const ready = { state: "ready" as const, reason: null, deploymentId: "dep_x", error: null, previousChecksum: null };
+    const spec = { target: { bundle: { version: "1", objects: [], views: [], flows: [], permissions: [] } }, summary: { kind: "bundle" as const, name: null, version: "1", checksum: null }, tenants: "all" as const, waves: [2], concurrency: 1, maxFailures: 0, pauseBetweenWavesMs: 0, allowDestructive: false, rollbackOf: null };
+    await runInDurableObject(env.FLEET.get(env.FLEET.idFromName("fleet")), (fleet: FleetObject) => {
+      fleet.rollouts.create(id, null, spec, [{ id: `${id}-a`, status: "active" }, { id: `${id}-b`, status: "active" }]);
+      expect(fleet.runs.claim(id, 1, `${id}-a`).ok).toBe(true);
+      fleet.rollouts.transition(id, ["running"], "halted");
+      expect(fleet.runs.claim(id, 1, `${id}-b`).ok).toBe(false); // halted: nothing new starts
+      expect(fleet.runs.claim(id, 1, `${id}-a`).ok).toBe(true); // its own claimed tenant may finish
+      expect(fleet.rollouts.resume(id, undefined, undefined).run).toBe(2);
+      expect(fleet.runs.record(id, 1, `${id}-a`, ready)).toEqual({ status: "superseded", halted: false });
+      expect(fleet.rollouts.tenants(id, undefined, undefined, 10).items.map((t) => t.state)).toEqual(["pending", "pending"]); // reset by the resume, not overwritten by run 1
+      expect(fleet.runs.claim(id, 1, `${id}-b`)).toEqual({ ok: false, status: "superseded" });
+      expect(fleet.runs.claim(id, 2, `${id}-a`).ok).toBe(true);
+      expect(fleet.runs.record(id, 2, `${id}-a`, ready).status).toBe("running");
+      expect(fleet.rollouts.tenants(id, undefined, undefined, 10).items.map((t) => t.state)).toEqual(["ready", "pending"]);
+    });
   });
 });
