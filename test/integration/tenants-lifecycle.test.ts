@@ -11,8 +11,14 @@ describe("tenant lifecycle", () => {
     const keys = await rows<{ hash: string }>(tenant.id, "SELECT hash FROM tenant_keys");
     expect(keys).toHaveLength(1);
     expect(keys[0]?.hash).not.toContain(apiKey.slice(-20));
-    const list = await jsonOf<{ items: { id: string }[] }>(await call("GET", "/v1/tenants?limit=200"));
-    expect(list.items.map((t) => t.id)).toContain(tenant.id);
+    // Every page of the registry (other files leave hundreds of tenants in it).
+    const listed: string[] = [];
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await jsonOf(await call("GET", `/v1/tenants?limit=200${cursor ? `&cursor=${cursor}` : ""}`));
+      listed.push(...page.items.map((t) => t.id));
+      cursor = page.nextCursor;
+    }
+    expect(listed).toContain(tenant.id);
   });
 
   it("refuses a taken id with 409 and bad input with 400 listing the paths", async () => {
