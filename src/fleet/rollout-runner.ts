@@ -1,7 +1,7 @@
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import { unwrap, type Delivery } from "../shards/delivery.ts";
 import type { RolloutOutcome } from "../spec/index.ts";
-import type { RolloutStep } from "../tenants/rollout-apply.ts";
+import { failedOutcome, type RolloutStep } from "../tenants/rollout-apply.ts";
 import type { FleetStub } from "./fleet-client.ts";
 import type { RunStatus } from "./rollout-runs.ts";
 import type { RolloutSpec } from "./rollout-store.ts";
@@ -21,15 +21,11 @@ const TENANT_STEP: WorkflowStepConfig = { retries: { limit: 4, delay: "1 second"
 /** A failed delivery as a tenant's failed outcome (the call reached the tenant, which refused). */
 export function outcomeOf(tenantId: string, delivery: Delivery<RolloutOutcome>): RolloutOutcome {
   if (delivery.ok) return delivery.value;
-  const p = delivery.problem;
-  return { state: "failed", reason: p.code, deploymentId: null, previousChecksum: null, error: { tenantId, stage: "deploying", code: p.code, message: p.detail ?? p.title, statement: null, sqliteError: null } };
+  return failedOutcome(tenantId, "deploying", delivery.problem.code, delivery.problem.detail ?? delivery.problem.title);
 }
 
 /** The outcome of a tenant whose step failed on every retry (its object could not be reached or threw). */
-const unreachable = (tenantId: string, err: unknown): RolloutOutcome => ({
-  state: "failed", reason: "unavailable", deploymentId: null, previousChecksum: null,
-  error: { tenantId, stage: "deploying", code: "unavailable", message: err instanceof Error ? err.message : String(err), statement: null, sqliteError: null },
-});
+const unreachable = (tenantId: string, err: unknown): RolloutOutcome => failedOutcome(tenantId, "deploying", "unavailable", err instanceof Error ? err.message : String(err));
 
 /**
  * Runs one run of a rollout: wave after wave, each tenant of a wave a durable step (claim it in

@@ -1,9 +1,8 @@
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { unwrap } from "../shards/delivery.ts";
 import { AppError, MAX_ROLLOUT_TENANTS, TenantIdSchema, type CreateRollout, type Rollout, type RolloutTarget, type Tenant, type TenantPage } from "../spec/index.ts";
 import { appObjects } from "../tenants/apps.ts";
 import { manifestChecksum } from "../tenants/checksum.ts";
+import { hashKey } from "../tenants/keys.ts";
 import { registryStub, tenantStub } from "../tenants/tenant-client.ts";
 import { tenantNamespace } from "../tenants/lifecycle.ts";
 import { tenantExists } from "../tenants/known-tenants.ts";
@@ -14,7 +13,7 @@ import type { RolloutMember, RolloutSpec } from "./rollout-store.ts";
 
 const newRolloutId = (): string => `ro_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
 /** An Idempotency-Key fixes the id: the same key names the same rollout. */
-const rolloutIdOf = (key: string): string => `ro_${bytesToHex(sha256(new TextEncoder().encode(key))).slice(0, 24)}`;
+const rolloutIdOf = (key: string): string => `ro_${hashKey(key).slice(0, 24)}`;
 
 /** 400 `validation_failed` listing the target's invalid paths, before anything starts. */
 export function checkTarget(target: RolloutTarget, at: string): Rollout["target"] {

@@ -4,14 +4,14 @@ import { fleetStub } from "../fleet/fleet-client.ts";
 import { outcomeOf, runRollout, type RolloutParams } from "../fleet/rollout-runner.ts";
 import type { RunStatus } from "../fleet/rollout-runs.ts";
 import { tenantExists } from "../tenants/known-tenants.ts";
-import type { RolloutStep } from "../tenants/rollout-apply.ts";
+import { failedOutcome, type RolloutStep } from "../tenants/rollout-apply.ts";
 import type { RolloutOutcome } from "../spec/index.ts";
 import { tenantNamespace } from "../tenants/lifecycle.ts";
 import { tenantStub } from "../tenants/tenant-client.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
-const gone = (tenantId: string): RolloutOutcome => ({ state: "failed", reason: "not_found", deploymentId: null, previousChecksum: null, error: { tenantId, stage: "deploying", code: "not_found", message: `tenant '${tenantId}' no longer exists`, statement: null, sqliteError: null } });
+const gone = (tenantId: string): RolloutOutcome => failedOutcome(tenantId, "deploying", "not_found", `tenant '${tenantId}' no longer exists`);
 
 /** One run of a fleet rollout on Cloudflare Workflows: its params `{ rolloutId, run }` (see `runRollout`). */
 export class RolloutWorkflow extends WorkflowEntrypoint<ClusterEnv, unknown> {

@@ -29,7 +29,8 @@ function digest(m: Partial<Pick<DeployManifest, "objects" | "views" | "flows" | 
   return manifestChecksum({ objects: byName(m.objects), views: byName(m.views), flows: byName(m.flows), permissions: byName(m.permissions) });
 }
 
-const failure = (tenantId: string, stage: string, code: string, message: string, statement: string | null = null, sqliteError: string | null = null): RolloutOutcome => ({
+/** A tenant's failed outcome in a rollout (its `reason` is the code). */
+export const failedOutcome = (tenantId: string, stage: string, code: string, message: string, statement: string | null = null, sqliteError: string | null = null): RolloutOutcome => ({
   state: "failed", reason: code, deploymentId: null, previousChecksum: null, error: { tenantId, stage, code, message, statement, sqliteError },
 });
 
@@ -42,7 +43,7 @@ const failure = (tenantId: string, stage: string, code: string, message: string,
  */
 export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: string, step: RolloutStep): { outcome: RolloutOutcome; events: MetadataChanged[] } {
   const tenant = deps.state.find();
-  if (!tenant || tenant.id !== tenantId || tenant.provisioningStatus === "destroying") return { outcome: failure(tenantId, "deploying", "not_found", `no tenant '${tenantId}'`), events: [] };
+  if (!tenant || tenant.id !== tenantId || tenant.provisioningStatus === "destroying") return { outcome: failedOutcome(tenantId, "deploying", "not_found", `no tenant '${tenantId}'`), events: [] };
   if (tenant.provisioningStatus !== "active") return { outcome: { state: "skipped", reason: tenant.provisioningStatus, deploymentId: null, error: null, previousChecksum: null }, events: [] };
   const key = stepKey(step);
   const done = deps.storage.sql.exec<Row>("SELECT outcome, owner, previous FROM tenant_rollouts WHERE step = ?", key).toArray()[0];
@@ -63,11 +64,11 @@ export function applyRollout(deps: PipelineDeps, apps: AppStore, tenantId: strin
     result = run(manifest, step.dryRun ?? false);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    return { outcome: failure(tenantId, "validating", err.code, err.message), events: [] };
+    return { outcome: failedOutcome(tenantId, "validating", err.code, err.message), events: [] };
   }
   const d = result.deployment;
   const outcome: RolloutOutcome = d.status !== "ready"
-    ? { ...failure(tenantId, d.error?.stage ?? "deploying", d.error?.code ?? "failed", d.error?.message ?? "failed", d.error?.statement ?? null, d.error?.sqliteError ?? null), deploymentId: d.id }
+    ? { ...failedOutcome(tenantId, d.error?.stage ?? "deploying", d.error?.code ?? "failed", d.error?.message ?? "failed", d.error?.statement ?? null, d.error?.sqliteError ?? null), deploymentId: d.id }
     : { state: d.diff?.empty ? "skipped" : "ready", reason: d.diff?.empty ? "at-target" : null, deploymentId: d.id, error: null, previousChecksum };
   if (!step.dryRun && outcome.state !== "failed") record(deps, key, step, outcome, owner, previous);
   return { outcome, events: result.events };

@@ -17,6 +17,10 @@ const complete = async (ids: string[], bundle: ReturnType<typeof itemBundle>): P
   expect((await settledRollout(id, ["completed"])).counts.ready).toBe(ids.length);
   return id;
 };
+/** Two items with one sku in `tenant`: a unique index on sku fails there. */
+const duplicateSku = async (tenant: string): Promise<void> => {
+  for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${tenant}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+};
 const indexesOf = (tenant: string) => rows<{ name: string }>(tenant, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'o_item' AND sql IS NOT NULL ORDER BY name");
 
 describe("rollbacks", () => {
@@ -60,7 +64,7 @@ describe("tenants behind the fleet's target", () => {
     const ids = await tenants(10);
     await complete(ids, itemBundle("1"));
     const bad = ids[4] ?? "";
-    for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    await duplicateSku(bad);
     const id = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids }, waves: ["100%"], concurrency: 1 }));
     const halted = await settledRollout(id, ["halted"]);
     expect(halted.counts).toMatchObject({ ready: 4, failed: 1, pending: 5 });
@@ -99,7 +103,7 @@ describe("resumes, thresholds, cancels and events", () => {
     const ids = await tenants(8);
     await complete(ids, itemBundle("1"));
     const bad = ids[5] ?? "";
-    for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    await duplicateSku(bad);
     const id = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids }, waves: ["100%"], concurrency: 1 }));
     expect((await settledRollout(id, ["halted"])).counts).toMatchObject({ ready: 5, failed: 1, pending: 2 });
     // The fix is in the bundle this time: a label change instead of the unique index.
@@ -116,12 +120,12 @@ describe("resumes, thresholds, cancels and events", () => {
   it("tolerates failures up to a share of the tenants, and halts past it", async () => {
     const ids = await tenants(10);
     await complete(ids, itemBundle("1"));
-    for (const bad of [ids[2] ?? "", ids[6] ?? ""]) for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    for (const bad of [ids[2] ?? "", ids[6] ?? ""]) await duplicateSku(bad);
     const tolerated = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids }, waves: ["100%"], concurrency: 1, maxFailures: "20%" }));
     expect((await settledRollout(tolerated, ["completed"])).counts).toMatchObject({ ready: 8, failed: 2 });
     const ids2 = await tenants(10);
     await complete(ids2, itemBundle("1"));
-    for (const bad of [ids2[2] ?? "", ids2[6] ?? ""]) for (let i = 0; i < 2; i++) expect((await call("POST", `/v1/tenants/${bad}/objects/item/records`, { sku: "dup" })).status).toBe(201);
+    for (const bad of [ids2[2] ?? "", ids2[6] ?? ""]) await duplicateSku(bad);
     const strict = await started(await startRollout({ target: { bundle: itemBundle("2", true) }, tenants: { ids: ids2 }, waves: ["100%"], concurrency: 1, maxFailures: "10%" }));
     expect((await settledRollout(strict, ["halted"])).counts).toMatchObject({ ready: 5, failed: 2, pending: 3 });
   }, 120_000);

@@ -42,7 +42,7 @@ export async function tenantKeyAuth(c: Context<AppEnv>, next: Next, apiKey: stri
   if (path[1] !== tenantId) throw new AppError("not_found", `no tenant '${path[1] ?? ""}'`);
   const rest = path[2] ?? "";
   if ((rest === "" && c.req.method === "DELETE") || ADMIN_ONLY.test(rest)) throw new AppError("forbidden", "this route needs the admin token");
-  if (verified.scope === "read-only" && c.req.method !== "GET" && c.req.method !== "HEAD") throw readOnlyRefused();
+  if (readOnlyWrites(c, verified.scope)) throw readOnlyRefused();
   const context: TenantRuntimeContext = { tenantId: TenantIdSchema.parse(tenantId), tenantPlan: verified.tenant.plan, tenantRegion: verified.tenant.region, via: "tenant-key", scope: verified.scope };
   c.set("tenant", context);
   return next();
@@ -59,11 +59,14 @@ export async function keyRefusalOr(c: Context<AppEnv>, err: unknown): Promise<un
   if (apiKey === undefined || (err instanceof AppError && (err.code === "unauthorized" || err.code === "forbidden"))) return err;
   try {
     const verified = await verifyKey(c, tenantOfKey(apiKey) ?? "", apiKey);
-    return verified.scope === "read-only" && c.req.method !== "GET" && c.req.method !== "HEAD" ? readOnlyRefused() : err;
+    return readOnlyWrites(c, verified.scope) ? readOnlyRefused() : err;
   } catch (refusal) {
     return refusal;
   }
 }
+
+/** A read-only key on a request that writes (anything but GET and HEAD). */
+const readOnlyWrites = (c: Context<AppEnv>, scope: TenantKeyScope): boolean => scope === "read-only" && c.req.method !== "GET" && c.req.method !== "HEAD";
 
 /** The key's scope and tenant from its tenant object; 401 unless it verifies. */
 async function verifyKey(c: Context<AppEnv>, tenantId: string, apiKey: string): Promise<{ scope: TenantKeyScope; tenant: Tenant }> {
