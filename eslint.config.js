@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 const boundaries = (...patterns) => ["error", { patterns }];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/", "**/dist/", "**/.wrangler/", "**/.build/", "**/.bench/", "worker-configuration.d.ts", "eslint.config.js", "scripts/", "bench/**/*.mjs", "templates/", ".docs-check/", "test-results/"] },
+  { ignores: ["**/node_modules/", "**/dist/", "**/.wrangler/", "**/.build/", "**/.bench/", "worker-configuration.d.ts", "eslint.config.js", "scripts/", "bench/**/*.mjs", "templates/", ".docs-check/", ".docs-tests/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { onConsoleLog } from "./vitest.quiet.ts";
@@ -23,15 +24,16 @@ const FRESH_WORLD = [
   "mailbox",
   "reads-create-nothing",
   "services",
+  "testing-kit",
 ].map((name) => `test/integration/${name}.test.ts`);
 
-/** One project: the demo's bindings, with the test fixtures' Worker (the demo plus test-only declarations). */
-function project(name: string, isolate: boolean, include: string[], exclude: string[]): TestProjectInlineConfiguration {
+/** One project: the demo's bindings, with the test fixtures' Worker (the demo plus test-only declarations) unless `main` names another. */
+function project(name: string, isolate: boolean, include: string[], exclude: string[], main = "./test/fixtures/worker.ts"): TestProjectInlineConfiguration {
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
-        main: "./test/fixtures/worker.ts",
+        main,
         miniflare: {
           bindings: {
             ENVIRONMENT: "development",
@@ -46,6 +48,8 @@ function project(name: string, isolate: boolean, include: string[], exclude: str
         },
       }),
     ],
+    // The scaffolded app's tests import the package by name, as an app does: here it is this checkout.
+    resolve: { alias: { "durable-cluster/testing": resolve("src/testing/index.ts"), "durable-cluster": resolve("src/index.ts") } },
     test: { name, isolate, include, exclude, testTimeout: 30_000, hookTimeout: 30_000 },
   };
 }
@@ -63,6 +67,10 @@ export default defineConfig({
     projects: [
       project("integration", false, ["test/integration/**/*.test.ts"], FRESH_WORLD),
       project("integration (fresh world)", true, FRESH_WORLD, []),
+      // The app `durable-cluster init` scaffolds, with its own tests; the app and tests of docs/testing.md
+      // (written to .docs-tests/ by scripts/docs-examples.mjs).
+      project("scaffold", true, ["templates/app/test/**/*.test.ts"], [], "./templates/app/src/index.ts"),
+      project("docs examples", true, [".docs-tests/*.test.ts"], [], "./.docs-tests/app.ts"),
     ],
   },
 });

@@ -48,7 +48,7 @@ export function createCluster(app: ClusterApp = {}, options: ClusterOptions = {}
   const http = createApp(resolved);
   const handlers = workerHandlers(resolved, http);
   const isClusterRoute = routeMatcher(http);
-  return {
+  const cluster: Cluster = {
     fetch: (request, env, ctx) => handlers.fetch(request, env, ctx),
     queue: (batch, env, ctx) => handlers.queue(batch, env, ctx),
     scheduled: (controller, env, ctx) => handlers.scheduled(controller, env, ctx),
@@ -64,4 +64,15 @@ export function createCluster(app: ClusterApp = {}, options: ClusterOptions = {}
     jobs: (env) => jobsClient(resolved, env),
     sagas: (env) => sagasClient(resolved, env),
   };
+  created.latest = cluster;
+  return cluster;
+}
+
+// The cluster this isolate created last: `durable-cluster/testing` finds the application's cluster here.
+const CREATED = Symbol.for("durable-cluster.created");
+const created = ((globalThis as unknown as Record<symbol, { latest?: Cluster } | undefined>)[CREATED] ??= {});
+
+/** The cluster `createCluster` made last in this isolate (the test kit's default). */
+export function lastCluster(): Cluster | undefined {
+  return created.latest;
 }

@@ -1,4 +1,5 @@
 import { realtime } from "../realtime/realtime.ts";
+import { crashIfAsked } from "../testing/hooks.ts";
 import type { Router } from "../shards/index.ts";
 import { TopicSchema, UserIdSchema, type EventMessage } from "../spec/index.ts";
 import { eventChannel } from "../storage/event-channel.ts";
@@ -47,6 +48,7 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
   const payload = message.payload;
   if ("run" in sub.to) {
     await sub.to.run(payload, message, { env: deps.env, tenantId: message.tenantId, attempt, router: deps.router, realtime: realtime(deps.env) });
+    crashIfAsked(sub.name);
     return "applied";
   }
   if ("topic" in sub.to || "user" in sub.to) return deliverToRealtime(sub, message, deps);
@@ -59,6 +61,7 @@ export async function deliverToSubscription(sub: SubscriptionDefinition, message
     ...(stream && message.sequence !== undefined ? { order: { stream, sequence: message.sequence, original: { ...message, subscription: sub.name } } } : {}),
     context: { requestId: message.eventId.replace(/[^\w=-]/g, "_") },
   });
+  crashIfAsked(sub.name);
   return result.status ?? (result.duplicate ? "duplicate" : "applied");
 }
 

@@ -10,6 +10,7 @@ import { producerStub, type ResendRequest } from "./producer-client.ts";
 import { withQueueFaults } from "./queue-faults.ts";
 import { relayOutbox, sendCommitted, toMessage } from "./relay.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** What a producer object answers for its outbox: acknowledgements, and a sequence asked again. */
 export interface ProducerHooks {
@@ -41,7 +42,7 @@ export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router
       for (const event of events) {
         const message: EventMessage = {
           eventId: event.eventId as EventMessage["eventId"], type: event.type, version: event.version, payload: event.payload,
-          scope: "local", delivery: "best-effort", producer: "local", emittedAt: Date.now(),
+          scope: "local", delivery: "best-effort", producer: "local", emittedAt: clock.now(),
         };
         for (const sub of registry.subscriptionsOf(event.type).filter((s) => receives(s, message))) {
           await deliverToSubscription(sub, message, deps, 1).catch((err: unknown) => console.error(`local event ${event.type} to ${sub.name} failed`, err));
@@ -65,7 +66,7 @@ export function shardEventHooks(env: ClusterEnv, registry: EventRegistry, router
       clearStuck: (object, stream) => dlq().clearStuckStream(object, stream),
     },
     producer: {
-      ack: (sql, eventIds) => ackOutbox(sql, eventIds, Date.now()),
+      ack: (sql, eventIds) => ackOutbox(sql, eventIds, clock.now()),
       async resend(sql, producer, request) {
         const row = outboxRowOf(sql, request.partitionKey, request.tenantId, request.sequence);
         if (!row) return null;

@@ -21,14 +21,21 @@ export interface EventsQueue {
   sendBatch(messages: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions): Promise<unknown>;
 }
 
-let faults: QueueFaults | null = null;
-let toFail = 0;
-const stats = { sent: 0, dropped: 0, failed: 0 };
+interface FaultState {
+  faults: QueueFaults | null;
+  toFail: number;
+  readonly stats: { sent: number; dropped: number; failed: number };
+}
+// One state per isolate, shared by every copy of this module (the platform's and a test's).
+const SLOT = Symbol.for("durable-cluster.queue-faults");
+const slots = globalThis as unknown as Record<symbol, FaultState | undefined>;
+const state: FaultState = (slots[SLOT] ??= { faults: null, toFail: 0, stats: { sent: 0, dropped: 0, failed: 0 } });
+const stats = state.stats;
 
 /** Turns the faults on (null: off) and zeroes the counters. */
 export function setQueueFaults(next: QueueFaults | null): void {
-  faults = next;
-  toFail = next?.failNext ?? 0;
+  state.faults = next;
+  state.toFail = next?.failNext ?? 0;
   Object.assign(stats, { sent: 0, dropped: 0, failed: 0 });
 }
 
@@ -41,15 +48,16 @@ const bodyOf = (item: unknown): unknown => (typeof item === "object" && item !==
 
 /** The queue itself when no fault is set, else a wrapper that applies them. */
 export function withQueueFaults(queue: EventsQueue): EventsQueue {
-  if (faults === null) return queue;
+  if (state.faults === null) return queue;
+  const faults = (): QueueFaults | null => state.faults;
   const gate = async <T>(items: T[]): Promise<T[]> => {
-    if ((faults?.delayMs ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, faults?.delayMs));
-    if (toFail > 0) {
-      toFail--;
+    if ((faults()?.delayMs ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, faults()?.delayMs));
+    if (state.toFail > 0) {
+      state.toFail--;
       stats.failed++;
       throw new Error("injected Queue failure");
     }
-    const kept = items.filter((item) => !faults?.dropWhere?.(bodyOf(item)) && Math.random() >= (faults?.dropShare ?? 0));
+    const kept = items.filter((item) => !faults()?.dropWhere?.(bodyOf(item)) && Math.random() >= (faults()?.dropShare ?? 0));
     stats.dropped += items.length - kept.length;
     stats.sent += kept.length;
     return kept;

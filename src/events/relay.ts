@@ -1,6 +1,7 @@
 import type { EventMessage } from "../spec/index.ts";
 import { batches, jsonBytes, MAX_EVENT_MESSAGE_BYTES } from "../storage/event-size.ts";
 import { outboxNextDue, SENT_RETENTION_MS, type OutboxRow } from "../storage/outbox.ts";
+import { clock } from "../clock.ts";
 
 /** Messages per `sendBatch` (the Queue's limit is 100 messages and 256 KB). */
 const BATCH = 100;
@@ -54,7 +55,7 @@ const markSent = (sql: SqlStorage, targets: RelayTargets, batch: readonly Pendin
     `UPDATE outbox SET sent_at = COALESCE(sent_at, ?1), sends = sends + 1, acked_at = CASE WHEN delivery = 'best-effort' THEN ?1 ELSE acked_at END,
        next_attempt_at = ?1 + CAST(MIN(MAX(?2, ?3), ?3 * (1 << MIN(sends, 20))) * (0.8 + (abs(random()) % 401) / 1000.0) AS INTEGER)
      WHERE seq IN (SELECT value FROM json_each(?4))`,
-    Date.now(), RESEND_MAX_MS, targets.ackTimeoutMs, JSON.stringify(batch.map((p) => p.row.seq)),
+    clock.now(), RESEND_MAX_MS, targets.ackTimeoutMs, JSON.stringify(batch.map((p) => p.row.seq)),
   );
 
 /** Moves a row to the dead letters (then out of the outbox); if the dead letters are unreachable, retries it later. */
@@ -65,7 +66,7 @@ async function bury(sql: SqlStorage, targets: RelayTargets, p: Pending, error: {
     console.error(`event ${p.row.event_id} dead-lettered by the relay after ${attempts} attempt(s): ${error.message}`);
     return true;
   } catch (err) {
-    sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, Date.now() + relayBackoff(attempts), `dead-lettering failed: ${String(err)}`.slice(0, 500), p.row.seq);
+    sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, clock.now() + relayBackoff(attempts), `dead-lettering failed: ${String(err)}`.slice(0, 500), p.row.seq);
     return false;
   }
 }
@@ -78,7 +79,7 @@ async function failed(sql: SqlStorage, targets: RelayTargets, p: Pending, err: u
     await bury(sql, targets, p, { message: `the events Queue refused the event ${attempts} times; last error: ${error}`, code: "relay_failed" }, attempts);
     return;
   }
-  sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, Date.now() + relayBackoff(attempts), error, p.row.seq);
+  sql.exec("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, clock.now() + relayBackoff(attempts), error, p.row.seq);
 }
 
 /**
@@ -122,7 +123,7 @@ export async function sendCommitted(sql: SqlStorage, targets: RelayTargets, prod
     try {
       await send(targets.queue, batch);
     } catch (err) {
-      const at = Date.now() + relayBackoff(1);
+      const at = clock.now() + relayBackoff(1);
       sql.exec("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, acked_at = NULL WHERE seq IN (SELECT value FROM json_each(?))", String(err).slice(0, 500), at, JSON.stringify(batch.map((p) => p.row.seq)));
       due = Math.min(due ?? at, at);
     }
@@ -139,7 +140,7 @@ export async function sendCommitted(sql: SqlStorage, targets: RelayTargets, prod
  * carries the same event id. Prunes acknowledged rows past their retention and returns when the
  * outbox next needs the alarm.
  */
-export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = Date.now()): Promise<{ sent: number; nextDue: number | null }> {
+export async function relayOutbox(sql: SqlStorage, targets: RelayTargets, producer: string, now = clock.now()): Promise<{ sent: number; nextDue: number | null }> {
   let sent = 0;
   for (;;) {
     const rows = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE acked_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?", now, BATCH).toArray();

@@ -1,3 +1,4 @@
+import { clock } from "../clock.ts";
 import type { HealthCheckResult, HealthReport, HealthStatus } from "../spec/index.ts";
 
 /** A dependency check: it passes when `run` resolves, fails when it rejects or times out. */
@@ -35,7 +36,7 @@ function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
 }
 
 async function runOne(probe: Probe, options: ProbeOptions): Promise<ProbeResult> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? clock.now;
   const started = now();
   let status: HealthStatus = "pass";
   let output: string | undefined;

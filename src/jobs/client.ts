@@ -4,6 +4,7 @@ import type { JobRegistry } from "./define.ts";
 import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
 import type { NewJob } from "./job-store.ts";
 import type { Directory } from "../singleton/directory.ts";
+import { clock } from "../clock.ts";
 
 /** The job RPCs of a shard object. */
 export interface JobShardStub {
@@ -56,7 +57,7 @@ export class JobClient {
   }
 
   /** Validates a submit without storing it (task actions check at PUT time). */
-  prepare(request: SubmitJob, idempotencyKey?: string, now = Date.now()): { shard: number; job: NewJob } {
+  prepare(request: SubmitJob, idempotencyKey?: string, now = clock.now()): { shard: number; job: NewJob } {
     const definition = this.registry.require(request.type);
     assertDepth(request.input, `the input of job ${request.type}`);
     const input = this.registry.parseInput(request.type, request.input);

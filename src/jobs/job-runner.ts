@@ -6,6 +6,7 @@ import { backoffDelay } from "./backoff.ts";
 import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define.ts";
 import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** A running job's lease: its timeout plus this margin. Past the lease, the alarm redelivers it. */
 export const JOB_LEASE_MARGIN_MS = 5_000;
@@ -41,7 +42,7 @@ export class JobRunner {
   /** Stores a job (or finds the one with its idempotency key) and starts it if it is due and a slot is free. */
   async submit(target: ShardTarget, job: NewJob): Promise<SubmittedJob> {
     this.host.open(target);
-    const now = Date.now();
+    const now = clock.now();
     const existing = this.host.ctx.storage.transactionSync(() => {
       const found = job.idempotencyKey === null ? null : jobByIdempotencyKey(this.#sql, job.idempotencyKey);
       if (found) return found;
@@ -62,7 +63,7 @@ export class JobRunner {
    * resolves when those runs, and the runs they made room for, have finished.
    */
   pump(): Promise<void> {
-    const now = Date.now();
+    const now = clock.now();
     const running = runningByType(this.#sql, now);
     let total = [...running.values()].reduce((a, b) => a + b, 0);
     const started: Promise<void>[] = [];
@@ -105,12 +106,12 @@ export class JobRunner {
       const input = definition.input.safeParse(row.input);
       if (!input.success) throw new NonRetryableJobError(`stored input no longer fits '${row.type}': ${input.error.issues[0]?.message ?? "invalid"}`);
       const result = await withDeadline(definition.timeoutMs, (signal) => Promise.resolve(definition.handler({ ...ctx, signal }, input.data)));
-      if (!completeJob(this.#sql, row.id, attempt, result, Date.now())) console.warn(`job ${row.id} attempt ${attempt} was fenced off; its result is discarded`);
+      if (!completeJob(this.#sql, row.id, attempt, result, clock.now())) console.warn(`job ${row.id} attempt ${attempt} was fenced off; its result is discarded`);
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const dead = err instanceof NonRetryableJobError || attempt >= row.maxAttempts || !definition;
-      const retryAt = dead ? null : Date.now() + backoffDelay(attempt, definition.backoff);
-      failJob(this.#sql, row.id, attempt, message, retryAt, Date.now());
+      const retryAt = dead ? null : clock.now() + backoffDelay(attempt, definition.backoff);
+      failJob(this.#sql, row.id, attempt, message, retryAt, clock.now());
     }
     // A slot is free: start what is due, and keep the alarm on the earliest item.
     await Promise.all([this.pump(), this.host.schedule()]);
@@ -125,7 +126,7 @@ export class JobRunner {
   async cancel(id: string): Promise<JobView> {
     const before = this.#require(id);
     if (before.status !== "pending" && before.status !== "failed") throw new AppError("conflict", `job ${id} is ${before.status}; only pending or failed jobs can be cancelled`);
-    const row = this.host.ctx.storage.transactionSync(() => cancelJob(this.#sql, id, Date.now()));
+    const row = this.host.ctx.storage.transactionSync(() => cancelJob(this.#sql, id, clock.now()));
     await this.host.schedule();
     return viewOf(row ?? before);
   }
@@ -135,7 +136,7 @@ export class JobRunner {
     this.host.open(target);
     const before = this.#require(id);
     if (!["dead", "failed", "cancelled"].includes(before.status)) throw new AppError("conflict", `job ${id} is ${before.status}; only dead, failed or cancelled jobs can be retried`);
-    this.host.ctx.storage.transactionSync(() => retryJob(this.#sql, id, Date.now()));
+    this.host.ctx.storage.transactionSync(() => retryJob(this.#sql, id, clock.now()));
     this.host.ctx.waitUntil(this.pump());
     await this.host.schedule();
     return viewOf(this.#require(id));
@@ -153,7 +154,7 @@ export class JobRunner {
 
   /** Alarm work: prune finished jobs, then start what is due (delayed, retrying, or whose lease ran out). */
   async onAlarm(): Promise<void> {
-    this.#sql.exec("DELETE FROM jobs WHERE status IN ('completed', 'cancelled') AND finished_at <= ?", Date.now() - FINISHED_JOB_RETENTION_MS);
+    this.#sql.exec("DELETE FROM jobs WHERE status IN ('completed', 'cancelled') AND finished_at <= ?", clock.now() - FINISHED_JOB_RETENTION_MS);
     await this.pump();
   }
 
@@ -165,7 +166,7 @@ export class JobRunner {
    */
   nextDue(): number | null {
     const sql = this.#sql;
-    const now = Date.now();
+    const now = clock.now();
     const times: number[] = [];
     // One read for a shard with nothing waiting (every entity shard's case): live leases, the next prune, and whether any job waits.
     const { lease, finished, waiting } = sql

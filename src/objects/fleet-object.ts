@@ -1,3 +1,4 @@
+import { beginAlarm, ownAlarms, setAlarm } from "../storage/alarms.ts";
 import { DurableObject } from "cloudflare:workers";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { FLEET_MIGRATIONS } from "../fleet/fleet-schema.ts";
@@ -10,6 +11,7 @@ import { runtimeConfig, type Rollout, type RolloutOutcome, type RolloutPage, typ
 import { runMigrations } from "../storage/migrations.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
+import { clock } from "../clock.ts";
 
 /**
  * One object, named `fleet`: the rollouts across tenants and each rollout's tenants with their
@@ -24,9 +26,10 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
 
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
+    ownAlarms(ctx, "FLEET");
     this.#app = app;
-    this.rollouts = new RolloutStore(ctx.storage.sql, () => Date.now());
-    this.runs = new RolloutRuns(ctx.storage.sql, this.rollouts, () => Date.now());
+    this.rollouts = new RolloutStore(ctx.storage.sql, () => clock.now());
+    this.runs = new RolloutRuns(ctx.storage.sql, this.rollouts, () => clock.now());
     void ctx.blockConcurrencyWhile(() => Promise.resolve(runMigrations(ctx.storage, FLEET_MIGRATIONS)));
   }
 
@@ -112,6 +115,7 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
    * idempotent, so two runs overlapping for a moment deploy nothing twice.
    */
   override async alarm(): Promise<void> {
+    beginAlarm(this.ctx.storage);
     const stallMs = runtimeConfig(this.env).ROLLOUT_STALL_MS;
     for (let stalled = this.runs.restartStalled(stallMs); stalled; stalled = this.runs.restartStalled(stallMs)) {
       await launchRun(this.env, { rolloutId: stalled.id, run: stalled.run }, false).catch((err: unknown) => console.error(`rollout ${stalled.id}: run ${stalled.run} not started`, err));
@@ -122,7 +126,7 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
   /** Keeps the alarm set while a rollout is running or paused, at half the stall time (at most a minute). */
   async #watch(again = false): Promise<void> {
     if (!this.rollouts.active() || (!again && (await this.ctx.storage.getAlarm()) !== null)) return;
-    await this.ctx.storage.setAlarm(Date.now() + Math.min(60_000, runtimeConfig(this.env).ROLLOUT_STALL_MS / 2));
+    await setAlarm(this.ctx.storage, clock.now() + Math.min(60_000, runtimeConfig(this.env).ROLLOUT_STALL_MS / 2));
   }
 
   rolloutReadyByPrevious(id: string): Promise<Delivery<{ previous: string; tenants: string[] }[]>> {

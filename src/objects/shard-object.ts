@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { beginAlarm, ownAlarms } from "../storage/alarms.ts";
 import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/index.ts";
 import type { PartitionTick } from "../singleton/services.ts";
 import { delivered, type Accepted, type Delivery, type Reply, type ShardStub, type ShardTarget } from "../shards/delivery.ts";
@@ -38,6 +39,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   /** Constructed by the runtime through the class `createCluster` binds to the application. */
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
+    ownAlarms(ctx, "SHARDS");
     this.#app = app;
     const { streams, producer, ...events } = shardEventHooks(env, app.events, () => app.router(env));
     const config = runtimeConfig(env);
@@ -135,6 +137,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   }
 
   override alarm(): Promise<void> {
+    beginAlarm(this.ctx.storage);
     return this.#host.alarm();
   }
 }

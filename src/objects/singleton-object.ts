@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { beginAlarm, ownAlarms } from "../storage/alarms.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { SingletonHost } from "../singleton/singleton-host.ts";
 import { SINGLETON_MIGRATIONS } from "../singleton/store-schema.ts";
@@ -12,6 +13,7 @@ import { announce, hasObject, noteObject, objectsUnder, type ObjectKind } from "
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
+import { clock } from "../clock.ts";
 
 /**
  * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so
@@ -23,6 +25,7 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
   /** Constructed by the runtime through the class `createCluster` binds to the application. */
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
+    ownAlarms(ctx, "SINGLETONS");
     const config = runtimeConfig(env);
     const router = app.router(env);
     this.#host = new SingletonHost(ctx.storage, { env, router, schedules: app.schedules, allowPrivateUrls: config.ALLOW_PRIVATE_URLS, events: actionEvents(router, app.events), jobs: actionJobs(env, app.jobs) });
@@ -75,19 +78,19 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
 
   /** Dead letters (this singleton is `events-dlq`): failures of attempts, dead events, and the list. */
   recordEventFailures(eventId: string, failures: Failure[], attempt: number): void {
-    this.ctx.storage.transactionSync(() => recordFailures(this.ctx.storage.sql, eventId, failures, attempt, Date.now()));
+    this.ctx.storage.transactionSync(() => recordFailures(this.ctx.storage.sql, eventId, failures, attempt, clock.now()));
   }
 
   storeDeadEvent(event: EventMessage, attempts: number): number {
-    return this.ctx.storage.transactionSync(() => storeDead(this.ctx.storage.sql, event, attempts, Date.now()));
+    return this.ctx.storage.transactionSync(() => storeDead(this.ctx.storage.sql, event, attempts, clock.now()));
   }
 
   storeInvalidEvent(raw: unknown, reason: string): void {
-    storeInvalid(this.ctx.storage.sql, raw, reason, Date.now());
+    storeInvalid(this.ctx.storage.sql, raw, reason, clock.now());
   }
 
   storeUnrelayedEvent(event: EventMessage, error: { message: string; code: string }, attempts: number): void {
-    storeUnrelayed(this.ctx.storage.sql, event, error, attempts, Date.now());
+    storeUnrelayed(this.ctx.storage.sql, event, error, attempts, clock.now());
   }
 
   listDeadEvents(filter: DeadFilter): { items: DeadLetter[]; nextCursor: string | null } {
@@ -103,12 +106,12 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
   }
 
   storeGapDeadLetter(gap: GapDeadLetter, refetches: number): void {
-    this.ctx.storage.transactionSync(() => storeGap(this.ctx.storage.sql, gap, refetches, Date.now()));
+    this.ctx.storage.transactionSync(() => storeGap(this.ctx.storage.sql, gap, refetches, clock.now()));
   }
 
   /** Streams waiting on a gap (this singleton is `events-dlq`): reported and cleared by subscriber shards. */
   reportStuckStream(report: StuckReport): void {
-    reportStuck(this.ctx.storage.sql, report, Date.now());
+    reportStuck(this.ctx.storage.sql, report, clock.now());
   }
 
   clearStuckStream(object: string, stream: string): void {
@@ -116,12 +119,12 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
   }
 
   listStuckStreams(limit: number, stream?: string): StuckStream[] {
-    return listStuck(this.ctx.storage.sql, Date.now(), limit, stream);
+    return listStuck(this.ctx.storage.sql, clock.now(), limit, stream);
   }
 
   /** The directory (this singleton is `~directory`): objects note themselves, reads look them up. */
   noteObject(kind: ObjectKind, name: string): void {
-    noteObject(this.ctx.storage.sql, kind, name, Date.now());
+    noteObject(this.ctx.storage.sql, kind, name, clock.now());
   }
 
   hasObject(kind: ObjectKind, name: string): boolean {
@@ -133,6 +136,7 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
   }
 
   override alarm(): Promise<void> {
+    beginAlarm(this.ctx.storage);
     return this.#host.scheduler.alarm();
   }
 }

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { publishEvent } from "../events/publish.ts";
+import { beginAlarm, ownAlarms } from "../storage/alarms.ts";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { publishMetadataChanged } from "../tenants/events.ts";
 import { RegistryStore } from "../tenants/registry.ts";
@@ -7,12 +7,13 @@ import type { RolloutStep } from "../tenants/rollout-apply.ts";
 import { TenantHost } from "../tenants/tenant-host.ts";
 import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema.ts";
 import type { TenantStub } from "../tenants/tenant-client.ts";
-import { TenantIdSchema, type RolloutOutcome, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookEndpointDisabled, type WebhookSecret } from "../spec/index.ts";
+import { TenantIdSchema, type RolloutOutcome, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookSecret } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import { webhookDeps } from "../webhooks/config.ts";
 import type { WebhookEvent } from "../webhooks/deliveries.ts";
 import { tenantOfObjectName, type TenantWebhooksStub } from "../webhooks/tenant-client.ts";
 import { WebhookHost } from "../webhooks/webhook-host.ts";
+import { publishEndpointDisabled } from "../webhooks/events.ts";
 import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
@@ -30,8 +31,9 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
 
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
+    ownAlarms(ctx, "TENANTS");
     this.#app = app;
-    this.webhooks = new WebhookHost(ctx.storage, webhookDeps(env, (event) => this.#publishDisabled(event)));
+    this.webhooks = new WebhookHost(ctx.storage, webhookDeps(env, (event) => publishEndpointDisabled(app.router(env), app.events, TenantIdSchema.parse(tenantOfObjectName(ctx.id.name)), event)));
     this.tenant = new TenantHost(ctx.storage);
     this.registry = new RegistryStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
@@ -201,6 +203,7 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
 
   /** Deliveries and retention run only while active (`webhookState`); a suspended tenant's wait, unarmed, until resume re-arms. */
   override async alarm(): Promise<void> {
+    beginAlarm(this.ctx.storage);
     if (this.tenant.webhookState().send) await this.webhooks.runDue();
   }
 
@@ -216,9 +219,4 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
       .catch((err: unknown) => console.error("metadata.changed not published", err));
   }
 
-  /** `webhook.endpoint_disabled`, tenant-scoped, with an event id fixed by the endpoint and the moment. */
-  async #publishDisabled(event: WebhookEndpointDisabled): Promise<void> {
-    const tenantId = TenantIdSchema.parse(tenantOfObjectName(this.ctx.id.name));
-    await publishEvent(this.#app.router(this.env), this.#app.events, { type: "webhook.endpoint_disabled", payload: event, scope: "tenant", tenantId }, `webhook.endpoint_disabled:${event.endpointId}:${Date.now()}`);
-  }
 }

@@ -1,4 +1,5 @@
 import { REALTIME_LIMITS, type RpcResponse } from "../spec/index.ts";
+import { clock } from "../clock.ts";
 
 const PRUNE_EVERY = 100;
 
@@ -18,7 +19,7 @@ export class CallMemory {
     const slot = `${user}\u0000${callId}`;
     const running = this.#running.get(slot);
     if (running) return running;
-    const stored = this.sql.exec<{ response: string }>("SELECT response FROM rpc_calls WHERE user_id = ? AND call_id = ? AND created_at > ?", user, callId, Date.now() - REALTIME_LIMITS.rememberedCallMs).toArray()[0];
+    const stored = this.sql.exec<{ response: string }>("SELECT response FROM rpc_calls WHERE user_id = ? AND call_id = ? AND created_at > ?", user, callId, clock.now() - REALTIME_LIMITS.rememberedCallMs).toArray()[0];
     if (stored) return JSON.parse(stored.response) as RpcResponse;
     const pending = run().then((response) => {
       this.#remember(user, callId, response);
@@ -34,9 +35,9 @@ export class CallMemory {
 
   #remember(user: string, callId: string, response: RpcResponse): void {
     if ("error" in response && response.error.code === -32603) return; // an internal failure may be retried
-    this.sql.exec("INSERT OR REPLACE INTO rpc_calls (user_id, call_id, response, created_at) VALUES (?, ?, ?, ?)", user, callId, JSON.stringify(response), Date.now());
+    this.sql.exec("INSERT OR REPLACE INTO rpc_calls (user_id, call_id, response, created_at) VALUES (?, ?, ?, ?)", user, callId, JSON.stringify(response), clock.now());
     if (++this.#inserts % PRUNE_EVERY !== 0) return;
-    this.sql.exec("DELETE FROM rpc_calls WHERE created_at <= ?", Date.now() - REALTIME_LIMITS.rememberedCallMs);
+    this.sql.exec("DELETE FROM rpc_calls WHERE created_at <= ?", clock.now() - REALTIME_LIMITS.rememberedCallMs);
     this.sql.exec(
       "DELETE FROM rpc_calls WHERE user_id = ?1 AND call_id NOT IN (SELECT call_id FROM rpc_calls WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2)",
       user,

@@ -6,6 +6,7 @@ import { topicKey, topicName, type Realtime } from "./realtime.ts";
 import { RpcFailure } from "./rpc-failure.ts";
 import type { SocketIdentity, TopicIndex } from "./topic-index.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** Everything a call may touch. */
 export interface CallScope {
@@ -71,7 +72,7 @@ async function builtin(method: BuiltinMethod, params: unknown, scope: CallScope)
     }
     case "ping":
       parse(BuiltinParams.ping, params);
-      return { pong: true, now: Date.now() };
+      return { pong: true, now: clock.now() };
   }
 }
 

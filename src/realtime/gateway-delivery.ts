@@ -10,6 +10,7 @@ import { encodeEvent } from "./sse-encoder.ts";
 import { SseStreams } from "./sse-streams.ts";
 import { identityOf } from "./topic-index.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 const encoder = new TextEncoder();
 const PRUNE_EVERY_MS = 10_000;
@@ -66,7 +67,7 @@ export class GatewayDelivery {
    * with a `dedupId` already seen here is a duplicate: nothing is logged or sent.
    */
   deliver(stream: string, sockets: readonly WebSocket[], message: Outgoing, topic?: { key: string; name: string }): Delivered {
-    const now = Date.now();
+    const now = clock.now();
     this.#prune(now);
     const live = sockets.length > 0 || this.sse.follows(stream);
     const storage = this.ctx.storage;
@@ -94,7 +95,7 @@ export class GatewayDelivery {
    * the topics count as served from now on (the client follows them).
    */
   resume(lastSeq: number | undefined, streams: readonly ResumeStream[]): Resumption {
-    const now = Date.now();
+    const now = clock.now();
     this.#prune(now, true);
     const coverage = streams.map((s) => ({ floor: this.log.floorOf(s.stream), loggedFrom: s.topicKey === undefined ? 0 : this.served.loggedFrom(s.topicKey) }));
     const plan = planResume(lastSeq, this.#seq, this.log.ageFloor(), coverage);

@@ -15,6 +15,7 @@ import { failureResponse } from "./rpc-failure.ts";
 import { SocketGuard } from "./socket-guard.ts";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** Tags of a socket: its delivery address (`userKey`), its user across tenants, its connection. */
 const userTag = (key: string) => `u:${key}`;
@@ -46,7 +47,7 @@ export class GatewayHost {
     private readonly surface: GatewaySurface,
   ) {
     this.delivery = new GatewayDelivery(ctx, env);
-    this.#topics = new TopicIndex(ctx, (key) => this.delivery.served.touch(key, this.delivery.seq, Date.now()));
+    this.#topics = new TopicIndex(ctx, (key) => this.delivery.served.touch(key, this.delivery.seq, clock.now()));
     this.#calls = new CallMemory(ctx.storage.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
   }
@@ -61,7 +62,7 @@ export class GatewayHost {
     if (!user) return new Response("identity missing", { status: 400 });
     const tenant = request.headers.get(IDENTITY_HEADERS.tenant) ?? undefined;
     const { 0: client, 1: server } = new WebSocketPair();
-    const who: SocketIdentity = { user, ...(tenant ? { tenant } : {}), connId: crypto.randomUUID(), protocol, connectedAt: Date.now() };
+    const who: SocketIdentity = { user, ...(tenant ? { tenant } : {}), connId: crypto.randomUUID(), protocol, connectedAt: clock.now() };
     this.ctx.acceptWebSocket(server, [userTag(userKey(user, tenant)), anyTenantTag(user), `c:${who.connId}`]);
     server.serializeAttachment(who);
     const sockets = this.ctx.getWebSockets(anyTenantTag(user));

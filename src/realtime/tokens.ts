@@ -1,5 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import { AppError, MIN_PRODUCTION_TOKEN_LENGTH, UserClaimsSchema, type RuntimeConfig, type TenantId, type UserClaims, type UserId } from "../spec/index.ts";
+import { clock } from "../clock.ts";
 
 const encoder = new TextEncoder();
 const ALGORITHM = "HS256";
@@ -17,7 +18,7 @@ function secretKey(config: RuntimeConfig): Uint8Array {
  * `tenant`. For development and tests (`POST /v1/auth/tokens`); production apps usually mint their own.
  */
 export async function mintUserToken(config: RuntimeConfig, sub: UserId, ttlSeconds: number, tenant?: TenantId): Promise<{ token: string; expiresAt: string }> {
-  const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const exp = Math.floor(clock.now() / 1000) + ttlSeconds;
   const token = await new SignJWT(tenant ? { tenant } : {}).setProtectedHeader({ alg: ALGORITHM, typ: "JWT" }).setSubject(sub).setIssuedAt().setExpirationTime(exp).sign(secretKey(config));
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }

@@ -1,5 +1,6 @@
 import type { ShardHost } from "./shard-host.ts";
 import { closedGaps, firstHeldOriginal, forgetGap, gapOf, gapsNextDue, recordRefetch, waitingStreams, type WaitingStream } from "./stream-gaps.ts";
+import { clock } from "../clock.ts";
 
 /** What the events capability does for a stream waiting on a gap (the shards module knows no Queue). */
 export interface GapHooks {
@@ -61,7 +62,7 @@ export class GapWatch {
       forgetGap(sql, stream);
     } catch (err) {
       console.error(`clearing stuck stream ${stream} failed; the alarm tries again`, err);
-      await this.host.clock.by(Date.now());
+      await this.host.clock.by(clock.now());
     }
   }
 

@@ -1,5 +1,6 @@
 import { claim, runnable, type InboxRow } from "./inbox.ts";
 import type { EntityRuntime } from "./runtime.ts";
+import { clock } from "../clock.ts";
 
 /** Stored notifies claimed per look at the inbox. */
 const DRAIN_BATCH = 64;
@@ -47,7 +48,7 @@ export class InboxDrain {
     const leaseMs = runtime.entity.timeoutMs + LEASE_MARGIN_MS;
     const running = new Map<number, Promise<number>>();
     for (;;) {
-      const now = Date.now();
+      const now = clock.now();
       const sql = this.storage.sql;
       const rows = runnable(sql, now, DRAIN_BATCH).filter((row) => !running.has(row.seq) && claim(sql, row.seq, now, leaseMs));
       for (const row of rows) running.set(row.seq, this.hooks.runRow(runtime, row).then(() => row.seq, () => row.seq));

@@ -4,6 +4,7 @@ import { advanceStream, dropHeld, holdEvent, holdSkip, nextSequence, releasable,
 import type { ShardHost } from "./shard-host.ts";
 import { GapWatch, type GapHooks, type GapSettings } from "./gap-watch.ts";
 import { hasHeldOrGaps, markSkipped, unskip, wasSkipped } from "./stream-gaps.ts";
+import { clock } from "../clock.ts";
 
 /** What the events capability does for a shard's ordered streams: a held event handed back to the Queue, and gaps. */
 export type StreamHooks = GapHooks & {
@@ -56,7 +57,7 @@ export class OrderedDeliveries {
       }
       if (order.sequence < next) return { reply: null, duplicate: true, status: "duplicate" as const };
       if (order.sequence > next) {
-        const now = Date.now();
+        const now = clock.now();
         this.host.ctx.storage.transactionSync(() => holdEvent(sql, { stream: order.stream, seq: order.sequence, key, envelope, original }, now));
         await this.host.clock.by(now + this.settings.timeoutMs); // if the gap is still open then, its sequence is asked again
         return { reply: null, duplicate: false, status: "held" as const };
@@ -99,8 +100,8 @@ export class OrderedDeliveries {
       return { status: "passed" };
     }
     this.host.ctx.storage.transactionSync(() => {
-      holdSkip(sql, stream, sequence, Date.now());
-      if (late) markSkipped(sql, stream, sequence, Date.now());
+      holdSkip(sql, stream, sequence, clock.now());
+      if (late) markSkipped(sql, stream, sequence, clock.now());
     });
     await this.#releaseLocked(stream);
     return { status: nextSequence(sql, stream) > sequence ? "skipped" : "marked" };
@@ -115,7 +116,7 @@ export class OrderedDeliveries {
     const runtime = this.host.reopen();
     if (!runtime) return;
     const sql = this.host.ctx.storage.sql;
-    for (let held = releasable(sql, stream, Date.now()); held; held = releasable(sql, stream, Date.now())) {
+    for (let held = releasable(sql, stream, clock.now()); held; held = releasable(sql, stream, clock.now())) {
       const { seq, key, envelope, original } = held;
       if (envelope === null) {
         this.host.ctx.storage.transactionSync(() => (advanceStream(sql, stream, seq + 1), dropHeld(sql, stream, seq)));
@@ -142,24 +143,24 @@ export class OrderedDeliveries {
       if (!this.hooks.requeue) throw new Error("no queue to hand the event back to");
       await this.hooks.requeue(original);
       // Kept: if the copy is lost, the event is tried here again, a gap timeout from now.
-      retryHeldAt(sql, stream, seq, Date.now() + this.settings.timeoutMs);
-      await this.host.clock.by(Date.now() + this.settings.timeoutMs);
+      retryHeldAt(sql, stream, seq, clock.now() + this.settings.timeoutMs);
+      await this.host.clock.by(clock.now() + this.settings.timeoutMs);
     } catch {
-      retryHeldAt(sql, stream, seq, Date.now() + REQUEUE_RETRY_MS);
-      await this.host.clock.by(Date.now() + REQUEUE_RETRY_MS);
+      retryHeldAt(sql, stream, seq, clock.now() + REQUEUE_RETRY_MS);
+      await this.host.clock.by(clock.now() + REQUEUE_RETRY_MS);
     }
   }
 
   /** Alarm work: release every stream whose next event is held and due, then look at the gaps. */
   async onAlarm(): Promise<void> {
-    const now = Date.now();
+    const now = clock.now();
     const streams = releasableStreams(this.host.ctx.storage.sql).filter((s) => s.at <= now);
     await Promise.all(streams.map((s) => this.release(s.stream)));
     await this.#gaps.check(now);
   }
 
   nextDue(): number | null {
-    const now = Date.now();
+    const now = clock.now();
     if (!hasHeldOrGaps(this.host.ctx.storage.sql)) return null; // the common case: one read
     const next = Math.min(...releasableStreams(this.host.ctx.storage.sql).map((s) => s.at), this.#gaps.nextDue(now) ?? Number.POSITIVE_INFINITY);
     return Number.isFinite(next) ? next : null;

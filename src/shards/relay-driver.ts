@@ -1,5 +1,6 @@
 import type { AlarmClock } from "../storage/alarm-clock.ts";
 import type { OutboxRow, OutboxSend } from "../storage/outbox.ts";
+import { clock } from "../clock.ts";
 
 /** What the events capability plugs into an object that emits (the shards module knows no Queue). */
 export interface RelayHooks {
@@ -43,11 +44,11 @@ export class RelayDriver {
     if (rows.length === 0 || producer === null) return;
     const { sendCommitted, ackTimeoutMs } = this.hooks;
     if (!sendCommitted || ackTimeoutMs === undefined) {
-      this.waitUntil(Promise.all([this.clock.by(Date.now()), this.relay()]));
+      this.waitUntil(Promise.all([this.clock.by(clock.now()), this.relay()]));
       return;
     }
     const send = async () => {
-      await this.clock.by(Date.now() + ackTimeoutMs);
+      await this.clock.by(clock.now() + ackTimeoutMs);
       const due = await sendCommitted(this.storage.sql, producer, rows);
       if (due !== null) await this.clock.by(due);
     };

@@ -1,3 +1,4 @@
+import { takeFault } from "../testing/hooks.ts";
 import type { z } from "zod";
 import { AppError, assertDepth, CallerHeadersSchema, EntityKeySchema, EnvelopeSchema, isEntityKey, isEnvelope, MessageIdSchema, validationError, type EntityKey, type Envelope, type Problem, type ShardId } from "../spec/index.ts";
 import { DeliveryBatch } from "./delivery-batch.ts";
@@ -6,6 +7,7 @@ import type { AnyEntity, EntityDefinition, MessageSpecs } from "./entity.ts";
 import type { EntityRegistry } from "./registry.ts";
 import { CONTEXT_HEADERS } from "./runtime.ts";
 import { shardOf } from "./shard-hash.ts";
+import { clock } from "../clock.ts";
 
 /** Per-message options. `createdAt` defaults to now; `ttlMs` absent means no expiry. */
 export interface SendOptions {
@@ -87,12 +89,12 @@ export class Router {
     const envelope = this.#envelope(location.entity, message, input, options);
     const stub = this.#stub(location.objectName);
     const { order } = options;
-    if (this.batch) return { ...unwrap(await this.batch.deliver(location.objectName, stub, location.target, { key: location.key, envelope, ...(order ? { order } : {}) })), location };
-    if (order) {
-      const reply = unwrap(await stub.deliverOrdered(location.target, location.key, envelope, { stream: order.stream, sequence: order.sequence }, order.original));
-      return { ...reply, location };
-    }
-    return { ...unwrap(await stub.deliver(location.target, location.key, envelope)), location };
+    const send = async (): Promise<Reply & { status?: "applied" | "duplicate" | "held" }> => {
+      if (this.batch) return unwrap(await this.batch.deliver(location.objectName, stub, location.target, { key: location.key, envelope, ...(order ? { order } : {}) }));
+      if (order) return unwrap(await stub.deliverOrdered(location.target, location.key, envelope, { stream: order.stream, sequence: order.sequence }, order.original));
+      return unwrap(await stub.deliver(location.target, location.key, envelope));
+    };
+    return { ...(await deliveredOnceOrTwice(type, send)), location };
   }
 
   /** Makes the ordered stream `stream` at the shard owning `key` pass `sequence` (a deleted dead letter: delete = skip). */
@@ -105,7 +107,8 @@ export class Router {
   async notify(type: string, key: string, message: string, input: unknown, options: SendOptions = {}): Promise<Accepted & { location: Location }> {
     const location = this.locate(type, key);
     const envelope = this.#envelope(location.entity, message, input, { ...options, messageId: options.messageId ?? `n_${crypto.randomUUID()}` });
-    return { ...unwrap(await this.#stub(location.objectName).enqueue(location.target, location.key, envelope)), location };
+    const stub = this.#stub(location.objectName);
+    return { ...(await deliveredOnceOrTwice(type, async () => unwrap(await stub.enqueue(location.target, location.key, envelope)))), location };
   }
 
   /** Sends to every shard of a type; each shard answers or fails on its own, within the type's timeout. */
@@ -175,7 +178,7 @@ export class Router {
         ...(context.traceparent ? { [CONTEXT_HEADERS.traceparent]: context.traceparent } : {}),
         ...(options.dedupRetentionMs ? { [CONTEXT_HEADERS.dedupRetentionMs]: String(options.dedupRetentionMs) } : {}),
       },
-      createdAt: options.createdAt ?? Date.now(),
+      createdAt: options.createdAt ?? clock.now(),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(messageId?.data === undefined ? {} : { messageId: messageId.data }),
     };
@@ -197,4 +200,11 @@ function withTimeout<T>(work: Promise<Delivery<T>>, ms: number): Promise<Deliver
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** One delivery, or the same envelope twice when a test asked for a duplicate (`duplicateNextDelivery`): the first answer is returned. */
+async function deliveredOnceOrTwice<T>(type: string, send: () => Promise<T>): Promise<T> {
+  const first = await send();
+  if (takeFault("duplicate", type)) await send();
+  return first;
 }

@@ -6,6 +6,7 @@ import type { AnyEntity, EntityClusterContext, HandlerContext, MessageSpec } fro
 import { pendingEvent, writeOutbox, type EventValidator, type OutboxRow, type OutboxSend, type PendingEvent } from "../storage/outbox.ts";
 import { loadForMessage, loadState, saveState } from "./state-store.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** Where a runtime runs: its entity type's shard object. */
 export interface ShardIdentity {
@@ -84,7 +85,7 @@ export class EntityRuntime {
   async execute(key: EntityKey, envelope: Envelope, onCommit: (sql: SqlStorage) => void = () => undefined): Promise<Reply> {
     const sql = this.storage.sql;
     const spec = this.spec(envelope.type);
-    if (isExpired(envelope, Date.now())) throw new AppError("envelope_expired", `the envelope expired ${Date.now() - envelope.createdAt - (envelope.ttlMs ?? 0)} ms ago; the handler was not called`);
+    if (isExpired(envelope, clock.now())) throw new AppError("envelope_expired", `the envelope expired ${clock.now() - envelope.createdAt - (envelope.ttlMs ?? 0)} ms ago; the handler was not called`);
     const { reply: previous, stored } = envelope.messageId ? loadForMessage(sql, key, storedMessageId(envelope.messageId)) : { reply: null, stored: loadState(sql, key) };
     if (previous !== null) {
       this.storage.transactionSync(() => onCommit(sql));
@@ -99,7 +100,7 @@ export class EntityRuntime {
     const before = stored?.json ?? JSON.stringify(initial);
     const events: PendingEvent[] = [];
     const effects: (() => unknown)[] = [];
-    const deadline = Math.min(this.entity.timeoutMs, remainingTtl(envelope, Date.now()));
+    const deadline = Math.min(this.entity.timeoutMs, remainingTtl(envelope, clock.now()));
     const handler = this.entity.handlers[envelope.type];
     if (!handler) throw new AppError("not_found", `no handler for '${envelope.type}'`);
     // The signal (and its deadline timer) costs something only for a handler that awaits.
@@ -125,7 +126,7 @@ export class EntityRuntime {
     const output = isThenable(result) ? await raceDeadline(deadline, Promise.resolve(result), () => (controller ??= new AbortController()).abort()) : result;
     const reply = parseOwn(spec.output, output, `reply of ${this.entity.type}.${envelope.type}`);
     const next = parseOwn(this.entity.state, state, `state of ${this.entity.type}`);
-    const now = Date.now();
+    const now = clock.now();
     const written = this.storage.transactionSync(() => {
       saveState(sql, key, next, before, now);
       const rows = writeOutbox(sql, key, events, now, this.hooks.outboxSend?.(now));

@@ -14,6 +14,7 @@ import { allStates } from "./state-store.ts";
 import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
 import { RelayDriver, type RelayHooks } from "./relay-driver.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
 export interface ShardHooks extends RelayHooks {
@@ -99,7 +100,7 @@ export class ShardHost {
     this.mailbox.admit(stored, key, stored === 0 ? 0 : waitingFor(this.ctx.storage.sql, key));
     const reply = await this.mailbox.run(key, () => runtime.execute(key, envelope));
     // A new dedup record needs pruning in 24 h: make sure some alarm comes by then.
-    if (!reply.duplicate && envelope.messageId) await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
+    if (!reply.duplicate && envelope.messageId) await this.clock.by(clock.now() + DEDUP_RETENTION_MS);
     return reply;
   }
 
@@ -109,12 +110,12 @@ export class ShardHost {
     const messageId = envelope.messageId;
     if (!messageId) throw new AppError("bad_request", "a notify needs a message id");
     this.mailbox.admit(this.#unfinishedInbox(), key, waitingFor(this.ctx.storage.sql, key));
-    const { duplicate } = this.ctx.storage.transactionSync(() => enqueue(this.ctx.storage.sql, key, messageId, envelope, Date.now()));
+    const { duplicate } = this.ctx.storage.transactionSync(() => enqueue(this.ctx.storage.sql, key, messageId, envelope, clock.now()));
     this.#inboxRows = undefined;
     if (!duplicate) {
       // The row is due now: an alarm by now backs the drain below (which, done, sets the alarm to
       // whatever is next), so nothing needs reading to set it.
-      await this.clock.by(Date.now());
+      await this.clock.by(clock.now());
       this.#drain.wake();
       this.ctx.waitUntil(this.drain());
     }
@@ -145,8 +146,8 @@ export class ShardHost {
       if (dedup && findReply(sql, key, tickId).found) return { duplicate: true };
       await work({ shardId: runtime.identity.shardId, objectName: runtime.identity.objectName, entities: () => allStates(sql) as { key: EntityKey; state: unknown }[] });
       if (dedup) {
-        this.ctx.storage.transactionSync(() => recordReply(sql, key, tickId, service, null, Date.now()));
-        await this.clock.by(Date.now() + DEDUP_RETENTION_MS);
+        this.ctx.storage.transactionSync(() => recordReply(sql, key, tickId, service, null, clock.now()));
+        await this.clock.by(clock.now() + DEDUP_RETENTION_MS);
       }
       return { duplicate: false };
     });
@@ -170,7 +171,7 @@ export class ShardHost {
     } catch (err) {
       const error = err instanceof AppError ? err : new AppError("internal", err instanceof Error ? err.message : String(err));
       const permanent = error.status < 500 || error.code === "envelope_expired" || row.attempts + 1 >= INBOX_MAX_ATTEMPTS;
-      if (!release(sql, row.seq, row.attempts + 1, `${error.code}: ${error.message}`, permanent ? null : Date.now() + inboxRetryDelay(row.attempts + 1))) {
+      if (!release(sql, row.seq, row.attempts + 1, `${error.code}: ${error.message}`, permanent ? null : clock.now() + inboxRetryDelay(row.attempts + 1))) {
         console.warn(`inbox row ${row.seq} attempt ${row.attempts + 1} was fenced off; its failure is discarded`);
       }
     }
@@ -184,7 +185,7 @@ export class ShardHost {
     } catch (err) {
       // A shard that refuses to start keeps its work and looks again in a minute (a rollback heals it).
       console.error("shard refuses to start", err instanceof Error ? err.message : err);
-      await this.clock.by(Date.now() + 60_000);
+      await this.clock.by(clock.now() + 60_000);
       return;
     }
     await Promise.all([this.drain(), this.#outbox.relay(), this.hooks.onAlarm?.() ?? Promise.resolve()]);
@@ -194,7 +195,7 @@ export class ShardHost {
   /** Sets the one alarm to the earliest time anything needs it. */
   async schedule(): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const now = Date.now();
+    const now = clock.now();
     await this.clock.set([...shardNextDue(sql, now, DEDUP_RETENTION_MS), outboxNextDue(sql), this.hooks.nextDue?.() ?? null]);
   }
 

@@ -1,5 +1,6 @@
 import type { Schedule } from "../spec/index.ts";
 import { intervalMs, nextTick } from "./schedule.ts";
+import { clock } from "../clock.ts";
 
 /** Tasks one singleton may hold (declared in code and registered over HTTP together). */
 export const MAX_TASKS_PER_SINGLETON = 10_000;
@@ -28,7 +29,7 @@ export function ticksPerSecond(schedule: Schedule, now: number): number {
 export const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** The same budget over the tasks an application declares in code, checked when the cluster is created. */
-export function checkDeclaredBudget(singleton: string, schedules: readonly Schedule[], now = Date.now()): void {
+export function checkDeclaredBudget(singleton: string, schedules: readonly Schedule[], now = clock.now()): void {
   if (schedules.length > MAX_TASKS_PER_SINGLETON) throw new Error(`singleton '${singleton}' declares ${schedules.length} tasks; at most ${MAX_TASKS_PER_SINGLETON}`);
   const rate = schedules.reduce((sum, s) => sum + ticksPerSecond(s, now), 0);
   if (rate > MAX_TICKS_PER_SECOND + 1e-9) throw new Error(`singleton '${singleton}' declares tasks ticking ${round(rate)} times a second; the budget is ${MAX_TICKS_PER_SECOND}`);

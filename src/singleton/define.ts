@@ -4,6 +4,7 @@ import type { ShardContext } from "../shards/entity.ts";
 import { DEFAULT_CATCH_UP_CAP } from "./catch-up.ts";
 import { validateSchedule } from "./schedule.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** What a task handler (or a leader-elected service) gets for one tick. */
 export interface TaskContext {
@@ -51,7 +52,7 @@ export interface ServiceDefinition {
 function checkSchedule(where: string, schedule: Schedule): Schedule {
   const parsed = ScheduleSchema.parse(schedule);
   try {
-    validateSchedule(parsed, Date.now());
+    validateSchedule(parsed, clock.now());
   } catch (err) {
     throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -1,3 +1,5 @@
+import { deleteAlarm, getAlarm, setAlarm } from "../storage/alarms.ts";
+import { clock } from "../clock.ts";
 import type { TaskRun } from "../spec/index.ts";
 import { AppError } from "../spec/index.ts";
 import { withDeadline } from "../shards/runtime.ts";
@@ -34,12 +36,11 @@ export class Scheduler {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly runner: TaskRunner,
-    private readonly clock: () => number = Date.now,
   ) {}
 
   /** The alarm handler. */
   async alarm(): Promise<void> {
-    const claims = this.claim(this.clock());
+    const claims = this.claim(clock.now());
     await this.arm();
     const byTask = new Map<string, Claim[]>();
     for (const claim of claims) byTask.set(claim.taskId, [...(byTask.get(claim.taskId) ?? []), claim]);
@@ -74,7 +75,7 @@ export class Scheduler {
    */
   async trigger(taskId: string): Promise<TaskRun> {
     const sql = this.storage.sql;
-    const now = this.clock();
+    const now = clock.now();
     const claim = { taskId, scheduledAt: now };
     const started = this.storage.transactionSync(() => {
       if (!getTask(sql, taskId)) throw new AppError("not_found", `no task '${taskId}'`);
@@ -92,31 +93,31 @@ export class Scheduler {
   async #run(claim: Claim): Promise<void> {
     const sql = this.storage.sql;
     const task = getTask(sql, claim.taskId);
-    const attempt = startAttempt(sql, claim, this.clock(), LEASE_MS);
+    const attempt = startAttempt(sql, claim, clock.now(), LEASE_MS);
     if (attempt === null) return;
     if (!task) {
-      finishAttempt(sql, claim, attempt, { status: "failed", error: "the task was deleted" }, this.clock());
+      finishAttempt(sql, claim, attempt, { status: "failed", error: "the task was deleted" }, clock.now());
       return;
     }
     try {
       const tick: Tick = { taskId: claim.taskId, tickId: tickId(claim.taskId, claim.scheduledAt), scheduledAt: claim.scheduledAt, attempt };
       await withDeadline(TASK_TIMEOUT_MS, () => this.runner(task, tick));
-      finishAttempt(sql, claim, attempt, { status: "succeeded" }, this.clock());
+      finishAttempt(sql, claim, attempt, { status: "succeeded" }, clock.now());
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      const outcome = attempt >= task.maxAttempts ? { status: "failed" as const, error } : { status: "retrying" as const, error, retryAt: this.clock() + retryDelay(attempt) };
-      finishAttempt(sql, claim, attempt, outcome, this.clock());
+      const outcome = attempt >= task.maxAttempts ? { status: "failed" as const, error } : { status: "retrying" as const, error, retryAt: clock.now() + retryDelay(attempt) };
+      finishAttempt(sql, claim, attempt, outcome, clock.now());
     }
   }
 
   /** Sets the one alarm to the earliest time any task needs it (or clears it). Safe to call on every activation. */
   async arm(): Promise<number | null> {
     const next = nextDue(this.storage.sql);
-    const current = await this.storage.getAlarm();
+    const current = await getAlarm(this.storage);
     if (next === null) {
-      if (current !== null) await this.storage.deleteAlarm();
+      if (current !== null) await deleteAlarm(this.storage);
     } else if (current !== next) {
-      await this.storage.setAlarm(next);
+      await setAlarm(this.storage, next);
     }
     return next;
   }

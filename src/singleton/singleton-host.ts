@@ -10,6 +10,7 @@ import { Scheduler, type Tick } from "./scheduler.ts";
 import { runServiceTick } from "./services.ts";
 import { deleteTask, getTask, listTasks, retireCodeTasks, setPaused, upsertTask, type TaskRow } from "./task-store.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 export interface SingletonDeps {
   readonly env: ClusterEnv;
@@ -32,9 +33,8 @@ export class SingletonHost {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly deps: SingletonDeps,
-    clock: () => number = Date.now,
   ) {
-    this.scheduler = new Scheduler(storage, (task, tick) => this.#runTick(task, tick), clock);
+    this.scheduler = new Scheduler(storage, (task, tick) => this.#runTick(task, tick));
   }
 
   /** Binds the name on first use (or reads it back) and upserts/retires the tasks declared in code. */
@@ -47,7 +47,7 @@ export class SingletonHost {
     if (stored === undefined) sql.exec("INSERT INTO singleton_meta (k, v) VALUES ('name', ?)", bound);
     this.#name = bound;
     const declared = this.deps.schedules.tasksFor(bound);
-    const now = Date.now();
+    const now = clock.now();
     this.storage.transactionSync(() => {
       for (const task of declared) upsertTask(sql, task.id, task.spec, now, ticksPerSecond(task.spec.schedule, now));
       retireCodeTasks(sql, new Set(declared.map((t) => t.id)));
@@ -64,7 +64,7 @@ export class SingletonHost {
     const existing = getTask(this.storage.sql, id);
     if (existing?.source === "code") throw new AppError("conflict", `task '${id}' is declared in code; change it in code`);
     const spec = { source: "http" as const, schedule: put.schedule, action: put.action, catchUp: put.catchUp, catchUpCap: DEFAULT_CATCH_UP_CAP, maxAttempts: put.maxAttempts, paused: put.paused };
-    const now = Date.now();
+    const now = clock.now();
     const { created } = this.storage.transactionSync(() => upsertTask(this.storage.sql, id, spec, now, assertScheduleBudget(this.storage.sql, id, put.schedule, now)));
     await this.scheduler.arm();
     return { created, task: this.view(id) };
@@ -88,7 +88,7 @@ export class SingletonHost {
 
   async pause(id: string, paused: boolean): Promise<TaskView> {
     this.view(id);
-    setPaused(this.storage.sql, id, paused, Date.now());
+    setPaused(this.storage.sql, id, paused, clock.now());
     await this.scheduler.arm();
     return this.view(id);
   }

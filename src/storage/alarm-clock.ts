@@ -1,3 +1,5 @@
+import { deleteAlarm, getAlarm, setAlarm } from "./alarms.ts";
+
 /**
  * The one alarm of a Durable Object, shared by everything in it that needs waking (retries,
  * leases, pruning, relays). Remembers what it last set, so asking for "an alarm by T" costs no
@@ -12,10 +14,10 @@ export class AlarmClock {
   /** Makes sure an alarm comes by `at` (keeps an earlier one). */
   async by(when: number): Promise<void> {
     const at = Math.max(1, when); // "due since forever" (0) means now; setAlarm refuses times <= 0
-    this.#at ??= await this.storage.getAlarm();
+    this.#at ??= await getAlarm(this.storage);
     if (this.#at === null || this.#at > at) {
       this.#at = at; // before the await: a caller meanwhile must see the alarm this one is setting
-      await this.storage.setAlarm(at);
+      await setAlarm(this.storage, at);
     }
   }
 
@@ -23,12 +25,12 @@ export class AlarmClock {
   async set(due: readonly (number | null)[]): Promise<void> {
     const times = due.filter((t): t is number => t !== null).map((t) => Math.max(1, t));
     const next = times.length === 0 ? null : Math.min(...times);
-    const current = this.#at === undefined ? await this.storage.getAlarm() : this.#at;
+    const current = this.#at === undefined ? await getAlarm(this.storage) : this.#at;
     this.#at = next; // before the awaits below, as in `by`
     if (next === null) {
-      if (current !== null) await this.storage.deleteAlarm();
+      if (current !== null) await deleteAlarm(this.storage);
     } else if (current !== next) {
-      await this.storage.setAlarm(next);
+      await setAlarm(this.storage, next);
     }
   }
 

@@ -1,3 +1,5 @@
+import { clock } from "../clock.ts";
+
 /**
  * Numbered, additive SQLite migrations for a Durable Object. Each object class lists its
  * migrations in order; `runMigrations` applies the ones not yet applied, each in its own
@@ -18,7 +20,7 @@ export function runMigrations(storage: DurableObjectStorage, migrations: readonl
     if (migration.version <= applied) continue;
     storage.transactionSync(() => {
       sql.exec(migration.sql);
-      sql.exec("INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)", migration.version, migration.name, Date.now());
+      sql.exec("INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)", migration.version, migration.name, clock.now());
     });
   }
 }

@@ -1,6 +1,7 @@
 import { AppError } from "../spec/index.ts";
 import { registryStub } from "./tenant-client.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 /** How long this isolate trusts that a tenant exists, and how many such answers it keeps. */
 export const KNOWN_TENANT_TTL_MS = 60_000;
@@ -22,7 +23,7 @@ const known = new Map<string, number>();
  * ago is seen at once). A deleted tenant can stay "known" here for up to 60 s in other isolates:
  * harmless, its object still exists and itself refuses keys and routes of a destroyed tenant.
  */
-export async function tenantExists(env: ClusterEnv, tenantId: string, now: number = Date.now()): Promise<boolean> {
+export async function tenantExists(env: ClusterEnv, tenantId: string, now: number = clock.now()): Promise<boolean> {
   const until = known.get(tenantId);
   if (until !== undefined && until > now) return true;
   const exists = await registryStub(env.TENANTS).registryHas(tenantId);

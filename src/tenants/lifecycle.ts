@@ -5,6 +5,7 @@ import { TENANT_LIFECYCLE_EVENTS, TENANT_PLANS, TenantIdSchema, type CreateTenan
 import { forgetTenant } from "./known-tenants.ts";
 import { registryStub, tenantStub, type RegistryStub, type TenantStub } from "./tenant-client.ts";
 import type { ClusterEnv } from "../env.ts";
+import { clock } from "../clock.ts";
 
 type Hook = keyof typeof TENANT_LIFECYCLE_EVENTS;
 
@@ -15,8 +16,8 @@ const newTenantId = (): string => `t-${crypto.randomUUID().replaceAll("-", "").s
 
 async function announce(env: ClusterEnv, cluster: ResolvedApp, hook: Hook, tenant: Tenant): Promise<void> {
   try {
-    const payload = { tenantId: tenant.id, status: tenant.provisioningStatus, at: new Date().toISOString() };
-    await publishEvent(cluster.router(env), cluster.events, { type: TENANT_LIFECYCLE_EVENTS[hook], payload, scope: "cluster" }, `${TENANT_LIFECYCLE_EVENTS[hook]}.${tenant.id}.${Date.now()}`);
+    const payload = { tenantId: tenant.id, status: tenant.provisioningStatus, at: new Date(clock.now()).toISOString() };
+    await publishEvent(cluster.router(env), cluster.events, { type: TENANT_LIFECYCLE_EVENTS[hook], payload, scope: "cluster" }, `${TENANT_LIFECYCLE_EVENTS[hook]}.${tenant.id}.${clock.now()}`);
   } catch (err) {
     console.error("tenant lifecycle event not published", err); // gate, then notify: the change stands
   }
@@ -30,7 +31,7 @@ const ns = (env: ClusterEnv) => env.TENANTS as unknown as TenantNamespace;
  * A failed provisioning leaves the registry entry `failed`.
  */
 export async function createTenant(env: ClusterEnv, cluster: ResolvedApp, input: CreateTenant): Promise<TenantCreated> {
-  const now = new Date().toISOString();
+  const now = new Date(clock.now()).toISOString();
   const tenant: Tenant = {
     id: TenantIdSchema.parse(input.id ?? newTenantId()), name: input.name, plan: input.plan, quota: { ...TENANT_PLANS[input.plan], ...input.quota },
     region: input.region ?? null, databaseProvider: "durable-object", provisioningStatus: "provisioning", createdAt: now, updatedAt: now,

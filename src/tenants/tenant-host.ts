@@ -1,3 +1,5 @@
+import { deleteAlarm } from "../storage/alarms.ts";
+import { clock } from "../clock.ts";
 import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import { AppStore, installApp, uninstallApp } from "./apps.ts";
@@ -21,7 +23,7 @@ export class TenantHost {
   readonly records: RecordStore;
   readonly apps: AppStore;
 
-  constructor(private readonly storage: DurableObjectStorage, private readonly now: () => number = Date.now) {
+  constructor(private readonly storage: DurableObjectStorage, private readonly now: () => number = clock.now) {
     this.state = new TenantState(storage.sql);
     this.keys = new KeyStore(storage.sql);
     this.metadata = new MetadataStore(storage.sql);
@@ -57,7 +59,7 @@ export class TenantHost {
   /** Wipes the whole database (every table, the alarm), then re-creates the empty schema: the id is free again. */
   async destroy(tenantId: string): Promise<Tenant> {
     const tenant = this.state.setStatus(tenantId, "destroying", this.now());
-    await this.storage.deleteAlarm();
+    await deleteAlarm(this.storage);
     await this.storage.deleteAll();
     runMigrations(this.storage, TENANT_OBJECT_MIGRATIONS);
     return tenant;

@@ -1,5 +1,6 @@
 import { AppError, runtimeConfig, validationError, WebhookConfigSchema, type WebhookConfig, type WebhookEndpointDisabled } from "../spec/index.ts";
 import type { WebhookHostDeps } from "./webhook-host.ts";
+import { clock } from "../clock.ts";
 
 const cache = new WeakMap<object, WebhookConfig>();
 
@@ -18,5 +19,5 @@ export function webhookConfig(env: object): WebhookConfig {
 
 /** A tenant object's webhook dependencies from its environment: the real fetch and clock, and the configured knobs. */
 export function webhookDeps(env: object, onDisabled: (event: WebhookEndpointDisabled) => Promise<void>): WebhookHostDeps {
-  return { fetch: (request) => fetch(request), now: () => Date.now(), allowPrivate: runtimeConfig(env).WEBHOOKS_ALLOW_PRIVATE, scale: webhookConfig(env).WEBHOOK_RETRY_SCHEDULE_SCALE, onDisabled };
+  return { fetch: (request) => fetch(request), now: () => clock.now(), allowPrivate: runtimeConfig(env).WEBHOOKS_ALLOW_PRIVATE, scale: webhookConfig(env).WEBHOOK_RETRY_SCHEDULE_SCALE, onDisabled };
 }

@@ -1,3 +1,4 @@
+import { deleteAlarm, setAlarm } from "../storage/alarms.ts";
 import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookEndpoint, WebhookEndpointDisabled, WebhookSecret } from "../spec/index.ts";
 import { sendAttempt, type AttemptOutcome, type Fetcher } from "./attempt.ts";
 import { DeliveryStore, type DeliveryRow, type WebhookEvent } from "./deliveries.ts";
@@ -91,8 +92,8 @@ export class WebhookHost {
   /** Sets the alarm to the earlier of the earliest due delivery and the next prune, or clears it. */
   async arm(): Promise<void> {
     const times = [this.deliveries.nextDue(), this.retention.nextPruneAt()].filter((t) => t !== null);
-    if (times.length === 0) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(Math.min(...times));
+    if (times.length === 0) await deleteAlarm(this.storage);
+    else await setAlarm(this.storage, Math.min(...times));
   }
 
   /**

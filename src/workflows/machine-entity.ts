@@ -3,6 +3,7 @@ import { defineEntity } from "../shards/define-entity.ts";
 import type { HandlerContext } from "../shards/index.ts";
 import { MachineTransitionSchema, type MachineTransition } from "../spec/index.ts";
 import type { Machine } from "./machine.ts";
+import { clock } from "../clock.ts";
 
 /** The reply of `send`: the version and state after the transition. */
 export interface MachineReply<T> {
@@ -61,7 +62,7 @@ export function defineMachineEntity<S extends z.ZodType<{ state: string }>, E ex
       send(ctx, event) {
         const from = ctx.state.current;
         const next = machine.transition(from, event);
-        const transition: MachineTransition = { version: ctx.state.version + 1, from: from.state, to: next.state, event, at: Date.now() };
+        const transition: MachineTransition = { version: ctx.state.version + 1, from: from.state, to: next.state, event, at: clock.now() };
         ctx.setState({ version: transition.version, current: next, history: [...ctx.state.history, transition].slice(-limit) });
         config.onTransition?.({ ctx, transition });
         return { version: transition.version, state: next };

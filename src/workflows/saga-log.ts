@@ -3,6 +3,7 @@ import { defineEntity } from "../shards/define-entity.ts";
 import type { Router } from "../shards/index.ts";
 import { AppError, SagaCauseSchema, SagaRecordSchema, SagaStatusSchema, type SagaCause, type SagaRecord, type SagaStatus } from "../spec/index.ts";
 import { isFinal, newRecord, recordAttempt, recordDone, recordFailure, recordStatus, type SagaPhase } from "./saga-record.ts";
+import { clock } from "../clock.ts";
 
 const Phase = z.enum(["run", "compensate"]).describe("Run or compensation");
 const Step = z.object({ step: z.string().describe("Step name"), phase: Phase });
@@ -36,30 +37,30 @@ export const SagaLog = defineEntity({
   handlers: {
     open(ctx, { saga, steps }) {
       if (ctx.state.record) return { record: ctx.state.record, created: false };
-      ctx.state.record = newRecord(ctx.cluster.entityKey, saga, steps, Date.now());
+      ctx.state.record = newRecord(ctx.cluster.entityKey, saga, steps, clock.now());
       return { record: ctx.state.record, created: true };
     },
     attempt(ctx, { step, phase }) {
       const record = require(ctx.state.record, ctx.cluster.entityKey);
-      ctx.state.record = recordAttempt(record, step, phase, Date.now());
+      ctx.state.record = recordAttempt(record, step, phase, clock.now());
       return { cancelRequested: record.cancelRequested };
     },
     done(ctx, { step, phase }) {
-      ctx.state.record = recordDone(require(ctx.state.record, ctx.cluster.entityKey), step, phase, Date.now());
+      ctx.state.record = recordDone(require(ctx.state.record, ctx.cluster.entityKey), step, phase, clock.now());
       return {};
     },
     fail(ctx, { step, phase, cause, final }) {
-      ctx.state.record = recordFailure(require(ctx.state.record, ctx.cluster.entityKey), step, phase, cause, final, Date.now());
+      ctx.state.record = recordFailure(require(ctx.state.record, ctx.cluster.entityKey), step, phase, cause, final, clock.now());
       return {};
     },
     status(ctx, { status, cause, compensationCause, output }) {
-      ctx.state.record = recordStatus(require(ctx.state.record, ctx.cluster.entityKey), status, Date.now(), { ...(cause ? { cause } : {}), ...(compensationCause ? { compensationCause } : {}), output });
+      ctx.state.record = recordStatus(require(ctx.state.record, ctx.cluster.entityKey), status, clock.now(), { ...(cause ? { cause } : {}), ...(compensationCause ? { compensationCause } : {}), output });
       return {};
     },
     cancel(ctx) {
       const record = require(ctx.state.record, ctx.cluster.entityKey);
       if (isFinal(record.status)) throw new AppError("invalid_transition", `saga instance '${record.instanceId}' is ${record.status}; it cannot be cancelled`, { extra: { state: record.status, event: "cancel" } });
-      ctx.state.record = { ...record, cancelRequested: true, updatedAt: Date.now() };
+      ctx.state.record = { ...record, cancelRequested: true, updatedAt: clock.now() };
       return { record: ctx.state.record };
     },
     get: (ctx) => ({ record: require(ctx.state.record, ctx.cluster.entityKey) }),

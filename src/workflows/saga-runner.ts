@@ -1,3 +1,4 @@
+import { crashIfAsked } from "../testing/hooks.ts";
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import type { Router } from "../shards/index.ts";
 import type { SagaCause, SagaStatus } from "../spec/index.ts";
@@ -49,6 +50,7 @@ export async function runSaga(run: SagaRun, step: WorkflowStep): Promise<SagaOut
     const context: StepContext<unknown> = { instanceId: run.instanceId, saga: saga.name, step: s.name, attempt: n, input: run.input, results: { ...results }, messageId: `${run.instanceId}:${s.name}${phase === "run" ? "" : ":undo"}`, router: run.router, env: run.env };
     try {
       const output: unknown = phase === "run" ? await s.run(context) : await s.compensate?.(context, results[s.name]);
+      crashIfAsked(phase === "run" ? s.name : `${s.name}:compensate`);
       await log.done(s.name, phase);
       return JSON.stringify({ "dc:saga": 1, ok: output ?? null } satisfies Attempt);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { setClockSource } from "../../src/clock.ts";
+import { clockControl } from "../../src/clock.ts";
 import { REALTIME_LIMITS } from "../../src/spec/index.ts";
 import { connect, req, type TestSocket } from "./socket-helpers.ts";
 
@@ -24,7 +24,7 @@ describe("socket limits, each at its number", () => {
   it(`answers frames beyond ${framesPerSecond} a second with -32000, and closes with 1008 beyond twice that`, async () => {
     // The gateway counts frames in one-second windows. The clock is held still, so the whole burst
     // falls in one window however slowly a loaded machine takes it.
-    const restore = setClockSource(() => 1_000_000);
+    clockControl.hold();
     try {
       const s = await connect(fresh());
       for (let i = 1; i <= 2 * framesPerSecond + 1; i++) s.ws.send(JSON.stringify(req(i, "ping")));
@@ -35,7 +35,7 @@ describe("socket limits, each at its number", () => {
       expect(frames.slice(0, framesPerSecond).every((f) => f.result !== undefined)).toBe(true);
       expect(frames.slice(framesPerSecond).every((f) => f.error?.code === -32000 && f.error.data?.limit === framesPerSecond)).toBe(true);
     } finally {
-      restore();
+      clockControl.release();
     }
   }, 60_000);
 

@@ -6,6 +6,7 @@ import { SHARD_HASH_ALGORITHM } from "../../shards/index.ts";
 import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput, sendOptions } from "./entity-input.ts";
+import { clock } from "../../clock.ts";
 
 /** The node info of this deployment (clstr-go's `GetNodeInfo`). */
 export const ClusterInfoSchema = z
@@ -63,7 +64,7 @@ export function registerClusterRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolve
   app.openapi(broadcast, async (c) => {
     const { type, message } = c.req.param();
     assertAppEntityType(type);
-    const results = await cluster.router(c.env).broadcast(type, message, await readInput(c), sendOptions(c, Date.now()));
+    const results = await cluster.router(c.env).broadcast(type, message, await readInput(c), sendOptions(c, clock.now()));
     return c.json({ results }, 200);
   });
 }

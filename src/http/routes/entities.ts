@@ -5,6 +5,7 @@ import { ProblemSchema } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { assertAppEntityType, PLATFORM_ENTITIES } from "../../cluster/platform.ts";
 import { pathKey, prefersAsync, readInput, sendOptions } from "./entity-input.ts";
+import { clock } from "../../clock.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const Params = z.object({
@@ -66,7 +67,7 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolved
   });
 
   app.openapi(send, async (c) => {
-    const receivedAt = Date.now();
+    const receivedAt = clock.now();
     const { type, message } = c.req.param();
     assertAppEntityType(type);
     const key = pathKey(c);

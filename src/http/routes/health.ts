@@ -6,6 +6,7 @@ import { HealthReportSchema } from "../../spec/index.ts";
 import { runtimeConfig } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import type { ClusterEnv } from "../../env.ts";
+import { clock } from "../../clock.ts";
 
 export const SERVICE = { serviceId: "durable-cluster", version: "0.2.0" } as const;
 
@@ -49,7 +50,7 @@ async function probe(env: ClusterEnv): Promise<ProbeResult[]> {
 /** `/livez`, `/readyz` and `/health` (HLTH-01, HLTH-02). Probes run concurrently, each with a timeout. */
 export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(livez, (c) => {
-    const alive: ProbeResult = { component: "worker", measurement: "uptime", componentType: "system", status: "pass", observedValue: 0, observedUnit: "ms", time: new Date().toISOString() };
+    const alive: ProbeResult = { component: "worker", measurement: "uptime", componentType: "system", status: "pass", observedValue: 0, observedUnit: "ms", time: new Date(clock.now()).toISOString() };
     return c.text(probeText("livez", [alive], c.req.query("verbose") !== undefined), 200);
   });
 

@@ -12,6 +12,7 @@ import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 import type { ClusterEnv } from "../../env.ts";
 import { Directory } from "../../singleton/directory.ts";
+import { clock } from "../../clock.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
@@ -62,7 +63,7 @@ export function registerSingletonRoutes(app: OpenAPIHono<AppEnv>, cluster: Resol
     const id = taskId(c.req.param("taskId"));
     const parsed = TaskPutSchema.safeParse(await readInput(c));
     if (!parsed.success) throw validationError(parsed.error, "task");
-    validateSchedule(parsed.data.schedule, Date.now());
+    validateSchedule(parsed.data.schedule, clock.now());
     const router = cluster.router(c.env);
     validateAction(parsed.data.action, router, runtimeConfig(c.env).ALLOW_PRIVATE_URLS, actionEvents(router, cluster.events), actionJobs(c.env, cluster.jobs));
     const { created, task } = unwrap(await stub.putTask(name, id, parsed.data));

@@ -1,0 +1,24 @@
+/** What a shard still has to do now: events not yet acknowledged, inbox messages not yet applied, due jobs, held events. */
+export interface PendingWork {
+  /** Outbox rows not yet acknowledged by their consumer. */
+  readonly outbox: number;
+  /** Inbox messages waiting or running (failed ones are kept for inspection and do not count). */
+  readonly inbox: number;
+  /** Jobs running, or waiting with their time come. */
+  readonly jobs: number;
+  /** Ordered events held for an earlier one of their stream. */
+  readonly held: number;
+}
+
+/** Counts a shard's pending work at `now` (the test kit's `settled()` reads it). */
+export function pendingWork(sql: SqlStorage, now: number): PendingWork {
+  return sql
+    .exec<{ outbox: number; inbox: number; jobs: number; held: number }>(
+      `SELECT (SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL) AS outbox,
+              (SELECT COUNT(*) FROM inbox WHERE status != 'failed') AS inbox,
+              (SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status IN ('pending', 'failed') AND run_at <= ?)) AS jobs,
+              (SELECT COUNT(*) FROM order_held) AS held`,
+      now,
+    )
+    .one();
+}

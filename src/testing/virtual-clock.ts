@@ -1,0 +1,107 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { clock, clockControl } from "../clock.ts";
+import type { ClusterEnv } from "../env.ts";
+import { installTestHooks, type AlarmOwner } from "./hooks.ts";
+
+/** How far to move time: milliseconds, or a number and a unit ("90s", "10 minutes", "1 hour", "2 days"). */
+export type Duration = number | string;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000, week: 604_800_000 };
+
+export function durationMs(duration: Duration): number {
+  if (typeof duration === "number") {
+    if (!Number.isFinite(duration) || duration < 0) throw new RangeError(`a duration is a number of milliseconds >= 0, not ${duration}`);
+    return duration;
+  }
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+?)s?\s*$/i.exec(duration);
+  const unit = match ? UNITS[(match[2] ?? "").toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new RangeError(`'${duration}' is not a duration: write "500ms", "90s", "10 minutes", "1 hour" or "2 days"`);
+  return Number(match[1]) * unit;
+}
+
+/** The runtime retries a thrown alarm 6 times, 2 s first, doubling; the virtual clock does the same. */
+const ALARM_RETRIES = 6;
+/** More alarms than this at one instant means an object re-arms itself for "now" forever. */
+const MAX_ALARMS_PER_CALL = 100_000;
+
+/**
+ * The cluster's time, as its objects read it. Time runs with the wall clock; `advance` moves it
+ * ahead, firing on the way every alarm the cluster's objects set for the window, in time order,
+ * each once, with `clock.now()` reading the alarm's own time while it runs.
+ */
+export class VirtualClock {
+  readonly #failures = new Map<string, number>();
+  #started: Promise<void> | undefined;
+
+  /** `start` runs once, before time first moves: it arms what the Worker's first request would (the tasks' alarms). */
+  constructor(
+    private readonly env: ClusterEnv,
+    private readonly start: () => Promise<void>,
+  ) {
+    installTestHooks();
+  }
+
+  now(): number {
+    return clock.now();
+  }
+
+  /** Moves time ahead by `duration`, firing the alarms due on the way in time order. */
+  async advance(duration: Duration): Promise<void> {
+    await this.#ready();
+    const target = clock.now() + durationMs(duration);
+    await this.#fireUntil(target);
+    clockControl.moveTo(target);
+    await this.#realign();
+  }
+
+  /** Fires the alarms already due (time does not move), until none is. */
+  async runDue(): Promise<number> {
+    return this.#fireUntil(clock.now());
+  }
+
+  /** Alarms set and not yet fired: object and time. */
+  pending(): { binding: string; id: string; at: number }[] {
+    return [...installTestHooks().alarms.values()].map(({ owner, at }) => ({ ...owner, at })).sort((a, b) => a.at - b.at);
+  }
+
+  async #fireUntil(until: number): Promise<number> {
+    await this.#ready();
+    const alarms = installTestHooks().alarms;
+    for (let fired = 0; ; fired++) {
+      if (fired >= MAX_ALARMS_PER_CALL) throw new Error(`more than ${MAX_ALARMS_PER_CALL} alarms fired without time passing: an object re-arms its alarm for now in a loop (${this.pending()[0]?.binding ?? "?"})`);
+      const next = [...alarms.entries()].filter(([, a]) => a.at <= until).sort(([, a], [, b]) => a.at - b.at)[0];
+      if (next === undefined) return fired;
+      const [key, { owner, at }] = next;
+      clockControl.moveTo(at);
+      alarms.delete(key);
+      const stub = this.#stub(owner);
+      try {
+        await runDurableObjectAlarm(stub);
+        this.#failures.delete(key);
+      } catch {
+        const failures = (this.#failures.get(key) ?? 0) + 1;
+        this.#failures.set(key, failures);
+        if (failures <= ALARM_RETRIES) await this.#arm(owner, clock.now() + 1000 * 2 ** failures);
+      }
+    }
+  }
+
+  #ready(): Promise<void> {
+    return (this.#started ??= this.start());
+  }
+
+  /** Sets the alarm of a not-yet-due entry again, at the wall-clock moment that now corresponds to it. */
+  async #realign(): Promise<void> {
+    for (const { owner, at } of [...installTestHooks().alarms.values()]) await this.#arm(owner, at);
+  }
+
+  async #arm(owner: AlarmOwner, at: number): Promise<void> {
+    installTestHooks().alarms.set(`${owner.binding}:${owner.id}`, { owner, at });
+    await runInDurableObject(this.#stub(owner), (_instance: unknown, state: DurableObjectState) => state.storage.setAlarm(Math.max(1, at - (clock.now() - Date.now()))));
+  }
+
+  #stub(owner: AlarmOwner): DurableObjectStub {
+    const namespace: DurableObjectNamespace = this.env[owner.binding];
+    return namespace.get(namespace.idFromString(owner.id));
+  }
+}
