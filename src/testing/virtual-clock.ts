@@ -25,9 +25,10 @@ const ALARM_RETRIES = 6;
 const MAX_ALARMS_PER_CALL = 100_000;
 
 /**
- * The cluster's time, as its objects read it. Time runs with the wall clock; `advance` moves it
- * ahead, firing on the way every alarm the cluster's objects set for the window, in time order,
- * each once, with `clock.now()` reading the alarm's own time while it runs.
+ * The cluster's time, as its objects read it. It stands still from the moment the clock is made
+ * (at the wall clock's reading); only `advance` moves it, firing on the way every alarm the
+ * cluster's objects set for the window, in time order, each once, with `clock.now()` reading the
+ * alarm's own time while it runs.
  */
 export class VirtualClock {
   readonly #failures = new Map<string, number>();
@@ -39,6 +40,7 @@ export class VirtualClock {
     private readonly start: () => Promise<void>,
   ) {
     installTestHooks();
+    clockControl.hold();
   }
 
   now(): number {

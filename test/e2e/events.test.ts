@@ -1,18 +1,11 @@
 import { describe, expect, inject, it } from "vitest";
+import { eventually } from "../eventually.ts";
 
 const base = inject("baseUrl");
 const headers = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
 const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`, { headers })).json()) as T;
 const entity = async <T>(type: string, key: string): Promise<T> => (await (await post(`/v1/entities/${type}/${key}/get`, {})).json()) as T;
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("domain events under a real wrangler dev", () => {
   it("delivers a handler's events to an exactly-once subscriber, in emit order", async () => {

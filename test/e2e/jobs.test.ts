@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { eventually } from "../eventually.ts";
 
 const base = inject("baseUrl");
 const headers = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
@@ -10,14 +11,6 @@ const submit = async (body: unknown, extra: Record<string, string> = {}): Promis
   expect(res.status).toBe(202);
   return (await res.json()) as { id: string; status: string; duplicate: boolean };
 };
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("jobs under a real wrangler dev", () => {
   it("runs a submitted job at once and shows its result", async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "../eventually.ts";
 
 const base = inject("baseUrl");
 const headers = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
@@ -56,14 +57,6 @@ class Receiver {
 
 const receiver = new Receiver();
 let seq = 0;
-
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Registers the tenant (webhook routes answer 404 for one the registry does not list), then an endpoint. */
 async function endpoint(tenant: string, path: string, events: string[] = ["*"]): Promise<string> {

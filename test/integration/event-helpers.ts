@@ -4,6 +4,7 @@ import worker from "../fixtures/worker.ts";
 import type { EventMessage } from "../../src/spec/index.ts";
 import { send } from "./entity-helpers.ts";
 import { admin, BASE } from "./helpers.ts";
+export { eventually } from "../eventually.ts";
 
 let counter = 0;
 
@@ -26,15 +27,6 @@ export async function consume(queue: string, bodies: readonly unknown[], attempt
 
 export async function pingLog(key: string): Promise<{ applied: number; ns: number[] }> {
   return (await send("PingLog", key, "get")).json();
-}
-
-/** Waits until `check` holds (the real Queue consumer runs asynchronously). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {

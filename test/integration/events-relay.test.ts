@@ -27,10 +27,6 @@ function withEventsBinding<T>(key: string, events: Queued, work: (router: Router
 const outboxOf = (key: string) => rows<OutboxRow>("Counter", key, "SELECT event_id, acked_at, attempts, sends, last_error FROM outbox WHERE entity_key = ?", key);
 const stats = async (key: string) => (await send("CounterStats", key, "get")).json<{ increments: number }>();
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 describe("the relay of a shard object's outbox", () => {
   it("keeps the row owed when the object's EVENTS binding refuses its send right after the commit, then the alarm sends it with the same event id", async () => {
     const key = freshKey("relay-fail");
@@ -40,7 +36,7 @@ describe("the relay of a shard object's outbox", () => {
     const pending = await withEventsBinding(key, failing, async (router, state) => {
       await router.request("Counter", key, "increment", { by: 1 });
       const row = () => state.storage.sql.exec<OutboxRow>("SELECT event_id, acked_at, attempts, last_error, next_attempt_at FROM outbox WHERE entity_key = ?", key).one();
-      await until(() => row().attempts >= 1);
+      await eventually(() => row().attempts >= 1);
       return row();
     });
     expect(sends).toBe(1);

@@ -26,8 +26,12 @@ describe("the outbox (EVNT-02)", () => {
     const key = freshKey();
     expect((await send("Counter", key, "incrementThenFail", { by: 1 })).status).toBe(500);
     expect(await rows("Counter", key, "SELECT * FROM outbox WHERE entity_key = ?", key)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await stats(key)).increments).toBe(0);
+    // A later increment of the key is the signal: its event is sequence 1, and once it has arrived, an
+    // earlier event of the key would have arrived before it (one partition, in order).
+    await send("Counter", key, "increment", { by: 5 });
+    await eventually(async () => (await stats(key)).increments >= 1);
+    expect(await stats(key)).toMatchObject({ increments: 1, values: [5] });
+    expect((await rows<{ sequence: number }>("Counter", key, "SELECT sequence FROM outbox WHERE entity_key = ?", key)).map((r) => r.sequence)).toEqual([1]);
   });
 
   it("refuses an unknown event type or an invalid payload at the emitter", () => {

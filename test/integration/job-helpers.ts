@@ -4,6 +4,7 @@ import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id.ts";
 import { shardOf } from "../../src/shards/index.ts";
 import type { JobView, SubmittedJob } from "../../src/spec/index.ts";
 import { admin, BASE } from "./helpers.ts";
+export { eventually as until } from "../eventually.ts";
 
 /** Calls the jobs API. */
 export function jobsApi(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
@@ -56,10 +57,3 @@ export function keyForShard(shard: number, prefix = "k"): string {
   }
 }
 
-export async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,18 +6,11 @@ import { claim } from "../../src/shards/inbox.ts";
 import { ProblemSchema } from "../../src/spec/index.ts";
 import { admin, BASE } from "./helpers.ts";
 import { freshKey, rows, send, shardStub } from "./entity-helpers.ts";
+import { eventually as until } from "../eventually.ts";
 
 const asyncHeaders = { prefer: "respond-async" };
 const inbox = (key: string) => rows<{ seq: number; status: string; attempts: number; lease_until: number | null }>("Counter", key, "SELECT seq, status, attempts, lease_until FROM inbox WHERE entity_key = ? ORDER BY seq", key);
 const value = async (key: string) => (await (await send("Counter", key, "get")).json<{ value: number }>()).value;
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("notify (Prefer: respond-async)", () => {
   it("answers 202 once the message is durably stored, then applies it", async () => {
@@ -32,11 +25,12 @@ describe("notify (Prefer: respond-async)", () => {
   });
 
   it("applies one key's notifies in the order they were accepted", async () => {
-    const key = freshKey("acct");
-    await send("Account", key, "deposit", { amount: 5 });
-    await send("Account", key, "withdraw", { amount: 5 }, asyncHeaders);
-    await send("Account", key, "deposit", { amount: 9 }, asyncHeaders);
-    await until(async () => (await (await send("Account", key, "balance")).json<{ balance: number }>()).balance === 9);
+    const key = freshKey("log");
+    const ns = Array.from({ length: 20 }, (_, i) => i + 1);
+    for (const n of ns) expect((await send("PingLog", key, "apply", { n }, asyncHeaders)).status).toBe(202);
+    const log = async () => (await send("PingLog", key, "get")).json<{ applied: number; ns: number[] }>();
+    await until(async () => (await log()).applied === ns.length);
+    expect((await log()).ns).toEqual(ns);
   });
 
   it("treats a repeated Idempotency-Key as a duplicate, waiting or applied", async () => {

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { exports } from "cloudflare:workers";
 import { BASE } from "./helpers.ts";
 import { tokenFor } from "./socket-helpers.ts";
+export { eventually as until } from "../eventually.ts";
 
 /** An SSE stream read with eventsource-parser: its events, comments and retry hints as they arrive. */
 export interface TestStream {
@@ -50,9 +51,4 @@ export async function openStream(user: string, path: string, headers: Record<str
       await ended;
     },
   };
-}
-
-/** Waits until `check` holds (polling every 20 ms), or throws after `timeoutMs`. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  for (const started = Date.now(); !(await check()); await new Promise((r) => setTimeout(r, 20))) if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
 }

@@ -21,10 +21,10 @@ export const Counter = defineEntity({
   },
 });
 
-/** Every 10 seconds, once per tick for the whole deployment, the counter `ticks` goes up by one. */
+/** Every hour on the hour (UTC), once per tick for the whole deployment, the counter `ticks` goes up by one. */
 export const tick = defineTask({
   name: "tick",
-  schedule: { every: "10s" }, // or { cron: "*/5 * * * *", tz: "Europe/Paris" }
+  schedule: { cron: "0 * * * *" }, // or { every: "10s" }, or { cron: "0 9 * * 1-5", tz: "Europe/Paris" }
   handler: async (ctx) => {
     await ctx.router.to(Counter).request("ticks", "increment", { by: 1 }, { messageId: ctx.tickId });
   },

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+export { eventually as until } from "../../eventually.ts";
 
 /** An SSE response followed with Node fetch and parsed by eventsource-parser. */
 export interface Stream {
@@ -13,9 +14,6 @@ export interface Stream {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const fresh = (prefix = "sse") => `${prefix}-${crypto.randomUUID().slice(0, 10)}`;
-export const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  for (const started = Date.now(); !check(); await sleep(20)) if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-};
 export const dataOf = (e: EventSourceMessage) => (JSON.parse(e.data) as { data: unknown }).data;
 
 /** Admin calls, user tokens and SSE streams against one `wrangler dev`; `closeAll()` after each test. */
