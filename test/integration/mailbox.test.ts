@@ -27,7 +27,12 @@ describe("notify (Prefer: respond-async)", () => {
   it("applies one key's notifies in the order they were accepted", async () => {
     const key = freshKey("log");
     const ns = Array.from({ length: 20 }, (_, i) => i + 1);
+    // The first fails until unblocked, so the other 19 wait in the inbox behind it.
+    await send("PingLog", key, "block", { n: 1 });
     for (const n of ns) expect((await send("PingLog", key, "apply", { n }, asyncHeaders)).status).toBe(202);
+    const waiting = () => rows<{ n: number }>("PingLog", key, "SELECT COUNT(*) AS n FROM inbox WHERE entity_key = ?", key);
+    expect((await waiting())[0]?.n).toBe(ns.length);
+    await send("PingLog", key, "unblock", { n: 1 });
     const log = async () => (await send("PingLog", key, "get")).json<{ applied: number; ns: number[] }>();
     await until(async () => (await log()).applied === ns.length);
     expect((await log()).ns).toEqual(ns);
