@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockControl } from "../../src/clock.ts";
+import { clock, clockControl } from "../../src/clock.ts";
 import { REALTIME_LIMITS } from "../../src/spec/index.ts";
 import { connect, req, type TestSocket } from "./socket-helpers.ts";
 
@@ -43,8 +43,7 @@ describe("socket limits, each at its number", () => {
     const user = fresh();
     const sockets: TestSocket[] = [];
     for (let i = 0; i < socketsPerUser; i++) sockets.push(await connect(user));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sockets.every((s) => s.closed === undefined)).toBe(true);
+    for (const [i, s] of sockets.entries()) expect(await s.call(req(i, "ping"))).toMatchObject({ result: { pong: true } });
     sockets.push(await connect(user));
     expect((await sockets[0]!.waitClosed()).code).toBe(4001);
     expect(sockets.slice(1).every((s) => s.closed === undefined)).toBe(true);
@@ -95,7 +94,7 @@ describe("fuzz", () => {
     }
     expect(neighbour.frames).toEqual([]);
     expect(await neighbour.call(req(1, "ping"))).toMatchObject({ id: 1, result: { pong: true } });
-    await new Promise((r) => setTimeout(r, 1100)); // a fuzzed socket used its 100 frames of this second
+    clockControl.moveTo(clock.now() + 1_100); // a fuzzed socket used its 100 frames of this second: the next one
     expect(await sockets[0]!.call(req(2, "whoami"))).toMatchObject({ id: 2, result: { user: expect.stringMatching(/^fuzz-/) as unknown } });
   });
 });

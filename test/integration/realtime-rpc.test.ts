@@ -3,7 +3,6 @@ import { send } from "./entity-helpers.ts";
 import { connect, req } from "./socket-helpers.ts";
 
 const fresh = (prefix = "rpc") => `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
-const quiet = () => new Promise((r) => setTimeout(r, 100));
 
 describe("JSON-RPC 2.0 conformance: the specification's examples", () => {
   it("answers positional and named params, and -32601 for an unknown method", async () => {
@@ -18,8 +17,10 @@ describe("JSON-RPC 2.0 conformance: the specification's examples", () => {
     const s = await connect(fresh());
     s.ws.send('{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}');
     s.ws.send('{"jsonrpc": "2.0", "method": "foobar"}');
-    await quiet();
-    expect(s.frames).toEqual([]);
+    // A call sent after them is the signal: frames are answered in order, so an answer to a
+    // notification would arrive before this one.
+    expect(await s.call('{"jsonrpc": "2.0", "method": "ping", "id": "after"}')).toMatchObject({ id: "after" });
+    expect(s.frames).toEqual([expect.objectContaining({ id: "after" })]);
   });
 
   it("answers -32700 with id null to invalid JSON, and -32600 to an invalid request", async () => {
@@ -62,8 +63,8 @@ describe("JSON-RPC 2.0 conformance: the specification's examples", () => {
   it("answers nothing at all to an all-notification batch", async () => {
     const s = await connect(fresh());
     s.ws.send('[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]}, {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]');
-    await quiet();
-    expect(s.frames).toEqual([]);
+    expect(await s.call('{"jsonrpc": "2.0", "method": "ping", "id": "after"}')).toMatchObject({ id: "after" });
+    expect(s.frames).toEqual([expect.objectContaining({ id: "after" })]);
   });
 });
 

@@ -127,11 +127,12 @@ describe("SSE streams inside workerd", () => {
     const event = { eventId: `evt_${crypto.randomUUID()}`, type: "counter.incremented", version: 1, payload: { key, value: 1, by: 1 }, scope: "cluster", delivery: "at-least-once", producer: "test", emittedAt: Date.now() } as EventMessage;
     expect((await consume("events", [event])).acked).toBe(1);
     expect((await consume("events", [event], 2)).acked).toBe(1);
-    await topicStream.waitFor(1);
-    await userStream.waitFor(1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(topicStream.events.map((e) => e.event)).toEqual(["counter.incremented"]);
-    expect(userStream.events.map((e) => JSON.parse(e.data) as unknown)).toEqual([expect.objectContaining({ event: "counter.incremented", data: { key, value: 1, by: 1 } })]);
+    // A second event is the signal: a repeat of the first would reach each stream before it.
+    expect((await consume("events", [{ ...event, eventId: `evt_${crypto.randomUUID()}`, payload: { key, value: 2, by: 1 } }])).acked).toBe(1);
+    await topicStream.waitFor(2);
+    await userStream.waitFor(2);
+    expect(topicStream.events.map((e) => e.event)).toEqual(["counter.incremented", "counter.incremented"]);
+    expect(userStream.events.map((e) => JSON.parse(e.data) as unknown)).toEqual([1, 2].map((value): unknown => expect.objectContaining({ event: "counter.incremented", data: { key, value, by: 1 } })));
     expect(await rows(key, "seen_events")).toBeGreaterThanOrEqual(1);
     await topicStream.cancel();
     await userStream.cancel();

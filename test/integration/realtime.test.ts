@@ -70,9 +70,10 @@ describe("send to a user (WS-03)", () => {
     const res = await post(`/v1/users/${user}/messages`, { data: { hello: 1 } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ delivered: 2 });
-    const [fa, fb] = [await a.waitFor(1), await b.waitFor(1)];
-    await new Promise((r) => setTimeout(r, 50));
-    expect([a.frames.length, b.frames.length]).toEqual([1, 1]);
+    // A second send is the signal: a repeat of the first would arrive before it (one gateway, in order).
+    await post(`/v1/users/${user}/messages`, { data: { hello: 2 } });
+    const [fa, fb] = [await a.waitFor(2), await b.waitFor(2)];
+    expect([a.frames, b.frames].map((f) => f.map((m) => (m as { params: { data: unknown } }).params.data))).toEqual([[{ hello: 1 }, { hello: 2 }], [{ hello: 1 }, { hello: 2 }]]);
     expect(fa[0]).toMatchObject({ jsonrpc: "2.0", method: "message", params: { data: { hello: 1 } } });
     expect((fa[0] as { params: { seq: number } }).params.seq).toBe((fb[0] as { params: { seq: number } }).params.seq);
   });
@@ -144,8 +145,12 @@ describe("topics", () => {
     for (const s of [sa, sg, sp]) await s.call(req(1, "subscribe", { topics: ["board"] }));
     expect(await (await post("/v1/topics/board/messages", { data: "acme only", tenant: "acme" })).json()).toMatchObject({ delivered: 1 });
     expect((await sa.waitFor(2))[1]).toMatchObject({ params: { topic: "board", data: "acme only" } });
-    await new Promise((r) => setTimeout(r, 50));
-    expect([sg.frames.length, sp.frames.length]).toEqual([1, 1]);
+    // Later messages for the others are the signal: had acme's reached them, it would have come first.
+    await post("/v1/topics/board/messages", { data: "globex only", tenant: "globex" });
+    await post("/v1/topics/board/messages", { data: "no tenant" });
+    expect((await sg.waitFor(2))[1]).toMatchObject({ params: { data: "globex only" } });
+    expect((await sp.waitFor(2))[1]).toMatchObject({ params: { data: "no tenant" } });
+    expect([sa.frames.length, sg.frames.length, sp.frames.length]).toEqual([2, 2, 2]);
   });
 
   it("removes a closed socket's subscriptions from storage", async () => {
