@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { eventually } from "../eventually.ts";
 
 const base = inject("baseUrl");
 const auth = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
@@ -31,12 +32,7 @@ describe("entities over a real wrangler dev", () => {
     const key = `e2e-async-${Date.now()}`;
     const accepted = await send(`Counter/${key}/increment`, { by: 9 }, { prefer: "respond-async" });
     expect(accepted.status).toBe(202);
-    let value = 0;
-    for (let i = 0; i < 100 && value !== 9; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      value = ((await (await send(`Counter/${key}/get`, {})).json()) as { value: number }).value;
-    }
-    expect(value).toBe(9);
+    await eventually(async () => ((await (await send(`Counter/${key}/get`, {})).json()) as { value: number }).value === 9);
   });
 
   it("reports entity types and the routing hash at /v1/cluster", async () => {

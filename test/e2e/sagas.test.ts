@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { eventually } from "../eventually.ts";
 
 const base = inject("baseUrl");
 const headers = { Authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" };
@@ -18,13 +19,12 @@ async function start(name: string, input: unknown, id = uid(name)): Promise<stri
 }
 
 async function finished(name: string, id: string, timeoutMs = 45_000): Promise<Saga> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await saga(name, id);
-    if (["completed", "compensated", "compensation_failed"].includes(s.status)) return s;
-    if (Date.now() > deadline) throw new Error(`saga ${id} still ${s.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let s = await saga(name, id);
+  await eventually(async () => {
+    s = await saga(name, id);
+    return ["completed", "compensated", "compensation_failed"].includes(s.status);
+  }, timeoutMs, `saga ${id} finished`);
+  return s;
 }
 
 describe("sagas under a real wrangler dev", () => {

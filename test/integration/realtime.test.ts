@@ -7,6 +7,7 @@ import type { GatewayObject } from "../../src/objects/index.ts";
 import { HEARTBEAT } from "../../src/spec/index.ts";
 import { admin, BASE, fetchWith } from "./helpers.ts";
 import { connect, G, gatewayStub, req, tokenFor, usersOnDistinctGateways } from "./socket-helpers.ts";
+import { eventually } from "../eventually.ts";
 
 const post = (path: string, body: unknown) => exports.default.fetch(`${BASE}${path}`, { method: "POST", headers: admin({ "content-type": "application/json" }), body: JSON.stringify(body) });
 const fresh = (prefix = "user") => `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
@@ -159,8 +160,7 @@ describe("topics", () => {
     await s.call(req(1, "subscribe", { topics: ["gone"] }));
     s.ws.close(1000, "bye");
     const count = () => runInDurableObject(gatewayStub(user), (_i: GatewayObject, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM subscriptions WHERE user_id = ?", user).one().n);
-    for (let i = 0; i < 50 && (await count()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await count()).toBe(0);
+    await eventually(async () => (await count()) === 0);
   });
 });
 
@@ -178,7 +178,7 @@ describe("MessagePack", () => {
       got.push(typeof e.data === "string" ? `text: ${e.data}` : decode(new Uint8Array(e.data as ArrayBuffer)));
     });
     ws.send(encode(req(7, "subtract", [42, 23])));
-    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => got.length > 0);
     expect(got[0]).toEqual({ jsonrpc: "2.0", id: 7, result: 19 });
   });
 });

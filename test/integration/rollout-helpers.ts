@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import type { CreateRolloutInput, DeployManifestInput, Rollout, RolloutTenantPage } from "../../src/spec/index.ts";
 import { admin, BASE } from "./helpers.ts";
 import { call, jsonOf, register } from "./tenant-helpers.ts";
+import { eventually } from "../eventually.ts";
 
 /** Starts a rollout; the response as given. */
 export function startRollout(body: CreateRolloutInput, idempotencyKey?: string): Promise<Response> {
@@ -26,13 +27,12 @@ export async function tenantsOf(id: string, status?: string): Promise<RolloutTen
 
 /** Waits until the rollout reaches one of `statuses` (the Workflow runs in the background). */
 export async function settledRollout(id: string, statuses: readonly string[], timeoutMs = 90_000): Promise<Rollout> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rollout = await rolloutOf(id);
-    if (statuses.includes(rollout.status) && rollout.counts.running === 0) return rollout;
-    if (Date.now() > deadline) throw new Error(`rollout ${id} is ${rollout.status} (${JSON.stringify(rollout.counts)}), not ${statuses.join("/")}, after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let rollout = await rolloutOf(id);
+  await eventually(async () => {
+    rollout = await rolloutOf(id);
+    return statuses.includes(rollout.status) && rollout.counts.running === 0;
+  }, timeoutMs, () => `rollout ${id} ${statuses.join("/")} (it is ${rollout.status}, ${JSON.stringify(rollout.counts)})`);
+  return rollout;
 }
 
 /** `n` new tenants, created concurrently (8 at a time); their ids sorted as a rollout orders them. */

@@ -87,7 +87,10 @@ describe("rollouts under eviction", () => {
     await complete(ids, itemBundle("1"));
     const id = await started(await startRollout({ target: { bundle: itemBundle("2", false, { label: "Evicted" }) }, tenants: { ids }, waves: [5, "100%"], concurrency: 3 }));
     for (const threshold of [6, 20]) {
-      for (let r = await rolloutOf(id); r.counts.ready < threshold && r.status === "running"; r = await rolloutOf(id)) await new Promise((s) => setTimeout(s, 20));
+      await eventually(async () => {
+        const r = await rolloutOf(id);
+        return r.counts.ready >= threshold || r.status !== "running";
+      });
       await abortAllDurableObjects();
     }
     const done = await settledRollout(id, ["completed"]);

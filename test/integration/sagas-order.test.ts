@@ -5,6 +5,7 @@ import { Inventory } from "../../examples/demo/inventory.ts";
 import { Order } from "../../examples/demo/order.ts";
 import { shardStub } from "./entity-helpers.ts";
 import { api, balance, fresh, fund, record, router, runToEnd, start } from "./saga-helpers.ts";
+import { eventually } from "../eventually.ts";
 
 const stock = (sku: string) => router.to(Inventory).request(sku, "get", {});
 const order = (id: string) => router.to(Order).request(id, "get", {});
@@ -62,7 +63,7 @@ describe("the order saga", () => {
     await using instance = await introspectWorkflowInstance(env.SAGAS, id);
     await instance.modify(async (m) => await m.disableRetryDelays());
     await start("order", input, id);
-    for (let i = 0; i < 300 && (await order(input.orderId)).state.state !== "cancelled"; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(async () => (await order(input.orderId)).state.state === "cancelled");
     // Mid-compensation: charge's effect applied, its attempt not finished, reserve's not begun.
     const mid = await record("order", id);
     expect(mid.status).toBe("compensating");
@@ -108,7 +109,7 @@ describe("the order saga", () => {
     const id = fresh("cancel");
     await using instance = await introspectWorkflowInstance(env.SAGAS, id);
     await start("order", input, id);
-    for (let i = 0; i < 200 && ((await record("order", id)).steps[2]?.attempts ?? 0) < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(async () => ((await record("order", id)).steps[2]?.attempts ?? 0) >= 1);
     const res = await api("POST", `/v1/sagas/order/${id}/cancel`);
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ cancelRequested: true });
