@@ -111,9 +111,15 @@ describe("webhooks under a real wrangler dev, to a real receiver", () => {
     expect(await get(`/v1/tenants/${tenant}/webhooks/${id}`)).toMatchObject({ disabled: true, disabledReason: "gone" });
     await eventually(() => receiver.at(watcher).length === 1);
     expect(receiver.at(watcher)[0]).toMatchObject({ verified: true, body: { type: "webhook.endpoint_disabled", data: { endpointId: id, reason: "gone" } } });
+    // A second endpoint that takes every event is the signal: once it has event 4, the disabled one
+    // would have had a delivery of it too (one tenant object fans each event out in one step).
+    const live = `${path}-live`;
+    const liveId = await endpoint(tenant, live, ["demo.ping"]);
     await publish(tenant, 4);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await eventually(() => receiver.at(live).length === 1);
     expect(receiver.at(path)).toHaveLength(1);
+    expect((await get<{ items: Delivery[] }>(`/v1/tenants/${tenant}/webhooks/${id}/deliveries`)).items).toHaveLength(1);
+    expect((await get<{ items: Delivery[] }>(`/v1/tenants/${tenant}/webhooks/${liveId}/deliveries`)).items).toHaveLength(1);
   });
 
   it("lists an exhausted delivery as dead, and a replay delivers it with the same webhook-id", async () => {
