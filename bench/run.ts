@@ -16,6 +16,7 @@ import { benchRollouts } from "./rollouts.ts";
 import { benchScheduleLoad } from "./schedule-load.ts";
 import { benchSse } from "./sse.ts";
 import { benchTenants } from "./tenants.ts";
+import { benchTesting } from "./testing-kit.ts";
 
 /**
  * `npm run bench [name…]`: starts one real `wrangler dev` and runs the named benchmarks (all by
@@ -39,7 +40,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
 const machine = () => ({ cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() });
 
 /** Benchmarks that need no running Worker (they build and start their own). */
-const STANDALONE: Record<string, () => void> = { package: benchPackage };
+const STANDALONE: Record<string, () => void> = { package: benchPackage, testing: benchTesting };
 
 const args = process.argv.slice(2);
 // `--json [file.json]`: also write every comparison's figures (default .bench/results.json).

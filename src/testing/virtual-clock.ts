@@ -32,6 +32,7 @@ const MAX_ALARMS_PER_CALL = 100_000;
  */
 export class VirtualClock {
   readonly #failures = new Map<string, number>();
+  readonly #stubs = new Map<string, DurableObjectStub>();
   #started: Promise<void> | undefined;
 
   /** `start` runs once, before time first moves: it arms what the Worker's first request would (the tasks' alarms). */
@@ -47,13 +48,13 @@ export class VirtualClock {
     return clock.now();
   }
 
-  /** Moves time ahead by `duration`, firing the alarms due on the way in time order. */
-  async advance(duration: Duration): Promise<void> {
+  /** Moves time ahead by `duration`, firing the alarms due on the way in time order; answers how many fired. */
+  async advance(duration: Duration): Promise<number> {
     await this.#ready();
     const target = clock.now() + durationMs(duration);
-    await this.#fireUntil(target);
+    const fired = await this.#fireUntil(target);
     clockControl.moveTo(target);
-    await this.#realign();
+    return fired;
   }
 
   /** Fires the alarms already due (time does not move), until none is. */
@@ -92,18 +93,19 @@ export class VirtualClock {
     return (this.#started ??= this.start());
   }
 
-  /** Sets the alarm of a not-yet-due entry again, at the wall-clock moment that now corresponds to it. */
-  async #realign(): Promise<void> {
-    for (const { owner, at } of [...installTestHooks().alarms.values()]) await this.#arm(owner, at);
-  }
-
   async #arm(owner: AlarmOwner, at: number): Promise<void> {
     installTestHooks().alarms.set(`${owner.binding}:${owner.id}`, { owner, at });
     await runInDurableObject(this.#stub(owner), (_instance: unknown, state: DurableObjectState) => state.storage.setAlarm(Math.max(1, at - (clock.now() - Date.now()))));
   }
 
   #stub(owner: AlarmOwner): DurableObjectStub {
-    const namespace: DurableObjectNamespace = this.env[owner.binding];
-    return namespace.get(namespace.idFromString(owner.id));
+    const key = `${owner.binding}:${owner.id}`;
+    let stub = this.#stubs.get(key);
+    if (stub === undefined) {
+      const namespace: DurableObjectNamespace = this.env[owner.binding];
+      stub = namespace.get(namespace.idFromString(owner.id));
+      this.#stubs.set(key, stub);
+    }
+    return stub;
   }
 }
