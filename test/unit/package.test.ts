@@ -7,7 +7,7 @@ describe("the package", () => {
     expect(SERVICE.version).toBe(pkg.version);
   });
 
-  it("exports the library, the client and nothing deeper", () => {
-    expect(Object.keys(pkg.exports)).toEqual([".", "./client", "./package.json"]);
+  it("exports the library, the client, the testing kit and nothing deeper", () => {
+    expect(Object.keys(pkg.exports)).toEqual([".", "./client", "./testing", "./package.json"]);
   });
 });
