@@ -7,7 +7,8 @@ import { onConsoleLog } from "./vitest.quiet.ts";
  * Files that need a runtime of their own: they count every object, statement or outbox row of a
  * shard, list every job or dead letter, fill a fixed shard to its limit, or compare whole snapshots
  * of storage, so another file's leftovers would change their answer. The mailbox test leaves thousands of
- * messages draining behind it, so it runs alone too.
+ * messages draining behind it, so it runs alone too. Files that move the platform's clock (the testing
+ * kit, the rate-window tests) run alone, so no other file reads the moved time.
  */
 const FRESH_WORLD = [
   "cost-per-message",
@@ -22,6 +23,7 @@ const FRESH_WORLD = [
   "jobs-list",
   "jobs-schedule",
   "mailbox",
+  "realtime-limits",
   "reads-create-nothing",
   "services",
   "testing-kit",

@@ -1,4 +1,4 @@
-import { beginAlarm, ownAlarms, setAlarm } from "../storage/alarms.ts";
+import { beginAlarm, getAlarm, ownAlarms, setAlarm } from "../storage/alarms.ts";
 import { DurableObject } from "cloudflare:workers";
 import { delivered, type Delivery } from "../shards/delivery.ts";
 import { FLEET_MIGRATIONS } from "../fleet/fleet-schema.ts";
@@ -125,7 +125,7 @@ export class FleetObject extends DurableObject<ClusterEnv> implements FleetStub 
 
   /** Keeps the alarm set while a rollout is running or paused, at half the stall time (at most a minute). */
   async #watch(again = false): Promise<void> {
-    if (!this.rollouts.active() || (!again && (await this.ctx.storage.getAlarm()) !== null)) return;
+    if (!this.rollouts.active() || (!again && (await getAlarm(this.ctx.storage)) !== null)) return;
     await setAlarm(this.ctx.storage, clock.now() + Math.min(60_000, runtimeConfig(this.env).ROLLOUT_STALL_MS / 2));
   }
 

@@ -18,8 +18,9 @@ function secretKey(config: RuntimeConfig): Uint8Array {
  * `tenant`. For development and tests (`POST /v1/auth/tokens`); production apps usually mint their own.
  */
 export async function mintUserToken(config: RuntimeConfig, sub: UserId, ttlSeconds: number, tenant?: TenantId): Promise<{ token: string; expiresAt: string }> {
-  const exp = Math.floor(clock.now() / 1000) + ttlSeconds;
-  const token = await new SignJWT(tenant ? { tenant } : {}).setProtectedHeader({ alg: ALGORITHM, typ: "JWT" }).setSubject(sub).setIssuedAt().setExpirationTime(exp).sign(secretKey(config));
+  const iat = Math.floor(clock.now() / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT(tenant ? { tenant } : {}).setProtectedHeader({ alg: ALGORITHM, typ: "JWT" }).setSubject(sub).setIssuedAt(iat).setExpirationTime(exp).sign(secretKey(config));
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
@@ -30,7 +31,7 @@ export async function mintUserToken(config: RuntimeConfig, sub: UserId, ttlSecon
 export async function verifyUserToken(config: RuntimeConfig, token: string): Promise<UserClaims> {
   const key = secretKey(config);
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], requiredClaims: ["sub", "exp"] });
+    const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], requiredClaims: ["sub", "exp"], currentDate: new Date(clock.now()) });
     const claims = UserClaimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError("unauthorized", "token claims are invalid");
     return claims.data;

@@ -1,8 +1,8 @@
 /** What a shard still has to do now: events not yet acknowledged, inbox messages not yet applied, due jobs, held events. */
 export interface PendingWork {
-  /** Outbox rows due to be sent, or sent without an error and not yet acknowledged (a failed send waiting for its retry waits for time to move). */
+  /** Outbox rows due to be sent, or sent successfully and not yet acknowledged (a row whose sends all failed waits for its retry, that is for time to move). */
   readonly outbox: number;
-  /** Inbox messages waiting or running (failed ones are kept for inspection and do not count). */
+  /** Inbox messages running, or waiting with their time come (a retry later waits for time to move; failed ones are kept for inspection). */
   readonly inbox: number;
   /** Jobs running, or waiting with their time come. */
   readonly jobs: number;
@@ -14,8 +14,8 @@ export interface PendingWork {
 export function pendingWork(sql: SqlStorage, now: number): PendingWork {
   return sql
     .exec<{ outbox: number; inbox: number; jobs: number; held: number }>(
-      `SELECT (SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL AND (next_attempt_at <= ?1 OR (sent_at IS NOT NULL AND last_error IS NULL))) AS outbox,
-              (SELECT COUNT(*) FROM inbox WHERE status != 'failed') AS inbox,
+      `SELECT (SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL AND (next_attempt_at <= ?1 OR sends > attempts)) AS outbox,
+              (SELECT COUNT(*) FROM inbox WHERE status = 'running' OR (status = 'pending' AND available_at <= ?1)) AS inbox,
               (SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status IN ('pending', 'failed') AND run_at <= ?1)) AS jobs,
               (SELECT COUNT(*) FROM order_held) AS held`,
       now,

@@ -44,6 +44,8 @@ export interface TestCluster {
   failNextAlarm(target?: AlarmTarget): void;
   /** After the effect of this subscription or saga step (by name), the next time it runs, the runtime "crashes": the effect happened, its outcome is not recorded, and it is retried. */
   crashAfterEffect(subscriptionOrStep: string): void;
+  /** The injected faults not used up yet, as `kind target ×n` (empty once every fault asked for has happened). */
+  pendingFaults(): string[];
   /** Waits until outboxes, inboxes, due jobs and due alarms are drained; throws naming what is still pending. */
   settled(options?: SettleOptions): Promise<void>;
   /** Waits until settled, then asserts that `read` sees the effect exactly once (a count of 1, or a list with no repeats). */
@@ -89,6 +91,7 @@ export function testCluster(env: ClusterEnv, cluster: Cluster | undefined = last
       addFault("alarm", id);
     },
     crashAfterEffect: (name) => addFault("crashAfterEffect", name),
+    pendingFaults: () => Object.entries(installTestHooks().faults).flatMap(([kind, targets]) => [...targets].map(([target, n]) => `${kind} ${target} ×${String(n)}`)),
     settled: (options) => settled(env, clock, options),
     async expectExactlyOnce(read, options) {
       await settled(env, clock, options);

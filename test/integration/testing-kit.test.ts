@@ -88,12 +88,25 @@ describe("faults", () => {
     await t.expectExactlyOnce(() => pings("kit-drop"));
   });
 
-  it("a failed alarm is retried: a notify is still applied", async () => {
-    t.failNextAlarm({ entity: Counter, key: "alarmed" });
-    await t.router.to(Counter).notify("alarmed", "increment", { by: 1 });
-    await t.clock.advance("10 seconds");
-    await t.settled();
-    expect(await value("alarmed")).toBe(1);
+  it("a failed alarm is retried: a notify waiting for its retry is still applied", async () => {
+    const key = "kit-alarmed";
+    await t.router.to(PingLog).request(key, "block", { n: 1 });
+    await t.router.to(PingLog).notify(key, "apply", { n: 1 });
+    await t.settled(); // its first attempt failed; the retry waits for the clock
+    await t.router.to(PingLog).request(key, "unblock", { n: 1 });
+    t.failNextAlarm({ entity: PingLog, key });
+    await t.clock.advance("10 seconds"); // the retry's alarm throws, and runs again 2 s later
+    expect(t.pendingFaults()).toEqual([]);
+    expect(await pings(key)).toEqual([1]);
+  });
+
+  it("a task's failed alarm is retried by the virtual clock within the window", async () => {
+    const before = await value("heartbeat");
+    t.failNextAlarm({ singleton: "default" });
+    expect(t.pendingFaults()).toHaveLength(1);
+    await t.clock.advance("10 minutes");
+    expect(t.pendingFaults()).toEqual([]);
+    expect(await value("heartbeat")).toBe(before + 1);
   });
 
   it("a crash after a subscriber's effect: the event is delivered again and applied once", async () => {
