@@ -67,12 +67,12 @@ export default defineConfig({
     onConsoleLog,
     maxWorkers: 2,
     projects: [
-      project("integration", false, ["test/integration/**/*.test.ts"], FRESH_WORLD),
+      project("integration", false, ["test/integration/**/*.test.ts"], [...FRESH_WORLD, "test/integration/kit-app/**"]),
       project("integration (fresh world)", true, FRESH_WORLD, []),
       // The app `durable-cluster init` scaffolds, with its own tests; the app and tests of docs/testing.md
       // (written to .docs-tests/ by scripts/docs-examples.mjs).
-      project("scaffold", true, ["templates/app/test/**/*.test.ts"], [], "./templates/app/src/index.ts"),
-      project("docs examples", true, [".docs-tests/*.test.ts"], [], "./.docs-tests/app.ts"),
+      project("scaffold", false, ["templates/app/test/**/*.test.ts", "test/integration/kit-app/*.test.ts"], [], "./templates/app/src/index.ts"),
+      project("docs examples", false, [".docs-tests/*.test.ts"], [], "./.docs-tests/app.ts"),
     ],
   },
 });

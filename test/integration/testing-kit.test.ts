@@ -55,6 +55,21 @@ describe("the virtual clock", () => {
     await t.clock.advance("5 minutes");
     expect(await t.jobs.get(job.id)).toMatchObject({ status: "dead", attempts: 4 });
   });
+
+  it("forgets a notify's message id once its dedup window has passed, by the alarm that prunes it", async () => {
+    const add = async () => {
+      await t.router.to(Counter).notify("dedup-window", "increment", { by: 1 }, { messageId: "once-a-minute", dedupRetentionMs: 60_000 });
+      await t.settled();
+    };
+    const value = async () => (await t.router.to(Counter).request("dedup-window", "get", {})).value;
+    await add();
+    await t.clock.advance("59 seconds");
+    await add();
+    expect(await value()).toBe(1);
+    await t.clock.advance("2 seconds");
+    await add();
+    expect(await value()).toBe(2);
+  });
 });
 
 describe("faults", () => {
