@@ -1,8 +1,8 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { clock, clockControl } from "../clock.ts";
 import type { ClusterEnv } from "../env.ts";
 import { OUT_OF_REACH_MS } from "../storage/alarms.ts";
-import { installTestHooks, type AlarmOwner } from "./hooks.ts";
+import { installTestHooks, type AlarmOwner, type ObjectBinding } from "./hooks.ts";
 
 /** How far to move time: milliseconds, or a number and a unit ("90s", "10 minutes", "1 hour", "2 days"). */
 export type Duration = number | string;
@@ -19,6 +19,8 @@ export function durationMs(duration: Duration): number {
   if (!match || unit === undefined) throw new RangeError(`'${duration}' is not a duration: write "500ms", "90s", "10 minutes", "1 hour" or "2 days"`);
   return Number(match[1]) * unit;
 }
+
+const BINDINGS: readonly ObjectBinding[] = ["SHARDS", "SINGLETONS", "TENANTS", "FLEET"];
 
 /** The runtime retries a thrown alarm 6 times, 2 s first, doubling; the virtual clock does the same. */
 const ALARM_RETRIES = 6;
@@ -90,7 +92,29 @@ export class VirtualClock {
   }
 
   #ready(): Promise<void> {
-    return (this.#started ??= this.start());
+    return (this.#started ??= this.#adopt().then(() => this.start()));
+  }
+
+  /**
+   * Takes over the later alarms objects set before this clock held time (a request of an earlier
+   * test file, the Worker's first request): noted at their time, stored out of the runtime's reach.
+   */
+  async #adopt(): Promise<void> {
+    const alarms = installTestHooks().alarms;
+    for (const binding of BINDINGS) {
+      const namespace: DurableObjectNamespace = this.env[binding];
+      for (const id of await listDurableObjectIds(namespace)) {
+        const owner = { binding, id: id.toString() };
+        if (alarms.has(`${binding}:${owner.id}`)) continue;
+        const at = await runInDurableObject(this.#stub(owner), async (_instance: unknown, state: DurableObjectState) => {
+          const stored = await state.storage.getAlarm();
+          if (stored === null || stored <= Date.now() || stored > Date.now() + OUT_OF_REACH_MS / 2) return null;
+          await state.storage.setAlarm(Date.now() + OUT_OF_REACH_MS);
+          return stored + (clock.now() - Date.now());
+        });
+        if (at !== null) alarms.set(`${binding}:${owner.id}`, { owner, at });
+      }
+    }
   }
 
   /** Sets a failed alarm again for its retry, as `setAlarm` sets a later alarm under the test's clock. */

@@ -8,6 +8,7 @@ import { JobRunner } from "../../src/jobs/job-runner.ts";
 import { insertJob } from "../../src/jobs/job-store.ts";
 import { AlarmClock } from "../../src/storage/alarm-clock.ts";
 import type { EntityType, ShardId } from "../../src/spec/index.ts";
+import { eventually } from "../eventually.ts";
 
 const BACKLOG = 300; // more than the 256 rows the due query used to read
 const target = { entityType: "Jobs" as EntityType, shardId: 0 as ShardId, numShards: JOB_SHARDS, seed: "" };
@@ -37,11 +38,11 @@ describe("a type at its concurrency limit with a backlog of due jobs", () => {
       insertJob(sql, lost, past);
       sql.exec("UPDATE jobs SET status = 'running', attempts = 1, lease_until = ? WHERE id = ?", Date.now() - 1_000, lost.id);
       await runner.pump(); // what the alarm would do now: start nothing, the type is full
-      for (let i = 0; i < 100 && count("type = 'test.other' AND status = 'completed'") === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await eventually(() => count("type = 'test.other' AND status = 'completed'") > 0);
       const whileFull = { now: Date.now(), nextDue: runner.nextDue(), running: count("type = 'test.limited' AND status = 'running' AND lease_until > ?", Date.now()) };
       const otherStatus = sql.exec<{ status: string }>("SELECT status FROM jobs WHERE id = ?", other.id).one().status;
       open();
-      for (let i = 0; i < 1_000 && count("status NOT IN ('completed', 'dead')") > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await eventually(() => count("status NOT IN ('completed', 'dead')") === 0);
       return { holder: holder.status, other: other.status, otherStatus, whileFull, left: count("status NOT IN ('completed', 'dead')"), completed: count("type = 'test.limited' AND status = 'completed'") };
     });
     expect(outcome.holder).toBe("running");

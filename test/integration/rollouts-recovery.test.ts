@@ -142,10 +142,11 @@ describe("resumes, thresholds, cancels and events", () => {
     expect((await call("POST", `/v1/rollouts/${id}/cancel`)).status).toBe(200);
     // The run wakes when the pause is over, finds the rollout cancelled and ends: its instance completes.
     const instance = await env.ROLLOUTS.get(`${id}-1`);
-    for (let s = await instance.status(); s.status !== "complete"; s = await instance.status()) {
-      expect(s.status).not.toBe("errored");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(async () => {
+      const { status } = await instance.status();
+      expect(status).not.toBe("errored");
+      return status === "complete";
+    });
     const after = await settledRollout(id, ["cancelled"]);
     expect(after.counts).toMatchObject({ ready: 1, pending: 5 });
     const [late] = await rows<{ label: string }>(ids[5] ?? "", "SELECT json_extract(definition, '$.label') AS label FROM tenant_metadata WHERE name = 'item'");
