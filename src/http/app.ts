@@ -15,6 +15,7 @@ import { clusterContext } from "./middleware/cluster-context.ts";
 import { jsonDepthGuard } from "./middleware/json-depth.ts";
 import { registerClusterRoutes } from "./routes/cluster.ts";
 import { registerEntityRoutes } from "./routes/entities.ts";
+import { registerEntityStateRoute } from "./routes/entity-state.ts";
 import { registerSingletonRoutes } from "./routes/singletons.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerStreamRoutes } from "./routes/streams.ts";
@@ -82,6 +83,7 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   registerHealthRoutes(app);
   registerClusterRoutes(app, cluster);
   registerEntityRoutes(app, cluster);
+  registerEntityStateRoute(app, cluster);
   registerSingletonRoutes(app, cluster);
   registerEventRoutes(app, cluster);
   registerStreamRoutes(app);

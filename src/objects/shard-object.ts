@@ -10,11 +10,10 @@ import type { OrderedDelivery } from "../shards/ordering.ts";
 import { shardEventHooks, type ProducerHooks } from "../events/hooks.ts";
 import type { ResendRequest } from "../events/producer-client.ts";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
+import { inspectEntity, type EntityInspection } from "../shards/inspect.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
 import { announce } from "../singleton/directory.ts";
-import { JOB_ENTITY_TYPE } from "../jobs/job-id.ts";
-import { SagaLog } from "../workflows/saga-log.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
@@ -23,7 +22,9 @@ import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
 /** Shard types whose objects reads look up in the directory first (a job or saga read creates nothing). */
-const LISTED_TYPES = [JOB_ENTITY_TYPE, SagaLog.type];
+
+/** How many of an entity's last messages with an id its inspection lists. */
+const RECENT_MESSAGES = 20;
 
 /**
  * One shard of one entity type (`<entityType>/<shard>`): the single owner of its entities.
@@ -55,7 +56,8 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
     // eviction is relayed even if its relay and its alarm never happened.
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SHARD_MIGRATIONS);
-      if (LISTED_TYPES.some((type) => ctx.id.name?.startsWith(`${type}/`) === true)) await announce(ctx.storage, env.SINGLETONS, "shard", ctx.id.name);
+      // Listed in the directory once in its life, so a read (a job, a saga, an entity's state) never creates one.
+      await announce(ctx.storage, env.SINGLETONS, "shard", ctx.id.name);
       await this.#host.schedule();
     });
   }
@@ -87,6 +89,11 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   /** The ordered stream `stream` of this (bound) shard passes `sequence`: the stuck-stream route. */
   skipStream(stream: string, sequence: number): Promise<Delivery<SkipStatus>> {
     return delivered(() => this.#ordered.skipAt(stream, sequence, { late: true }));
+  }
+
+  /** An entity's rows here, read only (the inspector's `GET …/_state`). */
+  inspect(key: EntityKey): EntityInspection {
+    return inspectEntity(this.ctx.storage.sql, key, RECENT_MESSAGES);
   }
 
   /** The consumer's acknowledgement of events this shard emitted: they are no longer owed. */

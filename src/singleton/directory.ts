@@ -2,7 +2,7 @@ import { AppError } from "../spec/index.ts";
 
 /**
  * The cluster's directory of the objects a read addresses by a name the client chose or can guess:
- * singletons, job shards and saga-log shards. Each of them notes itself here once in its life,
+ * singletons and shards (entity, job and saga-log). Each of them notes itself here once in its life,
  * before it serves its first call; a read asks here first and answers 404 without contacting an
  * object that was never created, so a read never creates one. The directory is the singleton
  * object `~directory` (no singleton name may start with `~`), the one object a read may wake.

@@ -49,6 +49,7 @@ describe("a read of something unknown answers 404 and creates no object", () => 
     for (const [method, path] of [["GET", `/v1/tenants/${other}`], ["GET", `/v1/tenants/${other}/webhooks`], ["GET", `/v1/tenants/${other}/webhooks/wh_1`], ["GET", `/v1/tenants/${tenant}/webhooks/wh_1`], ["GET", `/v1/tenants/${tenant}/webhooks/wh_1/deliveries`]] as const) {
       await expect404(method, path);
     }
+    for (const key of ["never-sent", "another", "k%2Fslash"]) await expect404("GET", `/v1/entities/Counter/${key}/_state`);
     // Lists of things that were never created are empty, and create nothing either.
     expect(await (await api("/v1/jobs")).json()).toStrictEqual({ items: [], nextCursor: null });
     expect(await (await api("/v1/events/dead")).json()).toMatchObject({ items: [] });
@@ -62,6 +63,9 @@ describe("a read of something unknown answers 404 and creates no object", () => 
     expect(task.status).toBe(201);
     expect((await api("/v1/singletons/madeNow/tasks/t1")).status).toBe(200);
     expect((await api("/v1/singletons/madeNow/tasks")).status).toBe(200);
+
+    expect((await api("/v1/entities/Counter/made-now/increment", { method: "POST", body: { by: 2 } })).status).toBe(200);
+    expect(await (await api("/v1/entities/Counter/made-now/_state")).json()).toMatchObject({ state: { value: 2 }, version: 1 });
 
     const submitted = await api("/v1/jobs", { method: "POST", body: { type: "demo.echo", input: { message: "hi" }, delayMs: 3_600_000 } });
     expect(submitted.status).toBe(202);
