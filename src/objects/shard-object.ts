@@ -11,13 +11,14 @@ import { shardEventHooks, type ProducerHooks } from "../events/hooks.ts";
 import type { ResendRequest } from "../events/producer-client.ts";
 import { SHARD_MIGRATIONS } from "../shards/shard-schema.ts";
 import { inspectEntity, type EntityInspection } from "../shards/inspect.ts";
+import { listSagaRecords, type SagaCursor } from "../workflows/saga-list.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import type { Pong } from "./ping.ts";
 import { announce } from "../singleton/directory.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
-import type { EventMessage, JobListQuery, JobView, SubmittedJob } from "../spec/index.ts";
+import type { EventMessage, JobListQuery, JobView, SagaStatus, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
@@ -94,6 +95,11 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
   /** An entity's rows here, read only (the inspector's `GET …/_state`). */
   inspect(key: EntityKey): EntityInspection {
     return inspectEntity(this.ctx.storage.sql, key, RECENT_MESSAGES);
+  }
+
+  /** Saga records of this saga-log shard, newest first (`GET /v1/sagas`). */
+  listSagas(filter: { name?: string | undefined; status?: SagaStatus | undefined }, after: SagaCursor | null, limit: number): string[] {
+    return listSagaRecords(this.ctx.storage.sql, filter, after, limit);
   }
 
   /** The consumer's acknowledgement of events this shard emitted: they are no longer owed. */

@@ -84,3 +84,20 @@ export type SagaStarted = z.infer<typeof SagaStartedSchema>;
 /** The parameters of a `SagaWorkflow` instance: which saga, and its input as written (latest version at write time). */
 export const SagaParamsSchema = z.object({ saga: SagaNameSchema, input: z.unknown().describe("The encoded input") }).describe("Saga workflow parameters");
 export type SagaParams = z.infer<typeof SagaParamsSchema>;
+
+/** Query of `GET /v1/sagas`. */
+export const SagaListQuerySchema = z
+  .object({
+    name: SagaNameSchema.optional().describe("Only instances of this saga"),
+    status: SagaStatusSchema.optional().describe("Only instances with this status"),
+    cursor: z.string().max(256).optional().describe("nextCursor of the previous page"),
+    limit: z.coerce.number().int().min(1).max(100).optional().default(20).describe("Page size (default 20, at most 100)"),
+  })
+  .describe("Saga list filter");
+export type SagaListQuery = z.infer<typeof SagaListQuerySchema>;
+
+/** A page of saga instances, newest first by (createdAt, instanceId), over every saga-log shard. */
+export const SagaPageSchema = z
+  .object({ items: z.array(SagaRecordSchema), nextCursor: z.string().nullable().describe("Pass as cursor for the next page; null at the end") })
+  .describe("A page of saga instances");
+export type SagaPage = z.infer<typeof SagaPageSchema>;

@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
-import { ProblemSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec/index.ts";
+import { ProblemSchema, SagaListQuerySchema, SagaPageSchema, SagaRecordSchema, SagaStartedSchema, StartSagaSchema, validationError } from "../../spec/index.ts";
+import { listSagas } from "../../workflows/saga-list.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
@@ -13,6 +14,10 @@ const Name = z.object({ name: z.string().describe("Saga name, e.g. transfer") })
 const Instance = Name.extend({ instanceId: z.string().describe("Saga instance id") });
 
 const routes = {
+  list: createRoute({
+    ...base, method: "get", path: "/v1/sagas", summary: "Saga instances newest first, by name and status, over every saga-log shard that exists",
+    request: { query: SagaListQuerySchema }, responses: { 200: json("A page", SagaPageSchema), 400: problem("Invalid filter or cursor"), 401: errors[401] },
+  }),
   start: createRoute({
     ...base, method: "post", path: "/v1/sagas/{name}", summary: "Start a saga; 202 once its record is stored and its Workflow instance created",
     request: { params: Name, headers: z.object({ "idempotency-key": z.string().optional().describe("Fixes the instance id (1-100 of A-Z a-z 0-9 _ -); a repeat answers the first instance") }), body: { content: { "application/json": { schema: StartSagaSchema } } } },
@@ -25,8 +30,13 @@ const routes = {
   }),
 };
 
-/** Sagas over HTTP (EVNT-03): start, inspect, cancel. */
+/** Sagas over HTTP: list, start, inspect, cancel. */
 export function registerSagaRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
+  app.openapi(routes.list, async (c) => {
+    const query = SagaListQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error, "query");
+    return c.json(await listSagas(c.env, query.data), 200);
+  });
   app.openapi(routes.start, async (c) => {
     const body = StartSagaSchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "body");

@@ -1,0 +1,50 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SagaPage } from "../../src/spec/index.ts";
+import { BASE } from "./helpers.ts";
+import { api, fresh, fund, runToEnd } from "./saga-helpers.ts";
+
+/** `GET /v1/sagas`: instances newest first over every saga-log shard, by name and status, paged. */
+const list = async (query: string) => {
+  const res = await api("GET", `/v1/sagas?${query}`);
+  expect(res.status).toBe(200);
+  return res.json<SagaPage>();
+};
+
+describe("the saga list", () => {
+  it("lists instances newest first, filters by status, and pages with a cursor", async () => {
+    const [a, b] = [fresh("acct"), fresh("acct")];
+    await fund(a, 100);
+    const done: string[] = [];
+    for (let i = 0; i < 3; i++) done.push((await runToEnd("transfer", { from: a, to: b, amount: 1, currency: "EUR" })).id);
+    const failed = (await runToEnd("transfer", { from: a, to: b, amount: 1, currency: "EUR", failDeposit: true })).id;
+
+    const all = await list("name=transfer&limit=100");
+    const ours = all.items.filter((r) => [...done, failed].includes(r.instanceId));
+    expect(ours.map((r) => r.instanceId).sort()).toEqual([...done, failed].sort());
+    expect(ours.find((r) => r.instanceId === failed)?.status).toBe("compensated");
+    const created = all.items.map((r) => r.createdAt);
+    expect(created).toEqual([...created].sort((x, y) => y - x));
+    expect((await list("name=transfer&status=compensated&limit=100")).items.map((r) => r.instanceId)).toContain(failed);
+    expect((await list("name=transfer&status=completed&limit=100")).items.map((r) => r.instanceId)).not.toContain(failed);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: SagaPage = await list(`name=transfer&limit=1${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.items.map((r) => r.instanceId));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(all.items.map((r) => r.instanceId));
+  }, 120_000);
+
+  it("needs the admin token, and refuses a bad filter or cursor with 400", async () => {
+    expect((await exports.default.fetch(`${BASE}/v1/sagas`)).status).toBe(401);
+    for (const query of ["status=lost", "limit=0", "limit=101", "cursor=not-a-cursor", "name=Bad_Name"]) {
+      const res = await api("GET", `/v1/sagas?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get("content-type"), query).toContain("application/problem+json");
+    }
+  });
+});
