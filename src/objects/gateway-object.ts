@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { announce } from "../singleton/directory.ts";
+import type { GatewayStats } from "../spec/index.ts";
 import { publishEvent } from "../events/publish.ts";
 import { chooseProtocol } from "../realtime/codec.ts";
 import { GatewayHost } from "../realtime/gateway-host.ts";
@@ -21,6 +23,7 @@ export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayA
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
     super(ctx, env);
     runMigrations(ctx.storage, GATEWAY_MIGRATIONS);
+    void ctx.blockConcurrencyWhile(() => announce(ctx.storage, env.SINGLETONS, "gateway", ctx.id.name)); // so a stats read never creates one
     const router = app.router(env);
     this.#host = new GatewayHost(ctx, env, {
       rpc: app.rpc,
@@ -74,9 +77,10 @@ export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayA
     return Promise.resolve(this.#host.disconnectUser(user, code, reason));
   }
 
-  /** For tests and operators: sockets and SSE streams held, topic deliveries asked and SSE overflows since the object woke, the last seq. */
-  stats(): { sockets: number; topicCalls: number; sseStreams: number; sseOverflows: number; seq: number } {
+  /** For operators (`GET /v1/realtime/gateways`) and tests: sockets and SSE streams held, topics followed and by how many users, topic deliveries asked and SSE overflows since the object woke, the last seq. */
+  stats(): GatewayStats {
     const { sse, seq } = this.#host.delivery;
-    return { sockets: this.ctx.getWebSockets().length, topicCalls: this.#host.topicCalls, sseStreams: sse.size, sseOverflows: sse.overflows, seq };
+    const subscribed = this.ctx.storage.sql.exec<{ topics: number; users: number }>("SELECT COUNT(DISTINCT topic) AS topics, COUNT(DISTINCT user_id) AS users FROM subscriptions").one();
+    return { sockets: this.ctx.getWebSockets().length, sseStreams: sse.size, topics: subscribed.topics, subscribedUsers: subscribed.users, topicCalls: this.#host.topicCalls, sseOverflows: sse.overflows, seq };
   }
 }

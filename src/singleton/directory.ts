@@ -2,14 +2,14 @@ import { AppError } from "../spec/index.ts";
 
 /**
  * The cluster's directory of the objects a read addresses by a name the client chose or can guess:
- * singletons and shards (entity, job and saga-log). Each of them notes itself here once in its life,
+ * singletons, shards (entity, job and saga-log) and socket gateways. Each notes itself here once in its life,
  * before it serves its first call; a read asks here first and answers 404 without contacting an
  * object that was never created, so a read never creates one. The directory is the singleton
  * object `~directory` (no singleton name may start with `~`), the one object a read may wake.
  */
 export const DIRECTORY_OBJECT = "~directory";
 
-export type ObjectKind = "shard" | "singleton";
+export type ObjectKind = "shard" | "singleton" | "gateway";
 
 export const DIRECTORY_SQL = "CREATE TABLE IF NOT EXISTS directory (kind TEXT NOT NULL, name TEXT NOT NULL, noted_at INTEGER NOT NULL, PRIMARY KEY (kind, name)) WITHOUT ROWID;";
 

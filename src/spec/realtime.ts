@@ -98,3 +98,21 @@ export const REALTIME_LIMITS = {
 
 /** Close codes the gateway uses. */
 export const CLOSE_CODES = { tooBig: 1009, policy: 1008, restart: 1012, replaced: 4001 } as const;
+
+/** One socket gateway as `GET /v1/realtime/gateways` shows it. */
+export const GatewayStatsSchema = z
+  .object({
+    sockets: z.number().int().describe("WebSockets held (hibernating ones included)"),
+    sseStreams: z.number().int().describe("SSE streams held"),
+    topics: z.number().int().describe("Topics its sockets follow"),
+    subscribedUsers: z.number().int().describe("Users whose sockets follow a topic"),
+    topicCalls: z.number().int().describe("Topic deliveries asked of it since it last woke"),
+    sseOverflows: z.number().int().describe("SSE streams closed for a full buffer since it last woke"),
+    seq: z.number().int().describe("The last delivery sequence number it gave"),
+  })
+  .describe("A socket gateway's load");
+export type GatewayStats = z.infer<typeof GatewayStatsSchema>;
+
+export const GatewayListSchema = z
+  .object({ gateways: z.array(GatewayStatsSchema.extend({ name: z.string().describe("gateway/<n>"), shard: z.number().int() })) })
+  .describe("The socket gateways that exist, in shard order");

@@ -53,6 +53,7 @@ describe("a read of something unknown answers 404 and creates no object", () => 
     // Lists of things that were never created are empty, and create nothing either.
     expect(await (await api("/v1/jobs")).json()).toStrictEqual({ items: [], nextCursor: null });
     expect(await (await api("/v1/sagas")).json()).toStrictEqual({ items: [], nextCursor: null });
+    expect(await (await api("/v1/realtime/gateways")).json()).toStrictEqual({ gateways: [] });
     expect(await (await api("/v1/events/dead")).json()).toMatchObject({ items: [] });
     expect(await (await api("/v1/events/streams")).json()).toStrictEqual({ items: [] });
 

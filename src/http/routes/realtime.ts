@@ -1,8 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { realtime } from "../../realtime/realtime.ts";
+import { gatewayName, realtime } from "../../realtime/realtime.ts";
 import { mintUserToken } from "../../realtime/tokens.ts";
-import { DeliveredSchema, DisconnectSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec/index.ts";
+import { DeliveredSchema, DisconnectSchema, GatewayListSchema, MintedTokenSchema, MintTokenSchema, ProblemSchema, PushBodySchema, runtimeConfig, TopicSchema, UserIdSchema, validationError } from "../../spec/index.ts";
+import { Directory } from "../../singleton/directory.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
@@ -12,14 +13,21 @@ const errors = { 400: problem("Invalid body (paths listed)"), 401: problem("Miss
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const routes = {
+  gateways: createRoute({ ...base, method: "get", path: "/v1/realtime/gateways", summary: "The socket gateways that exist, with their sockets, SSE streams and topics (creates none)", responses: { 200: json(GatewayListSchema, "Gateways in shard order"), 401: errors[401] } }),
   mint: createRoute({ ...base, method: "post", path: "/v1/auth/tokens", summary: "Mint a user token (development and tests)", request: { body: { content: { "application/json": { schema: MintTokenSchema } } } }, responses: { 201: json(MintedTokenSchema, "A token"), ...errors } }),
   toUser: createRoute({ ...base, method: "post", path: "/v1/users/{user}/messages", summary: "Send to every socket of a user (one gateway call)", request: { params: z.object({ user: UserIdSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached"), ...errors } }),
   disconnect: createRoute({ ...base, method: "post", path: "/v1/users/{user}/disconnect", summary: "Close every socket of a user (1012 by default: clients reconnect)", request: { params: z.object({ user: UserIdSchema }), body: { content: { "application/json": { schema: DisconnectSchema } } } }, responses: { 200: json(z.object({ closed: z.number().int() }), "Sockets closed"), ...errors } }),
   toTopic: createRoute({ ...base, method: "post", path: "/v1/topics/{topic}/messages", summary: "Publish to a topic (exactly G gateway calls)", request: { params: z.object({ topic: TopicSchema }), body: { content: { "application/json": { schema: PushBodySchema } } } }, responses: { 200: json(DeliveredSchema, "Sockets reached, gateways called"), ...errors } }),
 };
 
-/** Send-to-user, topic publishing and token minting over HTTP (WS-03); all admin. */
+/** Send-to-user, topic publishing, token minting and the gateways' load over HTTP; all admin. */
 export function registerRealtimeRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(routes.gateways, async (c) => {
+    const names = await new Directory(c.env.SINGLETONS).under("gateway", "gateway/");
+    const shards = names.map((name) => Number(name.slice("gateway/".length))).filter(Number.isInteger).sort((a, b) => a - b);
+    const gateways = await Promise.all(shards.map(async (shard) => ({ name: gatewayName(shard), shard, ...(await c.env.GATEWAYS.get(c.env.GATEWAYS.idFromName(gatewayName(shard))).stats()) })));
+    return c.json({ gateways }, 200);
+  });
   app.openapi(routes.mint, async (c) => {
     const body = MintTokenSchema.safeParse(await readInput(c));
     if (!body.success) throw validationError(body.error, "body");
