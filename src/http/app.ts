@@ -7,6 +7,7 @@ import { assertBindings } from "../health/bindings.ts";
 import { runtimeConfig } from "../spec/index.ts";
 import { compactDocument } from "./openapi-compact.ts";
 import { renderDocsPage, type OpenApiDocument } from "./docs-page.ts";
+import { registerInspectorRoutes } from "./routes/inspector.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError, problemResponse, validationError } from "./errors.ts";
 import { adminAuth, PUBLIC_PATHS } from "./middleware/auth.ts";
@@ -31,7 +32,7 @@ import { registerDeploymentRoutes } from "./routes/deployments.ts";
 import { registerRecordRoutes } from "./routes/records.ts";
 import { registerRolloutRoutes } from "./routes/rollouts.ts";
 
-const DESCRIPTION = "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).";
+const DESCRIPTION = "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs, the inspector's page shell and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).";
 
 /** The API document's info: the service name, and the application's own problem codes. */
 function openApiInfo(cluster: ResolvedApp) {
@@ -105,6 +106,7 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   const described = () => (document ??= compactDocument(app.getOpenAPI31Document(info) as OpenApiDocument));
   app.get("/openapi.json", (c) => c.json(described()));
   app.get("/docs", (c) => c.html(renderDocsPage(described())));
+  registerInspectorRoutes(app);
 
   app.notFound((c) => problemResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError(async (err, c) => problemResponse(c, await keyRefusalOr(c, err)));

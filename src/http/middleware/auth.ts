@@ -6,8 +6,8 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { isTenantKey, tenantKeyAuth } from "./tenant-key.ts";
 
-/** Routes anyone may call: the probes and the API description. Everything else is authenticated. */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs"]);
+/** Routes anyone may call: the probes, the API description and the inspector's shell (no data). Everything else is authenticated. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/livez", "/readyz", "/health", "/openapi.json", "/docs", "/inspector", "/inspector/app.js", "/inspector/app.css"]);
 
 /** Routes authenticated by a user token instead (checked by the route: the upgrade, the SSE streams). */
 const USER_TOKEN_PATH = /^\/(ws\/[^/]+|v1\/sse\/(users|topics)\/[^/]+)$/;

@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+/**
+ * The inspector in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
+ * against the suite's `wrangler dev`: sign-in, a wrong token, an entity's state; nothing loads
+ * from anywhere but the Worker. Screenshots go to test/e2e/screenshots/ (not committed).
+ */
+const base = inject("baseUrl");
+const adminToken = inject("adminToken");
+const SHOTS = resolve(import.meta.dirname, "screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+/** A page that records every request it makes, to check none leaves the Worker. */
+async function open(): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.newPage();
+  const requests: string[] = [];
+  page.on("request", (r) => void requests.push(r.url()));
+  const res = await page.goto(`${base}/inspector`);
+  expect(res?.status()).toBe(200);
+  expect(res?.headers()["content-security-policy"]).toContain("default-src 'none'");
+  return { page, requests };
+}
+
+const signIn = async (page: Page, token: string) => {
+  await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+};
+
+describe("the inspector in a real browser", () => {
+  it("refuses a wrong token plainly, and keeps it out of the page", async () => {
+    const { page } = await open();
+    await signIn(page, "not-the-token");
+    await expect.poll(() => page.locator("#signin-error").textContent()).toContain("401");
+    expect(await page.locator("#app").isHidden()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "sign-in-refused.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("signs in, shows the overview, and reads an entity's state", async () => {
+    const key = `inspect-${crypto.randomUUID().slice(0, 8)}`;
+    const sent = await fetch(`${base}/v1/entities/Counter/${key}/increment`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json", "idempotency-key": "inspector-1" }, body: '{"by":7}' });
+    expect(sent.status).toBe(200);
+    const { page, requests } = await open();
+    const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
+    await signIn(page, adminToken);
+    await expect.poll(() => page.locator("#types tbody tr").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator("#health").textContent()).not.toBe("…");
+    await page.screenshot({ path: join(SHOTS, "overview.png"), fullPage: true });
+    await page.getByLabel("Type").selectOption("Counter");
+    await page.getByLabel("Key").fill(key);
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
+    expect(await page.locator("#entity-version").textContent()).toBe("1");
+    expect(await page.locator("#entity-recent tbody").textContent()).toContain("inspector-1");
+    await page.screenshot({ path: join(SHOTS, "entity.png"), fullPage: true });
+    expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
+    const js = await (await fetch(`${base}/inspector/app.js`)).text();
+    console.log(`[report] inspector: app.js ${String(Buffer.byteLength(js))} bytes; first contentful paint ${paint.toFixed(0)} ms`);
+    await page.close();
+  });
+});
