@@ -47,6 +47,16 @@ export const INSPECTOR_HTML = `<!doctype html>
       <table id="entity-recent"><caption>Last messages with an id</caption><thead><tr><th scope="col">Message id</th><th scope="col">Message</th><th scope="col">At</th></tr></thead><tbody></tbody></table>
     </div>
   </section>
+  <section aria-labelledby="tasks-title">
+    <h2 id="tasks-title">Tasks</h2>
+    <form id="tasks-form">
+      <label for="singleton">Singleton</label> <input id="singleton" name="singleton" value="default" required>
+      <button type="submit">Show tasks</button>
+    </form>
+    <p id="tasks-error" role="alert"></p>
+    <table id="tasks"><caption>Tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Paused</th><th scope="col">Last run</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>
+    <table id="runs"><caption id="runs-caption">Runs</caption><thead><tr><th scope="col">Tick</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>
+  </section>
   <section aria-labelledby="sagas-title">
     <h2 id="sagas-title">Sagas</h2>
     <table id="sagas"><caption>Latest instances</caption><thead><tr><th scope="col">Instance</th><th scope="col">Saga</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead><tbody></tbody></table>

@@ -7,8 +7,8 @@ export const INSPECTOR_JS = String.raw`(function () {
   "use strict";
   var KEY = "durable-cluster.inspector.token";
   function $(id) { return document.getElementById(id); }
-  function api(path) {
-    return fetch(path, { headers: { authorization: "Bearer " + (sessionStorage.getItem(KEY) || "") } }).then(function (res) {
+  function api(path, method) {
+    return fetch(path, { method: method || "GET", headers: { authorization: "Bearer " + (sessionStorage.getItem(KEY) || "") } }).then(function (res) {
       return res.json().catch(function () { return null; }).then(function (body) {
         if (res.ok) return body;
         var err = new Error(res.status + " " + ((body && body.title) || res.statusText) + ((body && body.detail) ? ": " + body.detail : ""));
@@ -70,6 +70,39 @@ export const INSPECTOR_JS = String.raw`(function () {
       fill($("entity-recent"), s.recent.map(function (r) { return [r.messageId, r.message, r.at]; }));
     }, function (err) { $("entity").hidden = true; $("entity-error").textContent = err.message; });
   });
+  function taskPath(name, id) { return "/v1/singletons/" + encodeURIComponent(name) + "/tasks/" + encodeURIComponent(id); }
+  function showRuns(name, id) {
+    return api(taskPath(name, id) + "/runs").then(function (r) {
+      $("runs-caption").textContent = "Runs of " + id;
+      fill($("runs"), r.runs.map(function (x) { return [x.tickId, x.status, x.attempts, x.startedAt || "", x.error || ""]; }));
+    });
+  }
+  function action(label, run) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", function () { $("tasks-error").textContent = ""; run().catch(function (err) { $("tasks-error").textContent = err.message; }); });
+    return b;
+  }
+  function loadTasks() {
+    var name = $("singleton").value;
+    $("tasks-error").textContent = "";
+    return api("/v1/singletons/" + encodeURIComponent(name) + "/tasks").then(function (r) {
+      fill($("tasks"), r.tasks.map(function (t) {
+        var s = t.schedule;
+        return [t.id, s.cron ? s.cron + (s.tz ? " " + s.tz : "") : s.every ? "every " + s.every : JSON.stringify(s), t.nextRunAt || "", t.paused ? "yes" : "no", t.lastRun ? t.lastRun.status : ""];
+      }));
+      var rows = $("tasks").querySelectorAll("tbody tr");
+      r.tasks.forEach(function (t, i) {
+        var td = document.createElement("td");
+        td.appendChild(action("Runs of " + t.id, function () { return showRuns(name, t.id); }));
+        td.appendChild(action((t.paused ? "Resume " : "Pause ") + t.id, function () { return api(taskPath(name, t.id) + (t.paused ? "/resume" : "/pause"), "POST").then(loadTasks); }));
+        td.appendChild(action("Trigger " + t.id, function () { return api(taskPath(name, t.id) + "/trigger", "POST").then(function () { return Promise.all([loadTasks(), showRuns(name, t.id)]); }); }));
+        rows[i].appendChild(td);
+      });
+    }, function (err) { fill($("tasks"), []); $("tasks-error").textContent = err.message; });
+  }
+  $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks(); });
   if (sessionStorage.getItem(KEY)) start(); else signedIn(false);
 })();
 `;

@@ -61,7 +61,7 @@ describe("the inspector in a real browser", () => {
     await page.screenshot({ path: join(SHOTS, "overview.png"), fullPage: true });
     await page.getByLabel("Type").selectOption("Counter");
     await page.getByLabel("Key").fill(key);
-    await page.getByRole("button", { name: "Show" }).click();
+    await page.getByRole("button", { name: "Show", exact: true }).click();
     await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
     expect(await page.locator("#entity-version").textContent()).toBe("1");
     expect(await page.locator("#entity-recent tbody").textContent()).toContain("inspector-1");
@@ -69,6 +69,21 @@ describe("the inspector in a real browser", () => {
     expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
     const js = await (await fetch(`${base}/inspector/app.js`)).text();
     console.log(`[report] inspector: app.js ${String(Buffer.byteLength(js))} bytes; first contentful paint ${paint.toFixed(0)} ms`);
+    await page.close();
+  });
+
+  it("triggers a task and shows its run without a reload", async () => {
+    const { page } = await open();
+    await signIn(page, adminToken);
+    await page.getByLabel("Singleton").fill("default");
+    await page.getByRole("button", { name: "Show tasks" }).click();
+    await expect.poll(() => page.locator("#tasks tbody").textContent()).toContain("heartbeat");
+    const before = await page.evaluate(() => performance.getEntriesByType("navigation").length);
+    await page.getByRole("button", { name: "Trigger heartbeat" }).click();
+    await expect.poll(() => page.locator("#runs-caption").textContent()).toBe("Runs of heartbeat");
+    await expect.poll(() => page.locator("#runs tbody tr").first().textContent()).toContain("succeeded");
+    expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(before);
+    await page.screenshot({ path: join(SHOTS, "tasks.png"), fullPage: true });
     await page.close();
   });
 });
