@@ -57,9 +57,9 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
     // eviction is relayed even if its relay and its alarm never happened.
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, SHARD_MIGRATIONS);
+      await this.#host.schedule(); // first: the alarm that relays owed events is re-armed whatever follows
       // Listed in the directory once in its life, so a read (a job, a saga, an entity's state) never creates one.
       await announce(ctx.storage, env.SINGLETONS, "shard", ctx.id.name);
-      await this.#host.schedule();
     });
   }
 
