@@ -1,3 +1,4 @@
+import { pageCursor, parsePageCursor } from "../storage/page-cursor.ts";
 import { AppError, assertDepth, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
 import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
 import type { JobRegistry } from "./define.ts";
@@ -23,15 +24,10 @@ export interface JobNamespace {
 /** A job may be due at most a year ahead (delayMs is bounded the same way). */
 export const MAX_JOB_DELAY_MS = 31_536_000_000;
 
-const cursorOf = (job: JobView) => btoa(JSON.stringify([Date.parse(job.createdAt), job.id]));
+const cursorOf = (job: JobView) => pageCursor(Date.parse(job.createdAt), job.id);
 function parseCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(atob(cursor)) as [unknown, unknown];
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
-  } catch {
-    // fall through to the 400
-  }
-  throw new AppError("validation_failed", "invalid cursor", { extra: { errors: [{ path: "cursor", message: "not a cursor of this list" }] } });
+  const { at, id } = parsePageCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /**

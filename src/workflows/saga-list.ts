@@ -1,6 +1,7 @@
+import { pageCursor, parsePageCursor } from "../storage/page-cursor.ts";
 import type { ClusterEnv } from "../env.ts";
 import { Directory } from "../singleton/directory.ts";
-import { AppError, SagaRecordSchema, type SagaListQuery, type SagaPage, type SagaRecord, type SagaStatus } from "../spec/index.ts";
+import { SagaRecordSchema, type SagaListQuery, type SagaPage, type SagaRecord, type SagaStatus } from "../spec/index.ts";
 import { SagaLog } from "./saga-log.ts";
 
 /** Where a page ends: the (createdAt, instanceId) of its last item. */
@@ -25,15 +26,10 @@ export function listSagaRecords(sql: SqlStorage, filter: { name?: string | undef
     .map((r) => r.record);
 }
 
-const cursorOf = (record: SagaRecord) => btoa(JSON.stringify([record.createdAt, record.instanceId]));
+const cursorOf = (record: SagaRecord) => pageCursor(record.createdAt, record.instanceId);
 function parseCursor(cursor: string): SagaCursor {
-  try {
-    const [createdAt, instanceId] = JSON.parse(atob(cursor)) as [unknown, unknown];
-    if (typeof createdAt === "number" && typeof instanceId === "string") return { createdAt, instanceId };
-  } catch {
-    // Not base64 JSON: refused below.
-  }
-  throw new AppError("validation_failed", "invalid cursor", { extra: { errors: [{ path: "cursor", message: "not a cursor of this list" }] } });
+  const { at, id } = parsePageCursor(cursor);
+  return { createdAt: at, instanceId: id };
 }
 
 /** One page over every saga-log shard that exists: `limit + 1` records from each, merged, the first `limit` kept. */

@@ -26,7 +26,10 @@ describe("an entity's state, read from its shard", () => {
     await send("PingLog", key, "block", { n: 1 });
     expect((await send("PingLog", key, "apply", { n: 1 }, { prefer: "respond-async" })).status).toBe(202);
     expect((await send("PingLog", key, "apply", { n: 2 }, { prefer: "respond-async" })).status).toBe(202);
-    await eventually(async () => ((r) => r.inbox.pending + r.inbox.running === 2)(await inspect("PingLog", key)));
+    await eventually(async () => {
+      const { inbox } = await inspect("PingLog", key);
+      return inbox.pending + inbox.running === 2;
+    });
     expect((await inspect("PingLog", key)).state).toMatchObject({ applied: 0, blocked: [1] });
   });
 
