@@ -3,7 +3,18 @@
  * route with the token the operator types). Served with a strict Content-Security-Policy: the
  * script and the styles are this Worker's own files, nothing else loads, nothing can frame it.
  */
+import { PANELS } from "./panels/index.ts";
+
 export const INSPECTOR_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const APP = `<div id="app" hidden>
+<nav aria-label="Panels"><ul>${PANELS.map((p) => `<li><a href="#panel-${p.id}">${p.title}</a></li>`).join("")}</ul></nav>
+${PANELS.map((p) => `<section id="panel-${p.id}" aria-labelledby="${p.id}-title">
+<h2 id="${p.id}-title">${p.title}</h2>
+${p.html}
+</section>
+`).join("")}</div>
+`;
 
 export const INSPECTOR_HTML = `<!doctype html>
 <html lang="en">
@@ -26,43 +37,7 @@ export const INSPECTOR_HTML = `<!doctype html>
   </form>
   <p id="signin-error" role="alert"></p>
 </section>
-<div id="app" hidden>
-  <section aria-labelledby="overview-title">
-    <h2 id="overview-title">Overview</h2>
-    <p>Health: <strong id="health">…</strong></p>
-    <table id="types"><caption>Entity types</caption><thead><tr><th scope="col">Type</th><th scope="col">Shards</th><th scope="col">Messages</th></tr></thead><tbody></tbody></table>
-    <table id="gateways"><caption>Socket gateways</caption><thead><tr><th scope="col">Gateway</th><th scope="col">Sockets</th><th scope="col">SSE streams</th><th scope="col">Topics</th></tr></thead><tbody></tbody></table>
-  </section>
-  <section aria-labelledby="entity-title">
-    <h2 id="entity-title">Entities</h2>
-    <form id="entity-form">
-      <label for="entity-type">Type</label> <select id="entity-type" name="type" required></select>
-      <label for="entity-key">Key</label> <input id="entity-key" name="key" required>
-      <button type="submit">Show</button>
-    </form>
-    <p id="entity-error" role="alert"></p>
-    <div id="entity" hidden>
-      <dl><dt>Shard</dt><dd id="entity-shard"></dd><dt>Version</dt><dd id="entity-version"></dd><dt>Inbox</dt><dd id="entity-inbox"></dd><dt>Dedup records</dt><dd id="entity-dedup"></dd></dl>
-      <pre id="entity-state" tabindex="0" aria-label="State"></pre>
-      <table id="entity-recent"><caption>Last messages with an id</caption><thead><tr><th scope="col">Message id</th><th scope="col">Message</th><th scope="col">At</th></tr></thead><tbody></tbody></table>
-    </div>
-  </section>
-  <section aria-labelledby="tasks-title">
-    <h2 id="tasks-title">Tasks</h2>
-    <form id="tasks-form">
-      <label for="singleton">Singleton</label> <input id="singleton" name="singleton" value="default" required>
-      <button type="submit">Show tasks</button>
-    </form>
-    <p id="tasks-error" role="alert"></p>
-    <table id="tasks"><caption>Tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Paused</th><th scope="col">Last run</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>
-    <table id="runs"><caption id="runs-caption">Runs</caption><thead><tr><th scope="col">Tick</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>
-  </section>
-  <section aria-labelledby="sagas-title">
-    <h2 id="sagas-title">Sagas</h2>
-    <table id="sagas"><caption>Latest instances</caption><thead><tr><th scope="col">Instance</th><th scope="col">Saga</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead><tbody></tbody></table>
-  </section>
-</div>
-</main>
+${APP}</main>
 </body>
 </html>
 `;
@@ -76,5 +51,6 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}th,td{border-bottom:1px 
 pre{background:#f3f3f3;padding:.6rem;overflow:auto;max-height:20rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dt{font-weight:600}label{margin-right:.3rem}input,select,button{font:inherit;padding:.25rem .5rem;margin:.2rem .4rem .2rem 0}
 button:focus-visible,input:focus-visible,select:focus-visible,pre:focus-visible{outline:3px solid #2f6fed;outline-offset:2px}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;margin:0 0 1rem}nav a{color:#1f3f8f}a:focus-visible{outline:3px solid #2f6fed}
 [role=alert]:not(:empty){color:#8a1111;font-weight:600}[role=alert]:not(:empty)::before{content:"Error: "}
 `;

@@ -1,0 +1,20 @@
+/**
+ * One panel of the inspector: its markup (inside a `<section>` the page gives it, with its title as
+ * the heading) and its script. A panel's script runs inside the page's script, after the shared
+ * helpers, so it can use them directly:
+ *
+ * - `$(id)`; `api(path, method?, body?)` (the admin token as a bearer; rejects with `err.status`
+ *   and the problem's title and detail); `fill(table, rows)` (text cells only, never HTML);
+ * - `button(label, run, errorEl)` (a button whose failure shows in `errorEl`); `time(ms|iso)`;
+ * - `onSignIn(load)`: `load()` runs after sign-in and is how the panel first fills itself; its
+ *   rejection shows in the sign-in error (a 401 signs out);
+ * - `onActivity(fn)`: `fn(snapshot)` with each snapshot of the admin activity stream (at most one a
+ *   second), for counters and lists that update without a reload.
+ */
+export interface InspectorPanel {
+  /** The section's id (`panel-<id>`) and the prefix of its element ids. */
+  readonly id: string;
+  readonly title: string;
+  readonly html: string;
+  readonly js: string;
+}

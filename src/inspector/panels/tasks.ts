@@ -1,0 +1,42 @@
+import type { InspectorPanel } from "../panel.ts";
+
+/** A singleton's tasks with their runs, and pause, resume and trigger. */
+export const tasksPanel: InspectorPanel = {
+  id: "tasks",
+  title: "Tasks",
+  html: `<form id="tasks-form">
+  <label for="singleton">Singleton</label> <input id="singleton" name="singleton" value="default" required>
+  <button type="submit">Show tasks</button>
+</form>
+<p id="tasks-error" role="alert"></p>
+<table id="tasks"><caption>Tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Paused</th><th scope="col">Last run</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>
+<table id="runs"><caption id="runs-caption">Runs</caption><thead><tr><th scope="col">Tick</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>`,
+  js: String.raw`
+  function taskPath(name, id) { return "/v1/singletons/" + encodeURIComponent(name) + "/tasks/" + encodeURIComponent(id); }
+  function showRuns(name, id) {
+    return api(taskPath(name, id) + "/runs").then(function (r) {
+      $("runs-caption").textContent = "Runs of " + id;
+      fill($("runs"), r.runs.map(function (x) { return [x.tickId, x.status, x.attempts, x.startedAt || "", x.error || ""]; }));
+    });
+  }
+  function loadTasks() {
+    var name = $("singleton").value, errors = $("tasks-error");
+    errors.textContent = "";
+    return api("/v1/singletons/" + encodeURIComponent(name) + "/tasks").then(function (r) {
+      fill($("tasks"), r.tasks.map(function (t) {
+        var s = t.schedule;
+        return [t.id, s.cron ? s.cron + (s.tz ? " " + s.tz : "") : s.every ? "every " + s.every : JSON.stringify(s), t.nextRunAt || "", t.paused ? "yes" : "no", t.lastRun ? t.lastRun.status : ""];
+      }));
+      var rows = $("tasks").querySelectorAll("tbody tr");
+      r.tasks.forEach(function (t, i) {
+        var td = document.createElement("td");
+        td.appendChild(button("Runs of " + t.id, function () { return showRuns(name, t.id); }, errors));
+        td.appendChild(button((t.paused ? "Resume " : "Pause ") + t.id, function () { return api(taskPath(name, t.id) + (t.paused ? "/resume" : "/pause"), "POST").then(loadTasks); }, errors));
+        td.appendChild(button("Trigger " + t.id, function () { return api(taskPath(name, t.id) + "/trigger", "POST").then(function () { return Promise.all([loadTasks(), showRuns(name, t.id)]); }); }, errors));
+        rows[i].appendChild(td);
+      });
+    }, function (err) { fill($("tasks"), []); errors.textContent = err.message; });
+  }
+  $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks(); });
+`,
+};
