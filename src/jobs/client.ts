@@ -1,5 +1,5 @@
 import { pageCursor, parsePageCursor } from "../storage/page-cursor.ts";
-import { AppError, assertDepth, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
+import { AppError, assertDepth, JobStatusSchema, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobStats, type JobStatus, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
 import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
 import type { JobRegistry } from "./define.ts";
 import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
@@ -14,6 +14,7 @@ export interface JobShardStub {
   cancelJob(target: ShardTarget, id: string): Promise<Delivery<JobView>>;
   retryJob(target: ShardTarget, id: string): Promise<Delivery<JobView>>;
   listJobs(target: ShardTarget, filter: Pick<JobListQuery, "status" | "type">, after: { createdAt: number; id: string } | null, limit: number): Promise<Delivery<JobView[]>>;
+  jobCounts(target: ShardTarget): Promise<Delivery<Partial<Record<JobStatus, number>>>>;
 }
 
 export interface JobNamespace {
@@ -95,12 +96,24 @@ export class JobClient {
   async list(query: JobListQuery): Promise<JobPage> {
     const after = query.cursor === undefined ? null : parseCursor(query.cursor);
     const filter = { status: query.status, type: query.type };
-    const shards = (await this.directory.under("shard", `${JOB_ENTITY_TYPE}/`)).map((name) => Number(name.slice(JOB_ENTITY_TYPE.length + 1)));
+    const shards = await this.#shards();
     const pages = await Promise.all(shards.map(async (shard) => unwrap(await this.#stub(shard).listJobs(this.target(shard), filter, after, query.limit + 1))));
     const merged = pages.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const items = merged.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: merged.length > query.limit && last ? cursorOf(last) : null };
+  }
+
+  /** Jobs per status over every job shard that exists: one COUNT in each (at most 16 calls); every status is present. */
+  async stats(): Promise<JobStats> {
+    const counts = await Promise.all((await this.#shards()).map(async (shard) => unwrap(await this.#stub(shard).jobCounts(this.target(shard)))));
+    const byStatus = Object.fromEntries(JobStatusSchema.options.map((status) => [status, counts.reduce((sum, c) => sum + (c[status] ?? 0), 0)]));
+    return { byStatus: byStatus as JobStats["byStatus"] };
+  }
+
+  /** The job shards the directory lists (a read creates none). */
+  async #shards(): Promise<number[]> {
+    return (await this.directory.under("shard", `${JOB_ENTITY_TYPE}/`)).map((name) => Number(name.slice(JOB_ENTITY_TYPE.length + 1)));
   }
 
   /** The shard of a job id, once the directory says that shard exists (else 404). */

@@ -1,10 +1,10 @@
-import { AppError, type JobListQuery, type JobView, type SubmittedJob } from "../spec/index.ts";
+import { AppError, type JobListQuery, type JobStatus, type JobView, type SubmittedJob } from "../spec/index.ts";
 import type { ShardTarget } from "../shards/delivery.ts";
 import { withDeadline } from "../shards/runtime.ts";
 import type { AlarmClock } from "../storage/alarm-clock.ts";
 import { backoffDelay } from "./backoff.ts";
 import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define.ts";
-import { cancelJob, claimJob, completeJob, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
+import { cancelJob, claimJob, completeJob, countByStatus, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
 import type { ClusterEnv } from "../env.ts";
 import { clock } from "../clock.ts";
 
@@ -144,6 +144,11 @@ export class JobRunner {
 
   list(filter: Pick<JobListQuery, "status" | "type">, after: { createdAt: number; id: string } | null, limit: number): JobView[] {
     return listJobs(this.#sql, filter, after, limit).map(viewOf);
+  }
+
+  /** Jobs per status in this shard (completed and cancelled ones for their 7 days of retention). */
+  counts(): Partial<Record<JobStatus, number>> {
+    return countByStatus(this.#sql);
   }
 
   #require(id: string): JobRow {

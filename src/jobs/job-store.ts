@@ -82,6 +82,11 @@ export function unfinishedCount(sql: SqlStorage): number {
   return sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE status IN ${UNFINISHED}`).one().n;
 }
 
+/** How many jobs of each status the shard holds, in one COUNT (a status without a job is absent). */
+export function countByStatus(sql: SqlStorage): Partial<Record<JobStatus, number>> {
+  return Object.fromEntries(sql.exec<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").toArray().map((r) => [r.status, r.n]));
+}
+
 /** Running jobs with a live lease, per type. */
 export function runningByType(sql: SqlStorage, now: number): Map<string, number> {
   return new Map(sql.exec<{ type: string; n: number }>("SELECT type, COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_until > ? GROUP BY type", now).toArray().map((r) => [r.type, r.n]));

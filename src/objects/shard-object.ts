@@ -18,7 +18,7 @@ import { announce } from "../singleton/directory.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
-import type { EventMessage, JobListQuery, JobView, SagaStatus, SubmittedJob } from "../spec/index.ts";
+import type { EventMessage, JobListQuery, JobStatus, JobView, SagaStatus, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
@@ -147,6 +147,10 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
 
   listJobs(_target: ShardTarget, filter: Pick<JobListQuery, "status" | "type">, after: { createdAt: number; id: string } | null, limit: number): Promise<Delivery<JobView[]>> {
     return delivered(() => this.#jobs.list(filter, after, limit));
+  }
+
+  jobCounts(_target: ShardTarget): Promise<Delivery<Partial<Record<JobStatus, number>>>> {
+    return delivered(() => this.#jobs.counts());
   }
 
   override alarm(): Promise<void> {

@@ -84,3 +84,9 @@ export const JobPageSchema = z
   .object({ items: z.array(JobViewSchema), nextCursor: z.string().nullable().describe("Pass as cursor for the next page; null at the end") })
   .describe("A page of jobs");
 export type JobPage = z.infer<typeof JobPageSchema>;
+
+/** `GET /v1/jobs/stats`: how many jobs have each status, over every job shard (every status present, 0 when none). */
+export const JobStatsSchema = z
+  .object({ byStatus: z.record(JobStatusSchema, z.number().int().min(0).describe("Jobs with this status")).describe("Jobs per status; completed and cancelled ones are kept 7 days") })
+  .describe("Job counts");
+export type JobStats = z.infer<typeof JobStatsSchema>;

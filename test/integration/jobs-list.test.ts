@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { JOB_SHARDS, newJobId } from "../../src/jobs/job-id.ts";
-import type { JobPage, JobView } from "../../src/spec/index.ts";
-import { jobsApi, shardRows, submit } from "./job-helpers.ts";
+import { exports } from "cloudflare:workers";
+import { JobStatusSchema, type JobPage, type JobStats, type JobView } from "../../src/spec/index.ts";
+import { BASE } from "./helpers.ts";
+import { countJobs, jobsApi, shardRows, submit, until, view } from "./job-helpers.ts";
 
 type Listed = { id: string; created_at: number };
 
@@ -71,5 +73,34 @@ describe("GET /v1/jobs pagination", () => {
     const res = await jobsApi("?status=running&type=demo.failing&limit=3");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe("GET /v1/jobs/stats", () => {
+  const stats = async () => {
+    const res = await jobsApi("/stats");
+    expect(res.status).toBe(200);
+    return (await res.json<JobStats>()).byStatus;
+  };
+
+  it("refuses a request without the admin token", async () => {
+    const res = await exports.default.fetch(`${BASE}/v1/jobs/stats`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("counts the jobs of every status over every job shard, as stored", async () => {
+    const before = await stats();
+    const far = Date.now() + 3_600_000;
+    for (let i = 0; i < 3; i++) await submit({ type: "demo.echo", input: { message: `s${i}` }, runAt: far });
+    for (let i = 0; i < 2; i++) expect((await jobsApi(`/${(await submit({ type: "demo.greet", input: { name: `c${i}` }, runAt: far })).id}`, { method: "DELETE" })).status).toBe(200);
+    const dead = await submit({ type: "demo.flaky", input: { failures: 0, fatal: true } });
+    const done = await submit({ type: "demo.echo", input: { message: "done" } });
+    await until(async () => (await view(dead.id)).status === "dead" && (await view(done.id)).status === "completed");
+
+    const after = await stats();
+    expect(Object.keys(after).sort()).toEqual([...JobStatusSchema.options].sort());
+    expect(after).toEqual({ ...before, pending: before.pending + 3, cancelled: before.cancelled + 2, dead: before.dead + 1, completed: before.completed + 1 });
+    for (const status of JobStatusSchema.options) expect(after[status], status).toBe(await countJobs("status = ?", status));
   });
 });

@@ -52,6 +52,7 @@ describe("a read of something unknown answers 404 and creates no object", () => 
     for (const key of ["never-sent", "another", "k%2Fslash"]) await expect404("GET", `/v1/entities/Counter/${key}/_state`);
     // Lists of things that were never created are empty, and create nothing either.
     expect(await (await api("/v1/jobs")).json()).toStrictEqual({ items: [], nextCursor: null });
+    expect(await (await api("/v1/jobs/stats")).json()).toStrictEqual({ byStatus: { pending: 0, running: 0, failed: 0, completed: 0, dead: 0, cancelled: 0 } });
     expect(await (await api("/v1/sagas")).json()).toStrictEqual({ items: [], nextCursor: null });
     expect(await (await api("/v1/realtime/gateways")).json()).toStrictEqual({ gateways: [] });
     expect(await (await api("/v1/events/dead")).json()).toMatchObject({ items: [] });

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
-import { JobListQuerySchema, JobPageSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
+import { JobListQuerySchema, JobPageSchema, JobStatsSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
@@ -20,6 +20,7 @@ const routes = {
   get: createRoute({ ...base, method: "get", path: "/v1/jobs/{id}", summary: "A job: status, attempts, timestamps, last error, result", request: { params: Id }, responses: { 200: json("The job", JobViewSchema), ...errors } }),
   cancel: createRoute({ ...base, method: "delete", path: "/v1/jobs/{id}", summary: "Cancel a job that is not running (pending, or failed and waiting to retry)", request: { params: Id }, responses: { 200: json("Cancelled", JobViewSchema), ...errors, 409: problem("The job is running or finished") } }),
   list: createRoute({ ...base, method: "get", path: "/v1/jobs", summary: "Jobs oldest first, over every job shard (16 shard calls per page)", request: { query: JobListQuerySchema }, responses: { 200: json("A page", JobPageSchema), ...errors } }),
+  stats: createRoute({ ...base, method: "get", path: "/v1/jobs/stats", summary: "How many jobs have each status, over every job shard", responses: { 200: json("Counts", JobStatsSchema), 401: errors[401] } }),
   retry: createRoute({ ...base, method: "post", path: "/v1/jobs/{id}/retry", summary: "Run a dead, failed or cancelled job again (attempts start over)", request: { params: Id }, responses: { 202: json("Due now", JobViewSchema), ...errors, 409: problem("The job is pending, running or completed") } }),
 };
 
@@ -32,6 +33,8 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp
     if (submitted.duplicate) c.header("Idempotent-Replayed", "true");
     return c.json(submitted, 202);
   });
+  // Before `/v1/jobs/{id}`, which would otherwise take "stats" for an id.
+  app.openapi(routes.stats, async (c) => c.json(await cluster.jobClient(c.env).stats(), 200));
   app.openapi(routes.get, async (c) => c.json(await cluster.jobClient(c.env).get(c.req.param("id")), 200));
   app.openapi(routes.cancel, async (c) => c.json(await cluster.jobClient(c.env).cancel(c.req.param("id")), 200));
   app.openapi(routes.list, async (c) => {
