@@ -5,6 +5,7 @@ import { publishEvent } from "../events/publish.ts";
 import { chooseProtocol } from "../realtime/codec.ts";
 import { GatewayHost } from "../realtime/gateway-host.ts";
 import { GATEWAY_MIGRATIONS } from "../realtime/gateway-schema.ts";
+import type { GatewayConnections } from "../realtime/user-connections.ts";
 import type { GatewayApi, Outgoing } from "../realtime/realtime.ts";
 import type { Delivered } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
@@ -75,6 +76,11 @@ export class GatewayObject extends DurableObject<ClusterEnv> implements GatewayA
 
   disconnectUser(user: string, code: number, reason: string): Promise<{ closed: number }> {
     return Promise.resolve(this.#host.disconnectUser(user, code, reason));
+  }
+
+  /** For operators (`GET /v1/users/{user}/connections`): the user's sockets and SSE streams here. */
+  connections(user: string): GatewayConnections {
+    return this.#host.connectionsOf(user);
   }
 
   /** For operators (`GET /v1/realtime/gateways`) and tests: sockets and SSE streams held, topics followed and by how many users, topic deliveries asked and SSE overflows since the object woke, the last seq. */

@@ -14,6 +14,7 @@ import { parseLastSeq } from "./resume.ts";
 import { failureResponse } from "./rpc-failure.ts";
 import { SocketGuard } from "./socket-guard.ts";
 import { identityOf, TopicIndex, type SocketIdentity } from "./topic-index.ts";
+import { userConnections, type GatewayConnections } from "./user-connections.ts";
 import type { ClusterEnv } from "../env.ts";
 import { clock } from "../clock.ts";
 
@@ -146,6 +147,11 @@ export class GatewayHost {
     const sockets = this.ctx.getWebSockets(anyTenantTag(user));
     for (const ws of sockets) this.#close(ws, code, reason);
     return { closed: sockets.length };
+  }
+
+  /** A user's sockets (of every tenant) and SSE streams on this gateway, for operators. */
+  connectionsOf(user: string): GatewayConnections {
+    return userConnections(this.ctx.getWebSockets(anyTenantTag(user)), (connId) => this.#topics.topicsOf(connId), this.delivery.sse.of(user));
   }
 
   presenceOf(key: string): string[] {

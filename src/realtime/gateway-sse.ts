@@ -35,5 +35,5 @@ export function openSseStream(delivery: GatewayDelivery, request: Request): Resp
   // An id with no data sets the client's last event id without dispatching an event.
   preface.push(`id: ${delivery.seq}\n\n`);
   const owner = request.headers.get(IDENTITY_HEADERS.user) ?? follow.user ?? "";
-  return delivery.sse.open(owner, streams.map((s) => s.stream), preface, request.signal);
+  return delivery.sse.open(owner, streams.map((s) => s.stream), preface, request.signal, request.headers.get(IDENTITY_HEADERS.tenant) ?? undefined);
 }

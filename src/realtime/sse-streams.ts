@@ -1,4 +1,5 @@
 import { SSE_EVENTS } from "../spec/streams.ts";
+import { clock } from "../clock.ts";
 import { encodeComment, encodeEvent, SSE_HEADERS } from "./sse-encoder.ts";
 
 /** Knobs of the SSE streams of one gateway. */
@@ -11,9 +12,15 @@ export interface SseOptions {
   readonly streamsPerUser: number;
 }
 
-interface SseClient {
-  readonly owner: string;
+/** What an operator sees of one stream: the log streams it follows, its token's tenant, when it opened. */
+export interface SseStreamView {
   readonly streams: readonly string[];
+  readonly tenant: string | undefined;
+  readonly connectedAt: number;
+}
+
+interface SseClient extends SseStreamView {
+  readonly owner: string;
   readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   /** Bytes written and not yet taken by the runtime (the client's buffer). */
   pending: number;
@@ -57,9 +64,9 @@ export class SseStreams {
    * Opens a stream following `streams`, writes `preface` (retry hint, reset or replay) first, then
    * live messages. `signal` (the request's) drops the client as soon as the runtime reports it gone.
    */
-  open(owner: string, streams: readonly string[], preface: readonly string[], signal?: AbortSignal): Response {
+  open(owner: string, streams: readonly string[], preface: readonly string[], signal?: AbortSignal, tenant?: string): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const client: SseClient = { owner, streams, writer: writable.getWriter(), pending: 0, done: false };
+    const client: SseClient = { owner, streams, tenant, connectedAt: clock.now(), writer: writable.getWriter(), pending: 0, done: false };
     this.#clients.add(client);
     const mine = [...(this.#byOwner.get(owner) ?? []), client];
     this.#byOwner.set(owner, mine);
@@ -76,6 +83,11 @@ export class SseStreams {
     for (const text of preface) this.#write(client, encoder.encode(text));
     this.#arm();
     return new Response(readable, { headers: SSE_HEADERS });
+  }
+
+  /** A user's open streams, oldest first. */
+  of(owner: string): SseStreamView[] {
+    return (this.#byOwner.get(owner) ?? []).map(({ streams, tenant, connectedAt }) => ({ streams, tenant, connectedAt }));
   }
 
   /** Writes an encoded event to every client following `stream`; returns how many took it. */

@@ -116,3 +116,22 @@ export type GatewayStats = z.infer<typeof GatewayStatsSchema>;
 export const GatewayListSchema = z
   .object({ gateways: z.array(GatewayStatsSchema.extend({ name: z.string().describe("gateway/<n>"), shard: z.number().int() })) })
   .describe("The socket gateways that exist, in shard order");
+
+const ConnectedAt = z.number().int().describe("When it connected, ms since the epoch");
+const ConnTenant = z.string().nullable().describe("Tenant of the token it connected with, or null");
+const ConnTopics = z.array(z.string()).describe("Topics it follows (as the client named them), sorted");
+
+/** A user's sockets and SSE streams as `GET /v1/users/{user}/connections` shows them (at most 10 of each: no pages). */
+export const UserConnectionsSchema = z
+  .object({
+    user: UserIdSchema,
+    gateway: z.string().describe("The user's gateway, gateway/<n>"),
+    sockets: z
+      .array(z.object({ connId: z.string().describe("Connection id"), tenant: ConnTenant, protocol: z.enum(["json", "msgpack"]).describe("Frame encoding"), connectedAt: ConnectedAt, topics: ConnTopics }).describe("A WebSocket"))
+      .describe("WebSockets, oldest first"),
+    sseStreams: z
+      .array(z.object({ tenant: ConnTenant, connectedAt: ConnectedAt, userMessages: z.boolean().describe("Follows the user's own messages"), topics: ConnTopics }).describe("An SSE stream"))
+      .describe("SSE streams, oldest first"),
+  })
+  .describe("A user's connections");
+export type UserConnections = z.infer<typeof UserConnectionsSchema>;

@@ -9,7 +9,7 @@ import { activeTenant, freshTenant } from "./webhook-helpers.ts";
 
 type Namespace = DurableObjectNamespace<Rpc.DurableObjectBranded | undefined>;
 const ids = async (namespace: Namespace) => (await listDurableObjectIds(namespace)).map((id) => id.toString()).sort();
-const everyId = async () => ({ shards: await ids(env.SHARDS), singletons: await ids(env.SINGLETONS), tenants: await ids(env.TENANTS) });
+const everyId = async () => ({ shards: await ids(env.SHARDS), singletons: await ids(env.SINGLETONS), tenants: await ids(env.TENANTS), gateways: await ids(env.GATEWAYS) });
 const hex = (n: number) => Array.from({ length: n }, (_, i) => "0123456789abcdef"[(i * 7 + n) % 16]).join("");
 
 async function expect404(method: string, path: string, body?: unknown): Promise<void> {
@@ -45,6 +45,7 @@ describe("a read of something unknown answers 404 and creates no object", () => 
     await expect404("POST", "/v1/events/dead/dl_1/replay");
     await expect404("DELETE", "/v1/events/dead/dl_1");
     await expect404("POST", "/v1/events/streams/nope/skip", {});
+    for (const user of ["never-connected", "another-user"]) await expect404("GET", `/v1/users/${user}/connections`);
     const other = freshTenant();
     for (const [method, path] of [["GET", `/v1/tenants/${other}`], ["GET", `/v1/tenants/${other}/webhooks`], ["GET", `/v1/tenants/${other}/webhooks/wh_1`], ["GET", `/v1/tenants/${tenant}/webhooks/wh_1`], ["GET", `/v1/tenants/${tenant}/webhooks/wh_1/deliveries`]] as const) {
       await expect404(method, path);
