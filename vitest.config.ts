@@ -11,6 +11,7 @@ import { onConsoleLog } from "./vitest.quiet.ts";
  * kit, the rate-window tests) run alone, so no other file reads the moved time.
  */
 const FRESH_WORLD = [
+  "activity",
   "cost-per-message",
   "dedup",
   "entities",

@@ -31,6 +31,7 @@ import { registerTenantRoutes } from "./routes/tenants.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
 import { registerRecordRoutes } from "./routes/records.ts";
 import { registerRolloutRoutes } from "./routes/rollouts.ts";
+import { registerActivityRoutes } from "./routes/activity.ts";
 
 const DESCRIPTION = "Cluster-native server infrastructure on Cloudflare Workers and Durable Objects. Every route but the probes, the docs, the inspector's page shell and `/ws/{user}` needs `Authorization: Bearer <ADMIN_TOKEN>`; `/ws/{user}` takes a user token (JWT, HS256).";
 
@@ -98,6 +99,7 @@ export function createApp(cluster: ResolvedApp): OpenAPIHono<AppEnv> {
   registerDeploymentRoutes(app);
   registerRecordRoutes(app);
   registerRolloutRoutes(app);
+  registerActivityRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" });
   app.openAPIRegistry.registerComponent("securitySchemes", "tenantKey", { type: "http", scheme: "bearer", description: "A tenant API key dck_<tenantId>_<secret>: its own tenant's routes only" });

@@ -14,6 +14,10 @@ import type { Pong } from "./ping.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 import { clock } from "../clock.ts";
+import { activitySnapshot, recordReports } from "../activity/store.ts";
+import { ActivityStreams } from "../activity/stream.ts";
+import type { ActivityReport } from "../activity/report.ts";
+import type { ActivitySnapshot } from "../spec/index.ts";
 
 /**
  * One per singleton name: its tasks share one alarm, re-armed from state on every activation, so
@@ -21,6 +25,7 @@ import { clock } from "../clock.ts";
  */
 export class SingletonObject extends DurableObject<ClusterEnv> {
   readonly #host: SingletonHost;
+  #streams: ActivityStreams | undefined;
 
   /** Constructed by the runtime through the class `createCluster` binds to the application. */
   constructor(ctx: DurableObjectState, env: ClusterEnv, app: ResolvedApp) {
@@ -133,6 +138,21 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
 
   objectsUnder(kind: ObjectKind, prefix: string): string[] {
     return objectsUnder(this.ctx.storage.sql, kind, prefix);
+  }
+
+  /** The cluster's activity (this singleton is `~activity`): shards report, the inspector reads and follows. */
+  recordActivity(reports: ActivityReport[]): void {
+    recordReports(this.ctx.storage.sql, reports, clock.now());
+  }
+
+  activity(): ActivitySnapshot {
+    return activitySnapshot(this.ctx.storage.sql, clock.now());
+  }
+
+  /** `GET /v1/activity/stream`, forwarded by the Worker. */
+  override fetch(): Response {
+    this.#streams ??= new ActivityStreams(() => this.activity());
+    return this.#streams.open();
   }
 
   override alarm(): Promise<void> {

@@ -23,6 +23,8 @@ export interface RuntimeHooks {
   outboxSend?: ((now: number) => OutboxSend | undefined) | undefined;
   /** Called after a commit that wrote events (send the rows written, deliver local ones). */
   onEvents(events: readonly PendingEvent[], written: readonly OutboxRow[]): void;
+  /** Called once per message run: `error` is its failure's code, undefined on success. */
+  outcome?(error?: string): void;
 }
 
 /** Header names under which the router carries the request's cluster context. */
@@ -83,6 +85,17 @@ export class EntityRuntime {
   }
 
   async execute(key: EntityKey, envelope: Envelope, onCommit: (sql: SqlStorage) => void = () => undefined): Promise<Reply> {
+    try {
+      const reply = await this.#execute(key, envelope, onCommit);
+      this.hooks.outcome?.();
+      return reply;
+    } catch (err) {
+      this.hooks.outcome?.(err instanceof AppError ? err.code : "internal");
+      throw err;
+    }
+  }
+
+  async #execute(key: EntityKey, envelope: Envelope, onCommit: (sql: SqlStorage) => void): Promise<Reply> {
     const sql = this.storage.sql;
     const spec = this.spec(envelope.type);
     if (isExpired(envelope, clock.now())) throw new AppError("envelope_expired", `the envelope expired ${clock.now() - envelope.createdAt - (envelope.ttlMs ?? 0)} ms ago; the handler was not called`);

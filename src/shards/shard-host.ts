@@ -1,4 +1,4 @@
-import { AppError, type EntityKey, type Envelope } from "../spec/index.ts";
+import { AppError, runtimeConfig, type EntityKey, type Envelope } from "../spec/index.ts";
 import { DEDUP_RETENTION_MS, findReply, recordReply } from "./dedup.ts";
 import { shardNextDue } from "./housekeeping.ts";
 import type { Accepted, Reply, ShardTarget } from "./delivery.ts";
@@ -11,10 +11,11 @@ import type { EntityRegistry } from "./registry.ts";
 import { EntityRuntime, withDeadline } from "./runtime.ts";
 import { assertSameRouting, bindShard, storedTarget } from "./shard-meta.ts";
 import { allStates } from "./state-store.ts";
-import { outboxNextDue, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
+import { outboxStatus, type EventValidator, type PendingEvent } from "../storage/outbox.ts";
 import { RelayDriver, type RelayHooks } from "./relay-driver.ts";
 import type { ClusterEnv } from "../env.ts";
 import { clock } from "../clock.ts";
+import { ActivityRecorder } from "../activity/recorder.ts";
 
 /** What the events capability plugs into a shard (the shards module itself knows nothing of Queues). */
 export interface ShardHooks extends RelayHooks {
@@ -41,6 +42,8 @@ export class ShardHost {
   /** Unfinished inbox rows as last counted; forgotten whenever the inbox changes (a shard without notifies counts once). */
   #inboxRows: number | undefined;
   readonly clock: AlarmClock;
+  /** Counts for the inspector, sent to `~activity` at most once a second. */
+  readonly activity: ActivityRecorder;
 
   constructor(
     readonly ctx: DurableObjectState,
@@ -51,6 +54,7 @@ export class ShardHost {
   ) {
     this.mailbox = new Mailbox(capacity);
     this.clock = new AlarmClock(ctx.storage);
+    this.activity = new ActivityRecorder(env.SINGLETONS, () => this.#runtime?.identity.objectName ?? null, runtimeConfig(env).ACTIVITY_FLUSH_MS);
     this.#drain = new InboxDrain(ctx.storage, { open: () => this.reopen(), runRow: (runtime, row) => this.#runRow(runtime, row), drained: () => this.schedule() });
     this.#outbox = new RelayDriver(ctx.storage, this.clock, hooks, () => this.reopen()?.identity.objectName ?? null, (work) => ctx.waitUntil(work));
   }
@@ -80,7 +84,9 @@ export class ShardHost {
       waitUntil: (work) => this.ctx.waitUntil(work),
       validateEvent: this.hooks.validateEvent,
       outboxSend: (now) => this.#outbox.outboxSend(now),
+      outcome: (error) => this.activity.message(error),
       onEvents: (events, written) => {
+        this.activity.emitted(events.map((e) => e.type));
         if (events.some((e) => e.options.scope === "local")) this.ctx.waitUntil(this.hooks.deliverLocal?.(events.filter((e) => e.options.scope === "local")) ?? Promise.resolve());
         this.#outbox.committed(written);
       },
@@ -196,7 +202,10 @@ export class ShardHost {
   async schedule(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const now = clock.now();
-    await this.clock.set([...shardNextDue(sql, now, DEDUP_RETENTION_MS), outboxNextDue(sql), this.hooks.nextDue?.() ?? null]);
+    const shard = shardNextDue(sql, now, DEDUP_RETENTION_MS);
+    const outbox = outboxStatus(sql);
+    this.activity.owed(outbox.owed);
+    await this.clock.set([...shard, outbox.nextDue, this.hooks.nextDue?.() ?? null]);
   }
 
 }

@@ -1,5 +1,6 @@
 import { DEAD_LETTER_GAPS_SQL, DEAD_LETTER_SQL } from "../events/dead-letters.ts";
 import { STUCK_STREAMS_SQL } from "../events/stuck-streams.ts";
+import { ACTIVITY_SQL } from "../activity/store.ts";
 import type { Migration } from "../storage/migrations.ts";
 import { DIRECTORY_SQL } from "./directory.ts";
 
@@ -51,4 +52,6 @@ export const SINGLETON_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "task rates", sql: "ALTER TABLE tasks ADD COLUMN rate REAL;" },
   // The cluster's directory of objects (kept by the singleton `~directory`; see directory.ts).
   { version: 5, name: "directory", sql: DIRECTORY_SQL },
+  // The cluster's recent activity (kept by the singleton `~activity`; see activity/store.ts).
+  { version: 6, name: "activity", sql: ACTIVITY_SQL },
 ];

@@ -22,3 +22,4 @@ export * from "./apps.ts";
 export * from "./sagas.ts";
 export * from "./machines.ts";
 export * from "./rollouts.ts";
+export * from "./activity.ts";

@@ -140,10 +140,16 @@ export const SENT_RETENTION_MS = 3_600_000;
 
 /** When the outbox next needs its object's alarm: an owed row's next send, or pruning acknowledged rows. */
 export function outboxNextDue(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>(
-    "SELECT MIN(t) AS t FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE acked_at IS NULL UNION ALL SELECT MIN(acked_at) + ? FROM outbox WHERE acked_at IS NOT NULL)",
+  return outboxStatus(sql).nextDue;
+}
+
+/** When the outbox next needs the alarm, and how many of its rows are owed (in the same statement). */
+export function outboxStatus(sql: SqlStorage): { nextDue: number | null; owed: number } {
+  const row = sql.exec<{ t: number | null; owed: number }>(
+    "SELECT MIN(t) AS t, (SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL) AS owed FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE acked_at IS NULL UNION ALL SELECT MIN(acked_at) + ? FROM outbox WHERE acked_at IS NOT NULL)",
     SENT_RETENTION_MS,
-  ).one().t;
+  ).one();
+  return { nextDue: row.t, owed: row.owed };
 }
 
 /** Marks rows delivered (the consumer's acknowledgement); returns how many were still owed. */

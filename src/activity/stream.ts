@@ -1,0 +1,50 @@
+import type { ActivitySnapshot } from "../spec/index.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * The admin activity stream, served by the `~activity` object: each follower gets a snapshot at
+ * once, then one a second while it stays (`event: activity`, `data:` the snapshot as JSON). The
+ * timer runs only while someone follows; a follower whose write fails is dropped.
+ */
+export class ActivityStreams {
+  readonly #writers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly snapshot: () => ActivitySnapshot, private readonly intervalMs = 1000) {}
+
+  get followers(): number {
+    return this.#writers.size;
+  }
+
+  open(): Response {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    this.#writers.add(writer);
+    this.#send(writer, this.#frame());
+    this.#timer ??= setInterval(() => this.#tick(), this.intervalMs);
+    return new Response(readable, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
+  }
+
+  #frame(): Uint8Array {
+    const snap = this.snapshot();
+    return encoder.encode(`event: activity\nid: ${String(snap.at)}\ndata: ${JSON.stringify(snap)}\n\n`);
+  }
+
+  #tick(): void {
+    if (this.#writers.size === 0) {
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const frame = this.#frame();
+    for (const writer of this.#writers) this.#send(writer, frame);
+  }
+
+  #send(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Uint8Array): void {
+    writer.write(frame).catch(() => {
+      this.#writers.delete(writer);
+      writer.abort().catch(() => undefined);
+    });
+  }
+}
