@@ -52,5 +52,10 @@ pre{background:#f3f3f3;padding:.6rem;overflow:auto;max-height:20rem}dl{display:g
 dt{font-weight:600}label{margin-right:.3rem}input,select,button{font:inherit;padding:.25rem .5rem;margin:.2rem .4rem .2rem 0}
 button:focus-visible,input:focus-visible,select:focus-visible,pre:focus-visible{outline:3px solid #2f6fed;outline-offset:2px}
 nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;margin:0 0 1rem}nav a{color:#1f3f8f}a:focus-visible{outline:3px solid #2f6fed}
+figure{margin:.4rem 0}figcaption{font-weight:600}#overview-chart{max-width:100%;height:auto;background:#fcfcfc;border:1px solid #e4e4e4}
+#overview-chart text{font-size:11px;fill:#444}.axis{stroke:#888}.chart-messages{stroke:#1f3f8f;stroke-width:2}.chart-errors{stroke:#b3261e;stroke-width:2;stroke-dasharray:6 4}
+.legend{font-size:.85rem;color:#444;margin:.1rem 0}dl.counts{grid-template-columns:max-content max-content}
 [role=alert]:not(:empty){color:#8a1111;font-weight:600}[role=alert]:not(:empty)::before{content:"Error: "}
+.sagas-chart{display:block;max-width:100%;height:auto;border:1px solid #e4e4e4;margin:.5rem 0}.sagas-chart text{font-size:12px;fill:#1b1b1b}
+.sg-bar{fill:#3d6fb6;stroke:#1f3f8f}.sg-undo .sg-bar{fill:#f1e7c8;stroke:#6b5310;stroke-dasharray:4 2}.sg-failed,.sg-undo .sg-compensation_failed{fill:#f3c6c2;stroke:#8a1111;stroke-width:2}
 `;

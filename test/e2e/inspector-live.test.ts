@@ -1,0 +1,64 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+/**
+ * The inspector's overview follows the admin activity stream: counters, the errors by code and the
+ * chart change without a reload, at most once a second (headless Chromium against `wrangler dev`).
+ */
+const base = inject("baseUrl");
+const adminToken = inject("adminToken");
+const SHOTS = resolve(import.meta.dirname, "screenshots");
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const send = (type: string, key: string, message: string, body: unknown) =>
+  fetch(`${base}/v1/entities/${type}/${key}/${message}`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+const number = async (page: Page, id: string) => Number((await page.locator(`#${id}`).textContent())?.replace(/[^\d]/g, "") ?? "");
+
+describe("the inspector's live overview", () => {
+  it("shows messages, errors by code and the chart moving without a reload, at most once a second", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/inspector`);
+    await page.getByLabel("Admin token").fill(adminToken);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#overview-at").textContent()).not.toBe("never");
+    const navigations = await page.evaluate(() => performance.getEntriesByType("navigation").length);
+    const before = await number(page, "overview-messages");
+    const key = `live-${crypto.randomUUID().slice(0, 8)}`;
+    for (let i = 0; i < 6; i++) expect((await send("Counter", key, "increment", { by: 1 })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await send("Account", key, "withdraw", { amount: 5 })).status).toBe(409);
+    await expect.poll(() => number(page, "overview-messages"), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 9);
+    await expect.poll(() => page.locator("#overview-codes tbody").textContent(), { timeout: 15_000 }).toContain("insufficient_funds");
+    expect(await page.locator("#overview-events tbody").textContent()).toContain("counter.incremented");
+    expect(await page.locator("#types tbody").textContent()).toContain("Counter");
+    const points = (await page.locator("#overview-chart polyline.chart-messages").getAttribute("points"))?.split(" ") ?? [];
+    expect(points).toHaveLength(90);
+    expect(await page.locator("#overview-chart polyline.chart-errors").count()).toBe(1);
+    expect(await page.locator("#overview-now").textContent()).toMatch(/^Now: [\d.]+ messages\/s, [\d.]+ errors\/s$/);
+
+    // Updates come from the stream, each second at most: count the distinct update times over 4 s.
+    const seen = await page.evaluate(async () => {
+      const times = new Set<string>();
+      const end = Date.now() + 4_000;
+      while (Date.now() < end) {
+        times.add(document.getElementById("overview-at")?.textContent ?? "");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return times.size;
+    });
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(seen).toBeLessThanOrEqual(5);
+    expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(navigations);
+    await page.screenshot({ path: join(SHOTS, "overview-live.png"), fullPage: true });
+    await page.close();
+  });
+});
