@@ -109,14 +109,15 @@ const figures = (name: string, s: Samples): ArmFigures => ({
  * Runs `ours` and `baseline` once each to warm up, then `rounds` rounds of both, the order swapped
  * every round; prints and records the comparison.
  */
-export async function compare(options: { bench: string; label: string; unit: string; pid: number; rounds: number; ours: Arm; baseline: Arm; profileRounds?: number }): Promise<Comparison> {
+export async function compare(options: { bench: string; label: string; unit: string; pid: number; rounds: number; ours: Arm; baseline: Arm; profileRounds?: number; baselinePid?: number }): Promise<Comparison> {
   const { ours, baseline, pid, rounds } = options;
   const samples = { ours: { cpu: [], rate: [], p50: [], p99: [] } as Samples, baseline: { cpu: [], rate: [], p50: [], p99: [] } as Samples };
   await ours.round(-1);
   await baseline.round(-1);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (["ours", "baseline"] as const) : (["baseline", "ours"] as const);
-    for (const side of order) await measure(side === "ours" ? ours : baseline, r, pid, samples[side]);
+    // `baselinePid`: a baseline served by another workerd (the same Worker with a setting changed).
+    for (const side of order) await measure(side === "ours" ? ours : baseline, r, side === "ours" ? pid : (options.baselinePid ?? pid), samples[side]);
   }
   const comparison = record({ ...options, ours: { name: ours.name, samples: samples.ours }, baseline: { name: baseline.name, samples: samples.baseline } });
   // Named by the bench and the label's head (`tenants-tenant-provisioning-ours`), so a bench's comparisons keep their own files.

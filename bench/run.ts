@@ -6,6 +6,7 @@ import { benchCron } from "./cron.ts";
 import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
+import { benchInspector } from "./inspector.ts";
 import { benchJobs } from "./jobs.ts";
 import { results, setProfiler } from "./method.ts";
 import { printProfile, profile } from "./profile.ts";
@@ -34,6 +35,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   sse: benchSse,
   tenants: benchTenants,
   rollouts: benchRollouts,
+  inspector: benchInspector,
 };
 
 /** The machine the figures come from. */
