@@ -1,8 +1,9 @@
 import type { InspectorPanel } from "../panel.ts";
 import { entitiesPanel } from "./entities.ts";
 import { overviewPanel } from "./overview.ts";
+import { realtimePanel } from "./realtime.ts";
 import { sagasPanel } from "./sagas.ts";
 import { tasksPanel } from "./tasks.ts";
 
 /** The inspector's panels, in page order. */
-export const PANELS: readonly InspectorPanel[] = [overviewPanel, entitiesPanel, tasksPanel, sagasPanel];
+export const PANELS: readonly InspectorPanel[] = [overviewPanel, entitiesPanel, tasksPanel, sagasPanel, realtimePanel];
