@@ -21,7 +21,7 @@ export const sagasPanel: InspectorPanel = {
 <div id="sagas-detail" hidden>
   <h3 id="sagas-detail-title"></h3>
   <dl><dt>Status</dt><dd id="sagas-status-text"></dd><dt>Cause</dt><dd id="sagas-cause"></dd><dt>Compensation cause</dt><dd id="sagas-compensation-cause"></dd><dt>Created</dt><dd id="sagas-created"></dd><dt>Finished</dt><dd id="sagas-finished"></dd></dl>
-  <svg id="sagas-timeline" class="sagas-chart" role="img"></svg>
+  <svg id="sagas-timeline" class="sagas-chart" role="img" aria-label="Step timeline of the opened saga"></svg>
   <ol id="sagas-steps"></ol>
 </div>`,
   js: String.raw`
