@@ -6,7 +6,7 @@ import { BASE } from "./helpers.ts";
 import { api } from "./event-helpers.ts";
 
 /** `GET /v1/entities/{type}/{key}/_state`: an entity as its shard holds it, for the inspector. */
-type State = { entityType: string; key: string; shardId: number; objectName: string; state: unknown; version: number; updatedAt: string | null; dedupRecords: number; inbox: { pending: number; running: number; failed: number }; recent: { messageId: string; message: string; at: string }[] };
+type State = { entityType: string; key: string; shardId: number; objectName: string; state: unknown; version: number; updatedAt: string | null; dedupRecords: number; inbox: { pending: number; running: number; failed: number }; recent: { messageId: string; message: string; at: string; reply: unknown }[]; failed: { messageId: string; message: string; attempts: number; error: string | null }[] };
 const inspect = async (type: string, key: string) => (await api(`/v1/entities/${type}/${encodeURIComponent(key)}/_state`)).json<State>();
 
 describe("an entity's state, read from its shard", () => {
@@ -17,7 +17,8 @@ describe("an entity's state, read from its shard", () => {
     await send("Counter", key, "increment", { by: 3 }, { "idempotency-key": "second" }); // a duplicate changes nothing
     const found = await inspect("Counter", key);
     expect(found).toMatchObject({ entityType: "Counter", key, objectName: `Counter/${String(found.shardId)}`, state: { value: 5 }, version: 2, dedupRecords: 2, inbox: { pending: 0, running: 0, failed: 0 } });
-    expect(found.recent.map((r) => [r.messageId, r.message])).toEqual([["second", "increment"], ["first", "increment"]]);
+    expect(found.recent.map((r) => [r.messageId, r.message, r.reply])).toEqual([["second", "increment", { value: 5 }], ["first", "increment", { value: 2 }]]);
+    expect(found.failed).toEqual([]);
     expect(Date.parse(found.updatedAt ?? "")).toBeGreaterThan(0);
   });
 
@@ -31,6 +32,13 @@ describe("an entity's state, read from its shard", () => {
       return inbox.pending + inbox.running === 2;
     });
     expect((await inspect("PingLog", key)).state).toMatchObject({ applied: 0, blocked: [1] });
+  });
+
+  it("lists the key's notifies given up, with their attempts and last error", async () => {
+    const key = freshKey("inspect-failed");
+    expect((await send("Account", key, "withdraw", { amount: 7 }, { prefer: "respond-async", "idempotency-key": "too-much" })).status).toBe(202);
+    await eventually(async () => (await inspect("Account", key)).inbox.failed === 1);
+    expect((await inspect("Account", key)).failed).toEqual([{ messageId: "too-much", message: "withdraw", attempts: 1, error: expect.stringContaining("insufficient_funds") as unknown, at: expect.any(String) as unknown }]);
   });
 
   it("needs the admin token, and answers 404 for an unknown entity type", async () => {

@@ -17,7 +17,8 @@ export const EntityStateSchema = EntityInfoSchema.extend({
   updatedAt: z.string().nullable(),
   dedupRecords: z.number().int().describe("Replies kept for repeated message ids (the dedup window)"),
   inbox: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }).describe("This key's messages in its shard's inbox"),
-  recent: z.array(z.object({ messageId: z.string(), message: z.string(), at: z.string(), expiresAt: z.string() })).describe("The last 20 messages applied with an id, newest first"),
+  recent: z.array(z.object({ messageId: z.string(), message: z.string(), at: z.string(), expiresAt: z.string(), reply: z.unknown().describe("The outcome: the reply kept for the id") })).describe("The last 20 messages applied with an id, newest first"),
+  failed: z.array(z.object({ messageId: z.string(), message: z.string(), attempts: z.number().int(), error: z.string().nullable(), at: z.string() })).describe("The key's notifies given up after their attempts (the last 20), newest first"),
 }).describe("An entity as the shard that owns it holds it");
 
 const route = createRoute({
@@ -45,7 +46,8 @@ export function registerEntityStateRoute(app: OpenAPIHono<AppEnv>, cluster: Reso
       entityType: target.entityType, key, shardId: target.shardId, numShards: target.numShards, objectName, objectId,
       state: found.stateJson === null ? null : (JSON.parse(found.stateJson) as unknown), version: found.version, updatedAt: found.updatedAt === null ? null : iso(found.updatedAt),
       dedupRecords: found.dedupRecords, inbox: found.inbox,
-      recent: found.recent.map((r) => ({ messageId: r.messageId, message: r.message, at: iso(r.at), expiresAt: iso(r.expiresAt) })),
+      recent: found.recent.map((r) => ({ messageId: r.messageId, message: r.message, at: iso(r.at), expiresAt: iso(r.expiresAt), reply: JSON.parse(r.replyJson) as unknown })),
+      failed: found.failed.map((f) => ({ ...f, at: iso(f.at) })),
     }, 200);
   });
 }
