@@ -3,15 +3,16 @@
  * scale's top value and the time axis written as text, so nothing is told by colour alone.
  */
 export const CHART_JS = String.raw`
-  var SVG = "http://www.w3.org/2000/svg", W = 640, H = 150, L = 48, B = 20;
+  var NS = null, W = 640, H = 150, L = 48, B = 20;
   function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVG, tag);
+    var e = document.createElementNS(NS, tag);
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
     if (text !== undefined) e.textContent = text;
     return e;
   }
   function chart(el, series) {
     var top = 1;
+    NS = el.namespaceURI; // the <svg> is in the page's markup: its children take its namespace
     series.forEach(function (p) { top = Math.max(top, p.messagesPerSecond, p.errorsPerSecond); });
     var x = function (i) { return L + (i * (W - L - 4)) / Math.max(1, series.length - 1); };
     var y = function (v) { return 6 + (H - B - 6) * (1 - v / top); };
