@@ -7,7 +7,7 @@ import type { RolloutStep } from "../tenants/rollout-apply.ts";
 import { TenantHost } from "../tenants/tenant-host.ts";
 import { TENANT_OBJECT_MIGRATIONS } from "../tenants/tenant-schema.ts";
 import type { TenantStub } from "../tenants/tenant-client.ts";
-import { TenantIdSchema, type RolloutOutcome, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookSecret } from "../spec/index.ts";
+import { TenantIdSchema, type RolloutOutcome, type AppInstallBundle, type AppOperationResult, type CreateTenantKey, type DeployBundle, type Deployment, type DeploymentPage, type InstalledApp, type MetadataChanged, type RecordPage, type RecordQuery, type Tenant, type TenantApiKey, type TenantCreated, type TenantKeyScope, type TenantKeySecret, type TenantPage, type TenantProvisioningStatus, type TenantRecord, type TenantUsage, type CreateWebhook, type UpdateWebhook, type WebhookDelivery, type WebhookDeliveryPage, type WebhookDeliveryQuery, type WebhookEndpoint, type WebhookSecret } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import { webhookDeps } from "../webhooks/config.ts";
 import type { WebhookEvent } from "../webhooks/deliveries.ts";
@@ -141,6 +141,8 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
     return delivered(() => this.tenant.deployment(id, deploymentId));
   }
 
+  listDeployments(id: string, cursor: string | undefined, limit: number): Promise<Delivery<DeploymentPage>> { return delivered(() => this.tenant.deployments(id, cursor, limit)); }
+
   installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>> {
     return delivered(async () => {
       const { result, events } = this.tenant.install(id, bundle);
@@ -218,5 +220,4 @@ export class TenantObject extends DurableObject<ClusterEnv> implements TenantWeb
       .then(() => publishMetadataChanged(this.#app.router(this.env), this.#app.events, events))
       .catch((err: unknown) => console.error("metadata.changed not published", err));
   }
-
 }

@@ -47,6 +47,16 @@ export const ServiceClusterAnnotationsSchema = z
   .describe("Service-registration annotations governing cluster behaviour.");
 export type ServiceClusterAnnotations = z.infer<typeof ServiceClusterAnnotationsSchema>;
 
+/** A service the application declares, as `GET /v1/cluster` lists it. */
+export const ClusterServiceSchema = z
+  .object({
+    name: z.string().describe("Service name"),
+    clusterScope: ServiceClusterScopeSchema,
+    leaderStrategy: ServiceLeaderStrategySchema.nullable().describe("How the cluster-singleton invariant is enforced; null for a node-scoped service"),
+  })
+  .describe("A declared service");
+export type ClusterService = z.infer<typeof ClusterServiceSchema>;
+
 /** The transport driver. `durable-objects` (this implementation) is the default; the others are the seed's. */
 export const ClusterDriverSchema = z.enum(["durable-objects", "memory", "redis", "postgres", "nats", "custom"]).describe("Cluster transport driver.");
 export type ClusterDriver = z.infer<typeof ClusterDriverSchema>;

@@ -120,3 +120,21 @@ export const DeploymentSchema = z
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
 export const DeployAcceptedSchema = z.object({ deploymentId: z.string().describe("GET …/deployments/{deploymentId}"), status: DeployStatusSchema }).describe("Deployment accepted");
+
+/** One row of `GET …/deployments`: a deployment without its validation, diff and plan (GET it for those). */
+export const DeploymentSummarySchema = DeploymentSchema.pick({ id: true, status: true, owner: true, version: true, metadataVersion: true, error: true, createdAt: true, finishedAt: true }).describe("Deployment summary");
+export type DeploymentSummary = z.infer<typeof DeploymentSummarySchema>;
+
+/** Query of `GET …/deployments`. */
+export const DeploymentListQuerySchema = z
+  .object({
+    cursor: z.string().max(256).optional().describe("nextCursor of the previous page"),
+    limit: z.coerce.number().int().min(1).max(200).optional().default(50).describe("Page size (default 50, at most 200)"),
+  })
+  .describe("A page of deployments, newest first");
+export type DeploymentListQuery = z.infer<typeof DeploymentListQuerySchema>;
+
+export const DeploymentPageSchema = z
+  .object({ items: z.array(DeploymentSummarySchema).describe("Deployments, newest first"), nextCursor: z.string().nullable().describe("Pass as cursor for the next page; null at the end") })
+  .describe("A page of deployments");
+export type DeploymentPage = z.infer<typeof DeploymentPageSchema>;

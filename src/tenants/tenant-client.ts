@@ -1,5 +1,5 @@
 import type { Delivery } from "../shards/delivery.ts";
-import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage, RolloutOutcome } from "../spec/index.ts";
+import type { AppInstallBundle, AppOperationResult, CreateTenantKey, DeployBundle, Deployment, DeploymentPage, InstalledApp, RecordPage, RecordQuery, Tenant, TenantApiKey, TenantCreated, TenantKeyScope, TenantKeySecret, TenantPage, TenantProvisioningStatus, TenantRecord, TenantUsage, RolloutOutcome } from "../spec/index.ts";
 import { tenantObjectName } from "../webhooks/tenant-client.ts";
 import { REGISTRY_OBJECT } from "./registry.ts";
 import type { RolloutStep } from "./rollout-apply.ts";
@@ -18,6 +18,7 @@ export interface TenantStub {
   deploy(id: string, bundle: DeployBundle, dryRun: boolean, raw: unknown): Promise<Delivery<Deployment>>;
   applyRollout(id: string, step: RolloutStep): Promise<Delivery<RolloutOutcome>>;
   getDeployment(id: string, deploymentId: string): Promise<Delivery<Deployment>>;
+  listDeployments(id: string, cursor: string | undefined, limit: number): Promise<Delivery<DeploymentPage>>;
   installApp(id: string, bundle: AppInstallBundle): Promise<Delivery<AppOperationResult>>;
   uninstallApp(id: string, name: string): Promise<Delivery<AppOperationResult>>;
   listApps(id: string): Promise<Delivery<InstalledApp[]>>;

@@ -1,6 +1,6 @@
 import { deleteAlarm } from "../storage/alarms.ts";
 import { clock } from "../clock.ts";
-import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec/index.ts";
+import { AppError, type AppInstallBundle, type CreateTenantKey, type DeployBundle, type Deployment, type DeploymentPage, type InstalledApp, type RecordPage, type RecordQuery, type Tenant, type TenantKeyScope, type TenantKeySecret, type TenantApiKey, type TenantProvisioningStatus, type TenantRecord, type TenantUsage } from "../spec/index.ts";
 import { runMigrations } from "../storage/migrations.ts";
 import { AppStore, installApp, uninstallApp } from "./apps.ts";
 import { DeploymentLog } from "./deployments.ts";
@@ -105,6 +105,12 @@ export class TenantHost {
   deployment(tenantId: string, id: string): Deployment {
     this.state.get(tenantId);
     return requireDeployment(this.log, id);
+  }
+
+  /** The tenant's deployments, newest first (any state of the tenant but destroyed). */
+  deployments(tenantId: string, cursor: string | undefined, limit: number): DeploymentPage {
+    this.state.get(tenantId);
+    return this.log.list(cursor, limit);
   }
 
   /** One tenant's step of a rollout (see `applyRollout`). */

@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
 import { SHARD_HASH_ALGORITHM } from "../../shards/index.ts";
-import { ClusterCapabilityConfigSchema, ClusterContextSchema, ProblemSchema } from "../../spec/index.ts";
+import { ClusterCapabilityConfigSchema, ClusterContextSchema, ClusterServiceSchema, ProblemSchema } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput, sendOptions } from "./entity-input.ts";
 import { clock } from "../../clock.ts";
@@ -15,6 +15,7 @@ export const ClusterInfoSchema = z
     context: ClusterContextSchema.describe("The cluster context of this request"),
     hash: z.object({ algorithm: z.literal(SHARD_HASH_ALGORITHM), seed: z.string(), compatibleWith: z.string() }).describe("Key-to-shard routing"),
     entityTypes: z.array(z.object({ type: z.string(), shards: z.number().int(), messages: z.array(z.string()), broadcasts: z.array(z.string()), timeoutMs: z.number().int() })).describe("Declared entity types"),
+    services: z.array(ClusterServiceSchema).describe("Declared services with their leader strategy"),
   })
   .describe("Cluster node info");
 
@@ -48,6 +49,12 @@ const broadcast = createRoute({
   },
 });
 
+/** The services of the app, from the schedule registry (each is a task of its singleton). */
+function declaredServices(cluster: ResolvedApp) {
+  const { schedules } = cluster;
+  return schedules.singletons().flatMap((name) => schedules.tasksFor(name)).flatMap(({ service: s }) => (s ? [{ name: s.name, clusterScope: s.annotations.clusterScope, leaderStrategy: s.annotations.leaderStrategy ?? null }] : []));
+}
+
 export function registerClusterRoutes(app: OpenAPIHono<AppEnv>, cluster: ResolvedApp): void {
   app.openapi(getCluster, (c) =>
     c.json(
@@ -56,6 +63,7 @@ export function registerClusterRoutes(app: OpenAPIHono<AppEnv>, cluster: Resolve
         context: c.get("cluster"),
         hash: { algorithm: SHARD_HASH_ALGORITHM, seed: cluster.entities.seed, compatibleWith: "clstr-go cluster.ShardFromString" },
         entityTypes: cluster.entities.list().map((e) => ({ type: e.type, shards: e.shards, messages: Object.keys(e.messages), broadcasts: Object.keys(e.broadcasts), timeoutMs: e.timeoutMs })),
+        services: declaredServices(cluster),
       },
       200,
     ),

@@ -4,6 +4,7 @@ import { overviewPanel } from "./overview.ts";
 import { realtimePanel } from "./realtime.ts";
 import { sagasPanel } from "./sagas.ts";
 import { tasksPanel } from "./tasks.ts";
+import { tenantsPanel } from "./tenants.ts";
 
 /** The inspector's panels, in page order. */
-export const PANELS: readonly InspectorPanel[] = [overviewPanel, entitiesPanel, tasksPanel, sagasPanel, realtimePanel];
+export const PANELS: readonly InspectorPanel[] = [overviewPanel, entitiesPanel, tasksPanel, sagasPanel, realtimePanel, tenantsPanel];

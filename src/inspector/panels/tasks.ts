@@ -1,6 +1,6 @@
 import type { InspectorPanel } from "../panel.ts";
 
-/** A singleton's tasks with their runs, and pause, resume and trigger. */
+/** A singleton's tasks with their runs, and pause, resume and trigger; the services the app declares. */
 export const tasksPanel: InspectorPanel = {
   id: "tasks",
   title: "Tasks",
@@ -10,7 +10,8 @@ export const tasksPanel: InspectorPanel = {
 </form>
 <p id="tasks-error" role="alert"></p>
 <table id="tasks"><caption>Tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Paused</th><th scope="col">Last run</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>
-<table id="runs"><caption id="runs-caption">Runs</caption><thead><tr><th scope="col">Tick</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>`,
+<table id="runs"><caption id="runs-caption">Runs</caption><thead><tr><th scope="col">Tick</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>
+<table id="services"><caption>Services</caption><thead><tr><th scope="col">Service</th><th scope="col">Scope</th><th scope="col">Leader strategy</th></tr></thead><tbody></tbody></table>`,
   js: String.raw`
   function taskPath(name, id) { return "/v1/singletons/" + encodeURIComponent(name) + "/tasks/" + encodeURIComponent(id); }
   function showRuns(name, id) {
@@ -38,5 +39,6 @@ export const tasksPanel: InspectorPanel = {
     }, function (err) { fill($("tasks"), []); errors.textContent = err.message; });
   }
   $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks(); });
+  onSignIn(function () { return api("/v1/cluster").then(function (info) { fill($("services"), info.services.map(function (s) { return [s.name, s.clusterScope, s.leaderStrategy || "none"]; })); }); });
 `,
 };
