@@ -4,7 +4,8 @@
  * helpers, so it can use them directly:
  *
  * - `$(id)`; `api(path, method?, body?)` (the admin token as a bearer; rejects with `err.status`
- *   and the problem's title and detail); `fill(table, rows)` (text cells only, never HTML);
+ *   and the problem's title and detail); `call(path, method?, body?, headers?)` (the same, resolving
+ *   to `{ body, headers }`); `fill(table, rows)` (text cells only, never HTML);
  * - `button(label, run, errorEl)` (a button whose failure shows in `errorEl`); `time(ms|iso)`;
  * - `onSignIn(load)`: `load()` runs after sign-in and is how the panel first fills itself; its
  *   rejection shows in the sign-in error (a 401 signs out);

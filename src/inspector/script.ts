@@ -11,19 +11,20 @@ const CORE = String.raw`
   var KEY = "durable-cluster.inspector.token", loaders = [], listeners = [], live = null;
   function $(id) { return document.getElementById(id); }
   function auth() { return { authorization: "Bearer " + (sessionStorage.getItem(KEY) || "") }; }
-  function api(path, method, body) {
-    var headers = auth(), init = { method: method || "GET", headers: headers };
+  function call(path, method, body, extra) {
+    var headers = Object.assign(auth(), extra || {}), init = { method: method || "GET", headers: headers };
     if (body !== undefined) { headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
     return fetch(path, init).then(function (res) {
-      if (res.status === 204) return null;
+      if (res.status === 204) return { body: null, headers: res.headers };
       return res.json().catch(function () { return null; }).then(function (b) {
-        if (res.ok) return b;
+        if (res.ok) return { body: b, headers: res.headers };
         var err = new Error(res.status + " " + ((b && b.title) || res.statusText) + ((b && b.detail) ? ": " + b.detail : ""));
         err.status = res.status;
         throw err;
       });
     });
   }
+  function api(path, method, body) { return call(path, method, body).then(function (r) { return r.body; }); }
   function time(t) { return t === null || t === undefined || t === "" ? "" : new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"); }
   function fill(table, rows) {
     var body = table.querySelector("tbody");

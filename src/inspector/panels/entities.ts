@@ -129,17 +129,12 @@ export const entitiesPanel: InspectorPanel = {
     var m = $("entity-message").value, errors = $("entity-send-error"), reply = $("entity-reply");
     errors.textContent = "";
     Promise.resolve().then(function () {
-      var headers = auth(), body = input(), id = $("entity-idem").value, init = { method: "POST", headers: headers };
-      if (id) headers["idempotency-key"] = id;
-      if (body !== undefined) { headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
-      return fetch(entityPath() + "/" + encodeURIComponent(m), init);
-    }).then(function (res) {
-      return res.json().catch(function () { return null; }).then(function (r) {
-        if (!res.ok) throw new Error(res.status + " " + ((r && r.title) || res.statusText) + (r && r.detail ? ": " + r.detail : ""));
-        reply.hidden = false;
-        reply.textContent = (res.headers.get("idempotent-replayed") === "true" ? "Stored reply (a repeat of this message id):\n" : "Reply:\n") + JSON.stringify(r, null, 2);
-        return show();
-      });
+      var id = $("entity-idem").value;
+      return call(entityPath() + "/" + encodeURIComponent(m), "POST", input(), id ? { "idempotency-key": id } : {});
+    }).then(function (r) {
+      reply.hidden = false;
+      reply.textContent = (r.headers.get("idempotent-replayed") === "true" ? "Stored reply (a repeat of this message id):\n" : "Reply:\n") + JSON.stringify(r.body, null, 2);
+      return show();
     }).catch(function (err) { reply.hidden = true; errors.textContent = err.message; });
   });
 `,
