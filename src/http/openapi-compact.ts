@@ -1,15 +1,26 @@
 /**
- * Shares the schemas an OpenAPI document repeats. The routes describe their schemas inline (every
+ * Shares the parts an OpenAPI document repeats. The routes describe their schemas inline (every
  * error response carries the whole problem schema, every tenant route the bundle's), which made the
- * document about 1 MB; here each schema that appears more than once and is not tiny moves to
- * `components.schemas` and every use becomes a `$ref`. The document stays valid OpenAPI 3.1.
+ * document about 1 MB; here each schema, parameter and response that appears more than once, where
+ * one component and a `$ref` per use are shorter than the copies, moves to `components` under a
+ * short name (openapi-names.ts). Meaning is unchanged: a shared part is the very JSON it replaces,
+ * and the only edits are dropping what a parameter says twice (see {@link tidyParameter}). The
+ * document stays valid OpenAPI 3.1.
  */
+
+import { ComponentNames } from "./openapi-names.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** Schemas shorter than this (serialized) stay inline: a `$ref` would save nothing. */
-const MIN_SHARED_BYTES = 160;
+/** The length a component name is assumed to have when weighing a `$ref` against the copies (most are shorter). */
+const NAME_BYTES = 16;
+
+/** Whether `count` copies of a `bytes`-long value cost more than one component plus `count` refs (`{"$ref":"#/components/<kind>/<name>"}`). */
+function worthSharing(bytes: number, count: number, kind: string): boolean {
+  const ref = `{"$ref":"#/components/${kind}/"}`.length + NAME_BYTES;
+  return count >= 2 && count * bytes > bytes + NAME_BYTES + 3 + count * ref;
+}
 
 /** Keys under which a schema object holds schemas. */
 const SUBSCHEMA_MAPS = ["properties", "patternProperties", "$defs"];
@@ -55,39 +66,46 @@ function mapOperations(paths: JsonObject, map: (op: JsonObject) => JsonObject): 
   return Object.fromEntries(Object.entries(paths).map(([path, value]) => [path, item(value)]));
 }
 
-/** A component name from the schema's description (else "Schema"), unique in `taken`. */
-function nameFor(schema: JsonObject, taken: Set<string>): string {
-  const words = (typeof schema.description === "string" ? schema.description : "Schema").replace(/\(.*?\)|[^A-Za-z0-9 ]/g, " ").split(/\s+/).filter(Boolean).slice(0, 5);
-  const base = words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join("") || "Schema";
-  let name = base;
-  for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
-  taken.add(name);
-  return name;
+/**
+ * A parameter without what its context already says: `required: false` (the default) and a schema
+ * description that repeats the parameter's own.
+ */
+function tidyParameter(parameter: Json): Json {
+  if (!isObject(parameter)) return parameter;
+  const { required, ...out } = parameter;
+  if (required !== undefined && required !== false) out.required = required;
+  const schema = out.schema;
+  if (isObject(schema) && schema.description === out.description) {
+    const { description: _, ...rest } = schema;
+    out.schema = rest;
+  }
+  return out;
 }
 
-/** The document with its repeated schemas shared as components (see the module comment). */
+/** The document with its repeated schemas, parameters and responses shared as components (see the module comment). */
 export function compactDocument<D extends object>(document: D): D {
   const doc = JSON.parse(JSON.stringify(document)) as JsonObject;
   if (!isObject(doc.paths)) return document;
+  doc.paths = mapOperations(doc.paths, (op) => (Array.isArray(op.parameters) ? { ...op, parameters: op.parameters.map(tidyParameter) } : op));
   const seen = new Map<string, number>();
   const count = (schema: Json) =>
     mapSchema(schema, (s) => {
       const text = JSON.stringify(s);
-      if (text.length >= MIN_SHARED_BYTES) seen.set(text, (seen.get(text) ?? 0) + 1);
+      seen.set(text, (seen.get(text) ?? 0) + 1);
       return s;
     });
   mapPathSchemas(doc.paths, count);
   const components = isObject(doc.components) ? doc.components : {};
   const schemas: JsonObject = isObject(components.schemas) ? { ...components.schemas } : {};
-  const taken = new Set(Object.keys(schemas));
+  const names = new ComponentNames(Object.keys(schemas));
   const refs = new Map<string, string>();
   const share = (schema: Json): Json =>
     mapSchema(schema, (s) => {
       const text = JSON.stringify(s);
-      if ((seen.get(text) ?? 0) < 2) return s;
+      if (!worthSharing(text.length, seen.get(text) ?? 0, "schemas")) return s;
       let name = refs.get(text);
       if (name === undefined) {
-        name = nameFor(s, taken);
+        name = names.schema(s);
         refs.set(text, name);
         schemas[name] = shareChildren(s); // its children are strictly smaller: a schema never refers to itself
       }
@@ -108,7 +126,32 @@ export function compactDocument<D extends object>(document: D): D {
   const shared = shareRepeated(doc.paths, components);
   doc.paths = shared.paths;
   doc.components = { ...components, ...shared.components, schemas };
-  return doc as D;
+  return inlineSingleUses(doc, new Set(refs.values()));
+}
+
+const SCHEMA_REF = "#/components/schemas/";
+
+/**
+ * The document with every schema this pass shared but that ended up used once put back inline: a
+ * schema inside a shared one was counted once per copy of its parent, and the parent is now one component.
+ */
+function inlineSingleUses<D>(doc: JsonObject, created: Set<string>): D {
+  const uses = new Map<string, number>();
+  for (const [, name = ""] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const single = new Set([...created].filter((name) => uses.get(name) === 1));
+  const components = isObject(doc.components) ? doc.components : {};
+  const schemas = isObject(components.schemas) ? components.schemas : {};
+  const inline = (v: Json): Json => {
+    if (Array.isArray(v)) return v.map(inline);
+    if (!isObject(v)) return v;
+    const name = typeof v.$ref === "string" && v.$ref.startsWith(SCHEMA_REF) ? v.$ref.slice(SCHEMA_REF.length) : "";
+    if (single.has(name)) return inline(schemas[name] ?? null);
+    return Object.fromEntries(Object.entries(v).map(([key, value]) => [key, inline(value)]));
+  };
+  const out = inline(doc) as JsonObject;
+  const outSchemas = isObject(out.components) && isObject(out.components.schemas) ? out.components.schemas : {};
+  for (const name of single) delete outSchemas[name];
+  return out as D;
 }
 
 /** Parameters and responses that several operations repeat word for word become `components.parameters` and `components.responses`. */
@@ -125,23 +168,26 @@ function shareRepeated(paths: JsonObject, components: JsonObject): { paths: Json
   }
   const parameters: JsonObject = isObject(components.parameters) ? { ...components.parameters } : {};
   const responses: JsonObject = isObject(components.responses) ? { ...components.responses } : {};
-  const names = new Map<string, string>();
-  const taken = new Set([...Object.keys(parameters), ...Object.keys(responses)]);
-  const refer = (v: Json, kind: "parameters" | "responses", store: JsonObject): Json => {
+  const shared = new Map<string, string>();
+  const parameterNames = new ComponentNames(Object.keys(parameters));
+  const responseNames = new ComponentNames(Object.keys(responses));
+  /** `v` as a `$ref` to a component of `kind` when sharing it is worth it; `status` is a response's. */
+  const refer = (v: Json, kind: "parameters" | "responses", status = ""): Json => {
     const text = JSON.stringify(v);
-    if (!isObject(v) || text.length < MIN_SHARED_BYTES || (tally.get(text) ?? 0) < 2) return v;
-    let name = names.get(text);
+    if (!isObject(v) || "$ref" in v || !worthSharing(text.length, tally.get(text) ?? 0, kind)) return v;
+    const key = `${kind} ${text}`;
+    let name = shared.get(key);
     if (name === undefined) {
-      name = kind === "parameters" ? nameFor({ description: `${JSON.stringify(v.in)} ${JSON.stringify(v.name)}` }, taken) : nameFor(v, taken);
-      names.set(text, name);
-      store[name] = v;
+      name = kind === "parameters" ? parameterNames.parameter(v) : responseNames.response(v, status);
+      shared.set(key, name);
+      (kind === "parameters" ? parameters : responses)[name] = v;
     }
     return { $ref: `#/components/${kind}/${name}` };
   };
   const next = mapOperations(paths, (op) => {
     const out: JsonObject = { ...op };
-    if (Array.isArray(op.parameters)) out.parameters = op.parameters.map((p) => refer(p, "parameters", parameters));
-    if (isObject(op.responses)) out.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, refer(r, "responses", responses)]));
+    if (Array.isArray(op.parameters)) out.parameters = op.parameters.map((p) => refer(p, "parameters"));
+    if (isObject(op.responses)) out.responses = Object.fromEntries(Object.entries(op.responses).map(([code, r]) => [code, refer(r, "responses", code)]));
     return out;
   });
   return { paths: next, components: { parameters, responses } };
