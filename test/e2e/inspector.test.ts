@@ -59,7 +59,7 @@ describe("the inspector in a real browser", () => {
     await expect.poll(() => page.locator("#types tbody tr").count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator("#health").textContent()).not.toBe("…");
     await page.screenshot({ path: join(SHOTS, "overview.png"), fullPage: true });
-    await page.getByLabel("Type").selectOption("Counter");
+    await page.getByLabel("Type", { exact: true }).selectOption("Counter");
     await page.getByLabel("Key").fill(key);
     await page.getByRole("button", { name: "Show", exact: true }).click();
     await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
