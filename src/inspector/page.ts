@@ -8,6 +8,7 @@ import { PANELS } from "./panels/index.ts";
 export const INSPECTOR_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const APP = `<div id="app" hidden>
+<p id="app-error" role="alert"></p>
 <nav aria-label="Panels"><ul>${PANELS.map((p) => `<li><a href="#panel-${p.id}">${p.title}</a></li>`).join("")}</ul></nav>
 ${PANELS.map((p) => `<section id="panel-${p.id}" aria-labelledby="${p.id}-title">
 <h2 id="${p.id}-title">${p.title}</h2>

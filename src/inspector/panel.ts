@@ -5,7 +5,8 @@
  *
  * - `$(id)`; `api(path, method?, body?)` (the admin token as a bearer; rejects with `err.status`
  *   and the problem's title and detail); `call(path, method?, body?, headers?)` (the same, resolving
- *   to `{ body, headers }`); `fill(table, rows)` (text cells only, never HTML);
+ *   to `{ body, headers }`); `latest()` (a guard: `guard(api(…))` resolves to undefined when a later
+ *   request through the same guard was made meanwhile); `fill(table, rows)` (text cells only, never HTML);
  * - `button(label, run, errorEl)` (a button whose failure shows in `errorEl`); `time(ms|iso)`;
  * - `onSignIn(load)`: `load()` runs after sign-in and is how the panel first fills itself; its
  *   rejection shows in the sign-in error (a 401 signs out);

@@ -25,6 +25,12 @@ const CORE = String.raw`
     });
   }
   function api(path, method, body) { return call(path, method, body).then(function (r) { return r.body; }); }
+  // For a list that several requests may fill (sign-in, a filter, the live refresh): only the
+  // latest request's answer counts; an earlier, slower one resolves to undefined.
+  function latest() {
+    var n = 0;
+    return function (promise) { var mine = ++n; return promise.then(function (v) { return mine === n ? v : undefined; }); };
+  }
   function time(t) { return t === null || t === undefined || t === "" ? "" : new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"); }
   function fill(table, rows) {
     var body = table.querySelector("tbody");
@@ -75,10 +81,16 @@ const BOOT = String.raw`
     $("signout").hidden = !on;
     if (!on && live) { live.abort(); live = null; }
   }
+  // The token is checked with one cheap admin read; then the page shows and the panels fill in.
   function start() {
-    $("signin-error").textContent = "";
-    return Promise.all(loaders.map(function (load) { return load(); })).then(function () { signedIn(true); follow(); }, function (err) {
-      if (err.status === 401) sessionStorage.removeItem(KEY);
+    $("signin-error").textContent = $("app-error").textContent = "";
+    return api("/v1/cluster").then(function () {
+      signedIn(true);
+      follow();
+      return Promise.all(loaders.map(function (load) { return load(); }));
+    }).catch(function (err) {
+      if (err.status !== 401 && !$("app").hidden) { $("app-error").textContent = err.message; return; }
+      sessionStorage.removeItem(KEY);
       signedIn(false);
       $("signin-error").textContent = err.message;
     });

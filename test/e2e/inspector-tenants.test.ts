@@ -79,6 +79,7 @@ describe("the inspector's tenants, services and message form in a real browser",
 
     const page = await open();
     const openButton = page.getByRole("button", { name: `Open ${id}`, exact: true });
+    await expect.poll(() => page.locator("#tenants tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(0); // the panels fill in after sign-in
     while (!(await openButton.isVisible())) await page.getByRole("button", { name: "More tenants" }).click();
     expect(await page.locator("#tenants tbody tr", { has: openButton }).textContent()).toContain("active");
     await openButton.click();

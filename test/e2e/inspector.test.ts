@@ -54,7 +54,9 @@ describe("the inspector in a real browser", () => {
     const sent = await fetch(`${base}/v1/entities/Counter/${key}/increment`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json", "idempotency-key": "inspector-1" }, body: '{"by":7}' });
     expect(sent.status).toBe(200);
     const { page, requests } = await open();
-    const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
+    const firstPaint = () => page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
+    await expect.poll(firstPaint).toBeGreaterThan(0);
+    const paint = await firstPaint();
     await signIn(page, adminToken);
     await expect.poll(() => page.locator("#types tbody tr").count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator("#health").textContent()).not.toBe("…");

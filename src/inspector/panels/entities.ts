@@ -18,7 +18,8 @@ export const entitiesPanel: InspectorPanel = {
 <div id="entity" hidden>
   <dl><dt>Shard</dt><dd id="entity-shard"></dd><dt>Version</dt><dd id="entity-version"></dd><dt>Inbox</dt><dd id="entity-inbox"></dd><dt>Dedup records</dt><dd id="entity-dedup"></dd></dl>
   <pre id="entity-state" tabindex="0" aria-label="State"></pre>
-  <table id="entity-recent"><caption>Last messages with an id</caption><thead><tr><th scope="col">Message id</th><th scope="col">Message</th><th scope="col">At</th></tr></thead><tbody></tbody></table>
+  <table id="entity-recent"><caption>Last messages with an id</caption><thead><tr><th scope="col">Message id</th><th scope="col">Message</th><th scope="col">At</th><th scope="col">Outcome (reply)</th></tr></thead><tbody></tbody></table>
+  <table id="entity-failed"><caption>Notifies given up</caption><thead><tr><th scope="col">Message id</th><th scope="col">Message</th><th scope="col">Attempts</th><th scope="col">Error</th><th scope="col">Sent</th></tr></thead><tbody></tbody></table>
 </div>
 <form id="entity-send" hidden>
   <h3 id="entity-send-title">Send a message</h3>
@@ -42,7 +43,8 @@ export const entitiesPanel: InspectorPanel = {
       $("entity-inbox").textContent = s.inbox.pending + " pending, " + s.inbox.running + " running, " + s.inbox.failed + " failed";
       $("entity-dedup").textContent = String(s.dedupRecords);
       $("entity-state").textContent = JSON.stringify(s.state, null, 2);
-      fill($("entity-recent"), s.recent.map(function (r) { return [r.messageId, r.message, r.at]; }));
+      fill($("entity-recent"), s.recent.map(function (r) { return [r.messageId, r.message, time(r.at), JSON.stringify(r.reply)]; }));
+      fill($("entity-failed"), s.failed.map(function (f) { return [f.messageId, f.message, f.attempts, f.error || "", time(f.at)]; }));
     }, function (err) { $("entity").hidden = true; $("entity-error").textContent = err.message; });
   }
   function spec() {

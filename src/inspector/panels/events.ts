@@ -14,7 +14,7 @@ export const eventsPanel: InspectorPanel = {
 <button id="events-more" type="button" hidden>More dead letters</button>
 <table id="events-streams"><caption>Ordered streams stuck on a gap</caption><thead><tr><th scope="col">Stream</th><th scope="col">Shard</th><th scope="col">Waits for sequence</th><th scope="col">Held events</th><th scope="col">Oldest held</th><th scope="col">Refetches</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>`,
   js: String.raw`
-  var letters = [], next = null, paged = false, errors = $("events-error"), last = 0;
+  var letters = [], next = null, paged = false, errors = $("events-error"), last = 0, fresh = latest();
   function deadPath(id) { return "/v1/events/dead/" + encodeURIComponent(id); }
   function payload(d) {
     var pre = document.createElement("pre");
@@ -42,7 +42,7 @@ export const eventsPanel: InspectorPanel = {
     if (type) q += "&type=" + encodeURIComponent(type);
     if (sub) q += "&subscription=" + encodeURIComponent(sub);
     if (more && next) q += "&cursor=" + encodeURIComponent(next);
-    return api("/v1/events/dead" + q).then(function (page) { letters = more ? letters.concat(page.items) : page.items; next = page.nextCursor; paged = !!more; renderLetters(); });
+    return fresh(api("/v1/events/dead" + q)).then(function (page) { if (!page) return; letters = more ? letters.concat(page.items) : page.items; next = page.nextCursor; paged = !!more; renderLetters(); });
   }
   function loadStreams() {
     return api("/v1/events/streams?limit=100").then(function (r) {

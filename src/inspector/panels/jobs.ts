@@ -22,7 +22,7 @@ export const jobsPanel: InspectorPanel = {
   <p>Only the last failed attempt's error is kept.</p>
 </div>`,
   js: String.raw`
-  var items = [], next = null, errors = $("jobs-error"), last = 0;
+  var items = [], next = null, errors = $("jobs-error"), last = 0, fresh = latest();
   function jobPath(id) { return "/v1/jobs/" + encodeURIComponent(id); }
   function loadCounts() {
     return api("/v1/jobs/stats").then(function (s) {
@@ -43,8 +43,12 @@ export const jobsPanel: InspectorPanel = {
     });
   }
   // After a retry or cancel the row shows the job as the route answered it, so it stays in view whatever the filter.
-  function act(i, path, method) {
-    return api(path, method).then(function (j) { items[i] = j; render(); return loadCounts(); });
+  function act(path, method) {
+    return api(path, method).then(function (j) {
+      items = items.map(function (x) { return x.id === j.id ? j : x; });
+      render();
+      return loadCounts();
+    });
   }
   function render() {
     fill($("jobs"), items.map(function (j) {
@@ -55,8 +59,8 @@ export const jobsPanel: InspectorPanel = {
     items.forEach(function (j, i) {
       var td = document.createElement("td");
       td.appendChild(button("Attempts of " + j.id, function () { return showAttempts(j.id); }, errors));
-      if (["dead", "failed", "cancelled"].indexOf(j.status) >= 0) td.appendChild(button("Retry " + j.id, function () { return act(i, jobPath(j.id) + "/retry", "POST"); }, errors));
-      if (j.status === "pending" || j.status === "failed") td.appendChild(button("Cancel " + j.id, function () { return act(i, jobPath(j.id), "DELETE"); }, errors));
+      if (["dead", "failed", "cancelled"].indexOf(j.status) >= 0) td.appendChild(button("Retry " + j.id, function () { return act(jobPath(j.id) + "/retry", "POST"); }, errors));
+      if (j.status === "pending" || j.status === "failed") td.appendChild(button("Cancel " + j.id, function () { return act(jobPath(j.id), "DELETE"); }, errors));
       rows[i].appendChild(td);
     });
     $("jobs-more").hidden = next === null;
@@ -66,7 +70,8 @@ export const jobsPanel: InspectorPanel = {
     if (status) q += "&status=" + encodeURIComponent(status);
     if (type) q += "&type=" + encodeURIComponent(type);
     if (more && next) q += "&cursor=" + encodeURIComponent(next);
-    return api("/v1/jobs" + q).then(function (page) { items = more ? items.concat(page.items) : page.items; next = page.nextCursor; render(); });
+    // Only the latest request fills the table: an earlier, slower one (say the sign-in's, unfiltered) is dropped.
+    return fresh(api("/v1/jobs" + q)).then(function (page) { if (!page) return; items = more ? items.concat(page.items) : page.items; next = page.nextCursor; render(); });
   }
   function refresh() { errors.textContent = ""; return Promise.all([load(false), loadCounts()]); }
   $("jobs-form").addEventListener("submit", function (e) { e.preventDefault(); refresh().catch(function (err) { errors.textContent = err.message; }); });

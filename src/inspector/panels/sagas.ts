@@ -25,7 +25,7 @@ export const sagasPanel: InspectorPanel = {
   <ol id="sagas-steps"></ol>
 </div>`,
   js: String.raw`
-  var next = null;
+  var next = null, fresh = latest();
   function set(e, attrs) { Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); }); return e; }
   // The chart's root is in the markup: its namespace (SVG, from the HTML parser) is the children's.
   function svg(tag, attrs, text) {
@@ -97,7 +97,8 @@ export const sagasPanel: InspectorPanel = {
     if ($("sagas-status").value) q.set("status", $("sagas-status").value);
     if (cursor) q.set("cursor", cursor);
     errors.textContent = "";
-    return api("/v1/sagas?" + q).then(function (page) {
+    return fresh(api("/v1/sagas?" + q)).then(function (page) {
+      if (!page) return;
       fill($("sagas"), page.items.map(function (s) { return [s.instanceId, s.saga, s.status, time(s.createdAt), button("Open " + s.instanceId, function () { return openSaga(s.saga, s.instanceId); }, errors)]; }));
       next = page.nextCursor;
       $("sagas-next").hidden = !next;

@@ -14,7 +14,9 @@ export const tasksPanel: InspectorPanel = {
 <table id="services"><caption>Services</caption><thead><tr><th scope="col">Service</th><th scope="col">Scope</th><th scope="col">Leader strategy</th></tr></thead><tbody></tbody></table>`,
   js: String.raw`
   function taskPath(name, id) { return "/v1/singletons/" + encodeURIComponent(name) + "/tasks/" + encodeURIComponent(id); }
+  var shown = null, lastLive = 0;
   function showRuns(name, id) {
+    shown = { name: name, id: id };
     return api(taskPath(name, id) + "/runs").then(function (r) {
       $("runs-caption").textContent = "Runs of " + id;
       fill($("runs"), r.runs.map(function (x) { return [x.tickId, x.status, x.attempts, x.startedAt || "", x.error || ""]; }));
@@ -39,6 +41,12 @@ export const tasksPanel: InspectorPanel = {
     }, function (err) { fill($("tasks"), []); errors.textContent = err.message; });
   }
   $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks(); });
+  // Live: the tasks shown and the runs open follow the activity stream, read again at most every 5 s.
+  onActivity(function () {
+    if (Date.now() - lastLive < 5000 || !$("tasks").querySelector("tbody tr")) return;
+    lastLive = Date.now();
+    Promise.all([loadTasks(), shown ? showRuns(shown.name, shown.id) : null]).catch(function (err) { $("tasks-error").textContent = err.message; });
+  });
   onSignIn(function () { return api("/v1/cluster").then(function (info) { fill($("services"), info.services.map(function (s) { return [s.name, s.clusterScope, s.leaderStrategy || "none"]; })); }); });
 `,
 };
