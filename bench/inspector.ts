@@ -2,6 +2,7 @@ import { startWranglerDev, type WranglerDev } from "../test/e2e/harness/wrangler
 import { compare } from "./method.ts";
 import { findUserWorkerd } from "./realtime-workerd.ts";
 import { timed } from "./stats.ts";
+import { benchInspectorPage } from "./inspector-page.ts";
 
 /**
  * What the inspector costs the hot path: entity requests with dedup (`Account.deposit`, as in the
@@ -56,4 +57,5 @@ export async function benchInspector(dev: WranglerDev, perRound = 2000, rounds =
   } finally {
     await off.stop();
   }
+  await benchInspectorPage(dev);
 }

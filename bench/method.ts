@@ -69,7 +69,7 @@ export const profileOurs = async (name: string, work: () => Promise<void>): Prom
   if (profiler) await profiler(name, work);
 };
 
-const spread = (xs: readonly number[]): Spread => {
+export const spread = (xs: readonly number[]): Spread => {
   const sorted = [...xs].sort((a, b) => a - b);
   return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 };

@@ -7,6 +7,7 @@ import { benchEntities } from "./entities.ts";
 import { benchEvents } from "./events.ts";
 import { benchHealth } from "./health.ts";
 import { benchInspector } from "./inspector.ts";
+import { benchInspectorPage } from "./inspector-page.ts";
 import { benchJobs } from "./jobs.ts";
 import { results, setProfiler } from "./method.ts";
 import { printProfile, profile } from "./profile.ts";
@@ -36,6 +37,7 @@ const BENCHES: Record<string, (dev: Awaited<ReturnType<typeof startWranglerDev>>
   tenants: benchTenants,
   rollouts: benchRollouts,
   inspector: benchInspector,
+  "inspector-page": (dev) => benchInspectorPage(dev),
 };
 
 /** The machine the figures come from. */

@@ -8,8 +8,9 @@
  *   to `{ body, headers }`); `latest()` (a guard: `guard(api(…))` resolves to undefined when a later
  *   request through the same guard was made meanwhile); `fill(table, rows)` (text cells only, never HTML);
  * - `button(label, run, errorEl)` (a button whose failure shows in `errorEl`); `time(ms|iso)`;
- * - `onSignIn(load)`: `load()` runs after sign-in and is how the panel first fills itself; its
- *   rejection shows in the sign-in error (a 401 signs out);
+ * - `onSignIn(load)`: `load(cluster)` runs after sign-in (with `GET /v1/cluster`'s answer, read once
+ *   to check the token) and is how the panel first fills itself; its rejection shows in the page's
+ *   error line (a 401 signs out);
  * - `onActivity(fn)`: `fn(snapshot)` with each snapshot of the admin activity stream (at most one a
  *   second), for counters and lists that update without a reload.
  */

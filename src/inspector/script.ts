@@ -84,10 +84,10 @@ const BOOT = String.raw`
   // The token is checked with one cheap admin read; then the page shows and the panels fill in.
   function start() {
     $("signin-error").textContent = $("app-error").textContent = "";
-    return api("/v1/cluster").then(function () {
+    return api("/v1/cluster").then(function (info) {
       signedIn(true);
       follow();
-      return Promise.all(loaders.map(function (load) { return load(); }));
+      return Promise.all(loaders.map(function (load) { return load(info); }));
     }).catch(function (err) {
       if (err.status !== 401 && !$("app").hidden) { $("app-error").textContent = err.message; return; }
       sessionStorage.removeItem(KEY);

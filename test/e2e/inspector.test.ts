@@ -67,7 +67,7 @@ describe("the inspector in a real browser", () => {
     await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
     expect(await page.locator("#entity-version").textContent()).toBe("1");
     expect(await page.locator("#entity-recent tbody").textContent()).toContain("inspector-1");
-    await page.screenshot({ path: join(SHOTS, "entity.png"), fullPage: true });
+    await page.locator("#panel-entity").screenshot({ path: join(SHOTS, "entity.png") });
     expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
     const js = await (await fetch(`${base}/inspector/app.js`)).text();
     console.log(`[report] inspector: app.js ${String(Buffer.byteLength(js))} bytes; first contentful paint ${paint.toFixed(0)} ms`);
@@ -85,7 +85,7 @@ describe("the inspector in a real browser", () => {
     await expect.poll(() => page.locator("#runs-caption").textContent()).toBe("Runs of heartbeat");
     await expect.poll(() => page.locator("#runs tbody tr").first().textContent()).toContain("succeeded");
     expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(before);
-    await page.screenshot({ path: join(SHOTS, "tasks.png"), fullPage: true });
+    await page.locator("#panel-tasks").screenshot({ path: join(SHOTS, "tasks.png") });
     await page.close();
   });
 });

@@ -46,17 +46,13 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
       }),
     ]);
   }
-  onSignIn(function () {
-    return Promise.all([
-      api("/v1/cluster").then(function (info) {
-        types = info.entityTypes;
-        renderTypes();
-        var select = $("entity-type");
-        select.replaceChildren();
-        info.entityTypes.forEach(function (t) { var o = document.createElement("option"); o.value = t.type; o.textContent = t.type; select.appendChild(o); });
-      }),
-      slow(),
-    ]);
+  onSignIn(function (info) {
+    types = info.entityTypes;
+    renderTypes();
+    var select = $("entity-type");
+    select.replaceChildren();
+    info.entityTypes.forEach(function (t) { var o = document.createElement("option"); o.value = t.type; o.textContent = t.type; select.appendChild(o); });
+    return slow();
   });
   onActivity(function (s) {
     snap = s;

@@ -47,6 +47,6 @@ export const tasksPanel: InspectorPanel = {
     lastLive = Date.now();
     Promise.all([loadTasks(), shown ? showRuns(shown.name, shown.id) : null]).catch(function (err) { $("tasks-error").textContent = err.message; });
   });
-  onSignIn(function () { return api("/v1/cluster").then(function (info) { fill($("services"), info.services.map(function (s) { return [s.name, s.clusterScope, s.leaderStrategy || "none"]; })); }); });
+  onSignIn(function (info) { fill($("services"), info.services.map(function (s) { return [s.name, s.clusterScope, s.leaderStrategy || "none"]; })); });
 `,
 };
