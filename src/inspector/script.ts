@@ -82,11 +82,12 @@ const BOOT = String.raw`
     if (!on && live) { live.abort(); live = null; }
   }
   // The token is checked with one cheap admin read; then the page shows and the panels fill in.
+  // A listener may get a snapshot before its panel's first load: each handles that.
   function start() {
     $("signin-error").textContent = $("app-error").textContent = "";
+    follow(); // at once, beside the check: a refused token stops it (signedIn(false))
     return api("/v1/cluster").then(function (info) {
       signedIn(true);
-      follow();
       return Promise.all(loaders.map(function (load) { return load(info); }));
     }).catch(function (err) {
       if (err.status !== 401 && !$("app").hidden) { $("app-error").textContent = err.message; return; }
