@@ -26,6 +26,8 @@ const number = async (page: Page, id: string) => Number((await page.locator(`#${
 
 describe("the inspector's live overview", () => {
   it("shows messages, errors by code and the chart moving without a reload, at most once a second", async () => {
+    const tenant = await fetch(`${base}/v1/tenants`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body: JSON.stringify({ id: `live-${crypto.randomUUID().slice(0, 8)}`, name: "Live", plan: "free" }) });
+    expect(tenant.status).toBe(201);
     const page = await browser.newPage();
     await page.goto(`${base}/inspector`);
     await page.getByLabel("Admin token").fill(adminToken);
@@ -43,7 +45,8 @@ describe("the inspector's live overview", () => {
     const points = (await page.locator("#overview-chart polyline.chart-messages").getAttribute("points"))?.split(" ") ?? [];
     expect(points).toHaveLength(90);
     expect(await page.locator("#overview-chart polyline.chart-errors").count()).toBe(1);
-    expect(await page.locator("#overview-now").textContent()).toMatch(/^Now: [\d.]+ messages\/s, [\d.]+ errors\/s$/);
+    expect(await page.locator("#overview-now").textContent()).toMatch(/^Last minute: [\d.]+ messages\/s, [\d.]+ errors\/s$/);
+    expect(await page.locator("#overview-tenants tbody").textContent()).toContain("active");
 
     // Updates come from the stream, each second at most: count the distinct update times over 4 s.
     const seen = await page.evaluate(async () => {

@@ -41,7 +41,7 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
       api("/v1/jobs/stats").then(function (j) { fill($("overview-jobs"), Object.keys(j.byStatus).map(function (k) { return [k, n(j.byStatus[k])]; })); }),
       api("/v1/tenants?limit=200").then(function (t) {
         var by = {};
-        t.items.forEach(function (x) { by[x.status] = (by[x.status] || 0) + 1; });
+        t.items.forEach(function (x) { by[x.provisioningStatus] = (by[x.provisioningStatus] || 0) + 1; });
         fill($("overview-tenants"), Object.keys(by).map(function (k) { return [k, n(by[k]) + (t.nextCursor ? " (first 200 tenants)" : "")]; }));
       }),
     ]);
@@ -66,8 +66,7 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
     fill($("overview-events"), m.events.map(function (e) { return [e.type, n(e.count)]; }));
     renderTypes();
     chart($("overview-chart"), s.series);
-    var now = s.series[s.series.length - 1] || { messagesPerSecond: 0, errorsPerSecond: 0 };
-    $("overview-now").textContent = "Now: " + now.messagesPerSecond.toFixed(1) + " messages/s, " + now.errorsPerSecond.toFixed(1) + " errors/s";
+    $("overview-now").textContent = "Last minute: " + (m.messages / 60).toFixed(1) + " messages/s, " + (m.errors / 60).toFixed(1) + " errors/s";
     if (Date.now() - lastSlow >= 10000) slow().catch(function () {});
   });
 `,
