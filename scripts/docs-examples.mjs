@@ -9,7 +9,9 @@
  * `src/index.ts`, and ```` ```ts test ```` blocks, its test files: they go to `.docs-tests/`
  * (`app.ts`, `<page>_<n>.test.ts`, importing `./app.ts` where they say `../src/index.ts`), where
  * the integration stage runs them and the typecheck checks them. Files are written whole by
- * renaming, so the two stages writing at once never see half a file.
+ * renaming, so the two stages writing at once never see half a file. `docs-examples.mjs tests`
+ * writes only `.docs-tests/` (the integration stage): `.docs-check/` is emptied and written again
+ * by the typecheck alone, which a second writer at the same time would race.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,15 +27,18 @@ const write = (dir, name, text) => {
   renameSync(temp, join(dir, name));
 };
 
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT);
+const checks = process.argv[2] !== "tests";
+if (checks) {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT);
+}
 mkdirSync(TESTS, { recursive: true });
 const testFiles = new Set();
 let count = 0;
 for (const page of pages) {
   const text = readFileSync(join(ROOT, page), "utf8");
   const blocks = [...text.matchAll(/^```ts check\n([\s\S]*?)^```$/gm)];
-  blocks.forEach((block, i) => {
+  if (checks) blocks.forEach((block, i) => {
     writeFileSync(join(OUT, `${page.replace(/\W/g, "_")}_${i + 1}.ts`), block[1] ?? "");
     count += 1;
   });
@@ -50,7 +55,7 @@ for (const page of pages) {
   });
 }
 for (const stale of readdirSync(TESTS)) if (!testFiles.has(stale) && !stale.startsWith(".")) rmSync(join(TESTS, stale), { force: true });
-if (count === 0) {
+if (checks && count === 0) {
   console.error("no ```ts check blocks found in the README or docs/");
   process.exit(1);
 }

@@ -22,7 +22,7 @@ const STAGES = {
   typecheck: ["node scripts/docs-examples.mjs", `${STATIC}tsc --noEmit -p tsconfig.json`, `${STATIC}tsc --noEmit -p tsconfig.node.json`],
   lint: [`${STATIC}eslint .`],
   unit: ["vitest run --config vitest.unit.config.ts --reporter=dot"],
-  integration: ["node scripts/docs-examples.mjs", "vitest run --config vitest.config.ts --reporter=dot"],
+  integration: ["node scripts/docs-examples.mjs tests", "vitest run --config vitest.config.ts --reporter=dot"],
   e2e: ["vitest run --config vitest.e2e.config.ts --reporter=dot"],
 };
 const LOG_DIR = "test-results";

@@ -1,5 +1,5 @@
-import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { suiteBrowser, openInspector } from "./harness/inspector-browser.ts";
+import { describe, expect, inject, it } from "vitest";
 
 /**
  * Accessibility basics of the whole inspector page, in headless Chromium: every control has a
@@ -7,19 +7,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
  */
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = suiteBrowser();
 
 describe("the inspector's accessibility basics", () => {
   it("signs in from the keyboard, and every control, table and chart is named", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/inspector`);
+    const page = await openInspector(browser(), base);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
     await page.keyboard.type(adminToken);

@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { suiteBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { describe, expect, inject, it } from "vitest";
 import { createClient, type PushParams, type RealtimeClient } from "../../src/realtime/client/index.ts";
 import { eventually } from "../eventually.ts";
 
@@ -14,29 +14,11 @@ import { eventually } from "../eventually.ts";
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
 const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
-const SHOTS = resolve(import.meta.dirname, "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const uid = (p: string) => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 const post = async (path: string, body: unknown, extra: Record<string, string> = {}) => fetch(`${base}${path}`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) });
-let browser: Browser;
+const browser = suiteBrowser();
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const res = await page.goto(`${base}/inspector`);
-  expect(res?.status()).toBe(200);
-  await page.getByLabel("Admin token").fill(adminToken);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect.poll(() => page.locator("#app").isVisible()).toBe(true);
-  return page;
-}
+const open = (): Promise<Page> => signedInPage(browser(), base, adminToken);
 
 /** An order saga whose last step fails for good: the two steps before it are compensated. */
 async function failedOrder(): Promise<string> {

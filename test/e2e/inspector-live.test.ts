@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { suiteBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { describe, expect, inject, it } from "vitest";
 
 /**
  * The inspector's overview follows the admin activity stream: counters, the errors by code and the
@@ -9,16 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
  */
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
-const SHOTS = resolve(import.meta.dirname, "screenshots");
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = suiteBrowser();
 
 const send = (type: string, key: string, message: string, body: unknown) =>
   fetch(`${base}/v1/entities/${type}/${key}/${message}`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -28,10 +19,7 @@ describe("the inspector's live overview", () => {
   it("shows messages, errors by code and the chart moving without a reload, at most once a second", async () => {
     const tenant = await fetch(`${base}/v1/tenants`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body: JSON.stringify({ id: `live-${crypto.randomUUID().slice(0, 8)}`, name: "Live", plan: "free" }) });
     expect(tenant.status).toBe(201);
-    const page = await browser.newPage();
-    await page.goto(`${base}/inspector`);
-    await page.getByLabel("Admin token").fill(adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const page = await signedInPage(browser(), base, adminToken);
     await expect.poll(() => page.locator("#overview-at").textContent()).not.toBe("never");
     const navigations = await page.evaluate(() => performance.getEntriesByType("navigation").length);
     const before = await number(page, "overview-messages");

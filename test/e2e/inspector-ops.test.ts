@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { suiteBrowser, poll, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { describe, expect, inject, it } from "vitest";
 import { eventually } from "../eventually.ts";
 
 /**
@@ -13,37 +13,16 @@ import { eventually } from "../eventually.ts";
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
 const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
-const SHOTS = resolve(import.meta.dirname, "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-let browser: Browser;
 
 const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`, { headers })).json()) as T;
 type Job = { id: string; status: string; attempts: number; lastError: string | null; result?: unknown };
 type Dead = { id: string; attempts: number; error: { message: string }; event: { partitionKey?: string; payload: unknown } | null };
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-/** Waits on the page: the Worker shares two cores with the rest of the suite, so a second is not always enough. */
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const browser = suiteBrowser();
 
 /** A signed-in page; without `live`, the activity stream is cut, so only the page's own actions refresh a list. */
-async function open(live = true): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  if (!live) await page.route("**/v1/activity/stream", (route) => route.abort());
-  const res = await page.goto(`${base}/inspector`);
-  expect(res?.status()).toBe(200);
-  await page.getByLabel("Admin token").fill(adminToken);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await poll(() => page.locator("#app").isVisible()).toBe(true);
-  return page;
-}
+const open = (live = true): Promise<Page> => signedInPage(browser(), base, adminToken, { width: 1400, before: async (page) => (live ? undefined : page.route("**/v1/activity/stream", (route) => route.abort())) });
 
 const navigations = (page: Page) => page.evaluate(() => performance.getEntriesByType("navigation").length);
 

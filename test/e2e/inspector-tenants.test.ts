@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../eventually.ts";
 
@@ -14,8 +14,6 @@ import { eventually } from "../eventually.ts";
  */
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
-const SHOTS = resolve(import.meta.dirname, "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let browser: Browser;
 
 const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -30,8 +28,7 @@ let server: Server | undefined;
 let receiverPort = 0;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await launchBrowser();
   server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -47,15 +44,7 @@ afterAll(async () => {
   await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
 });
 
-async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const res = await page.goto(`${base}/inspector`);
-  expect(res?.status()).toBe(200);
-  await page.getByLabel("Admin token").fill(adminToken);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect.poll(async () => (await page.locator("#app").isVisible()) || (await page.locator("#signin-error").textContent()), { timeout: 15_000 }).toBe(true);
-  return page;
-}
+const open = (): Promise<Page> => signedInPage(browser, base, adminToken);
 
 interface Delivery { id: string; status: string; attempts: { statusCode: number | null; replay: boolean }[] }
 

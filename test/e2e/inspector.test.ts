@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { suiteBrowser, openInspector, SHOTS, signIn } from "./harness/inspector-browser.ts";
 
 /**
  * The inspector in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
@@ -10,33 +10,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
  */
 const base = inject("baseUrl");
 const adminToken = inject("adminToken");
-const SHOTS = resolve(import.meta.dirname, "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = suiteBrowser();
 
 /** A page that records every request it makes, to check none leaves the Worker. */
 async function open(): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.newPage();
   const requests: string[] = [];
-  page.on("request", (r) => void requests.push(r.url()));
-  const res = await page.goto(`${base}/inspector`);
-  expect(res?.status()).toBe(200);
-  expect(res?.headers()["content-security-policy"]).toContain("default-src 'none'");
+  const page = await openInspector(browser(), base, { before: (p) => Promise.resolve(p.on("request", (r) => void requests.push(r.url()))) });
   return { page, requests };
 }
 
-const signIn = async (page: Page, token: string) => {
-  await page.getByLabel("Admin token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-};
 
 describe("the inspector in a real browser", () => {
   it("refuses a wrong token plainly, and keeps it out of the page", async () => {
