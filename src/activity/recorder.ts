@@ -37,11 +37,19 @@ export class ActivityRecorder {
     if (types.length) this.#arm();
   }
 
-  /** The outbox's owed rows as just read by the shard (no extra read for this). */
+  /** The outbox's owed rows as just read by the shard (no extra read for this). A first 0 is not news. */
   owed(rows: number): void {
-    if (rows === this.#owed) return;
+    if (rows === (this.#owed ?? 0)) {
+      this.#owed ??= rows;
+      return;
+    }
     this.#owed = rows;
     this.#arm();
+  }
+
+  /** Rows written (positive) or acknowledged (negative) since the last count: kept current between alarms. */
+  owedChanged(delta: number): void {
+    if (delta !== 0 && this.#owed !== null) this.owed(Math.max(0, this.#owed + delta));
   }
 
   #arm(): void {

@@ -37,6 +37,21 @@ export function recordReports(sql: SqlStorage, reports: readonly ActivityReport[
   sql.exec("DELETE FROM activity_shards WHERE seen_at < ? AND owed = 0", now - 86_400_000);
 }
 
+/** The window's points, oldest first, from counts per bucket (zero where none). */
+function seriesOf(byBucket: ReadonlyMap<number, { m: number; e: number }>, now: number): ActivitySnapshot["series"] {
+  const last = bucketOf(now), series = [];
+  for (let at = last - WINDOW_MS + BUCKET_MS; at <= last; at += BUCKET_MS) {
+    const b = byBucket.get(at);
+    series.push({ at, messagesPerSecond: (b?.m ?? 0) / (BUCKET_MS / 1000), errorsPerSecond: (b?.e ?? 0) / (BUCKET_MS / 1000) });
+  }
+  return series;
+}
+
+/** What a cluster whose shards never reported shows (the activity object is not created to say so). */
+export function emptySnapshot(now: number): ActivitySnapshot {
+  return { at: now, bucketMs: BUCKET_MS, series: seriesOf(new Map(), now), lastMinute: { messages: 0, errors: 0, activeShards: 0, byType: [], errorsByCode: [], events: [] }, outbox: { owed: 0, shards: 0 } };
+}
+
 /** The series of the last 15 minutes, the last minute's counts, and the outbox backlog. */
 export function activitySnapshot(sql: SqlStorage, now: number): ActivitySnapshot {
   const last = bucketOf(now), first = last - WINDOW_MS + BUCKET_MS;
@@ -46,11 +61,7 @@ export function activitySnapshot(sql: SqlStorage, now: number): ActivitySnapshot
     b[row.kind === "m" ? "m" : "e"] = row.n;
     byBucket.set(row.at, b);
   }
-  const series = [];
-  for (let at = first; at <= last; at += BUCKET_MS) {
-    const b = byBucket.get(at);
-    series.push({ at, messagesPerSecond: (b?.m ?? 0) / (BUCKET_MS / 1000), errorsPerSecond: (b?.e ?? 0) / (BUCKET_MS / 1000) });
-  }
+  const series = seriesOf(byBucket, now);
   const minute = sql.exec<{ kind: string; label: string; n: number }>("SELECT kind, label, SUM(count) AS n FROM activity WHERE at > ? GROUP BY kind, label ORDER BY n DESC, label", last - MINUTE_MS).toArray();
   const of = (kind: string) => minute.filter((r) => r.kind === kind);
   const active = new Map(sql.exec<{ type: string; n: number }>("SELECT type, COUNT(*) AS n FROM activity_shards WHERE seen_at > ? GROUP BY type", now - MINUTE_MS).toArray().map((r) => [r.type, r.n]));

@@ -104,7 +104,9 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
 
   /** The consumer's acknowledgement of events this shard emitted: they are no longer owed. */
   ackEvents(eventIds: string[]): number {
-    return this.#producer.ack(this.ctx.storage.sql, eventIds);
+    const acked = this.#producer.ack(this.ctx.storage.sql, eventIds);
+    this.#host.activity.owedChanged(-acked);
+    return acked;
   }
 
   /** A sequence a subscriber's stream waits for, asked again (see `ProducerHooks.resend`). */

@@ -16,7 +16,7 @@ import type { ResolvedApp } from "../cluster/app.ts";
 import { clock } from "../clock.ts";
 import { activitySnapshot, recordReports } from "../activity/store.ts";
 import { ActivityStreams } from "../activity/stream.ts";
-import type { ActivityReport } from "../activity/report.ts";
+import { ACTIVITY_OBJECT, type ActivityReport } from "../activity/report.ts";
 import type { ActivitySnapshot } from "../spec/index.ts";
 
 /**
@@ -149,10 +149,11 @@ export class SingletonObject extends DurableObject<ClusterEnv> {
     return activitySnapshot(this.ctx.storage.sql, clock.now());
   }
 
-  /** `GET /v1/activity/stream`, forwarded by the Worker. */
-  override fetch(): Response {
+  /** `GET /v1/activity/stream`, forwarded by the Worker (only `~activity` serves it; 429 past its followers). */
+  override fetch(request: Request): Response {
+    if (this.ctx.id.name !== ACTIVITY_OBJECT) return new Response(null, { status: 404 });
     this.#streams ??= new ActivityStreams(() => this.activity());
-    return this.#streams.open();
+    return this.#streams.open(request.signal) ?? new Response(null, { status: 429 });
   }
 
   override alarm(): Promise<void> {

@@ -87,6 +87,7 @@ export class ShardHost {
       outcome: (error) => this.activity.message(error),
       onEvents: (events, written) => {
         this.activity.emitted(events.map((e) => e.type));
+        this.activity.owedChanged(written.filter((r) => r.delivery !== "best-effort").length);
         if (events.some((e) => e.options.scope === "local")) this.ctx.waitUntil(this.hooks.deliverLocal?.(events.filter((e) => e.options.scope === "local")) ?? Promise.resolve());
         this.#outbox.committed(written);
       },
