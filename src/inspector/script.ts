@@ -48,17 +48,23 @@ const CORE = String.raw`
     b.addEventListener("click", function () { errorEl.textContent = ""; Promise.resolve().then(run).catch(function (err) { errorEl.textContent = err.message; }); });
     return b;
   }
+  // Whether the focus is inside el: a live refresh waits, so it never rebuilds the control in use.
+  function focused(el) { return el.contains(document.activeElement); }
   function onSignIn(load) { loaders.push(load); }
   function onActivity(fn) { listeners.push(fn); }
-  function follow() {
+  // Follows the activity stream; a break is retried after 1 s, doubling to 30 s (reset by a frame);
+  // a refused token signs the page out.
+  function follow(wait) {
     if (live) live.abort();
-    var ctl = live = new AbortController(), buffer = "", decoder = new TextDecoder();
+    var ctl = live = new AbortController(), buffer = "", decoder = new TextDecoder(), next = wait || 1000;
     fetch("/v1/activity/stream", { headers: auth(), signal: ctl.signal }).then(function (res) {
+      if (res.status === 401) return $("app").hidden ? undefined : refused(new Error("401 the admin token was refused"));
       if (!res.ok || !res.body) throw new Error(String(res.status));
       var reader = res.body.getReader();
       function pump() {
         return reader.read().then(function (r) {
           if (r.done) throw new Error("closed");
+          next = 1000;
           buffer += decoder.decode(r.value, { stream: true });
           var parts = buffer.split("\n\n");
           buffer = parts.pop();
@@ -70,7 +76,13 @@ const CORE = String.raw`
         });
       }
       return pump();
-    }).catch(function () { if (live === ctl && !ctl.signal.aborted) setTimeout(function () { if (live === ctl) follow(); }, 3000); });
+    }).catch(function () { if (live === ctl && !ctl.signal.aborted) setTimeout(function () { if (live === ctl) follow(Math.min(30000, next * 2)); }, next); });
+  }
+  // The token was refused after sign-in (say, rotated): the page starts over, saying why, with nothing of the old data.
+  function refused(err) {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.setItem(KEY + ".error", err.message);
+    location.reload();
   }
 `;
 
@@ -90,6 +102,7 @@ const BOOT = String.raw`
       signedIn(true);
       return Promise.all(loaders.map(function (load) { return load(info); }));
     }).catch(function (err) {
+      if (err.status === 401 && !$("app").hidden) return refused(err);
       if (err.status !== 401 && !$("app").hidden) { $("app-error").textContent = err.message; return; }
       sessionStorage.removeItem(KEY);
       signedIn(false);
@@ -102,8 +115,12 @@ const BOOT = String.raw`
     $("token").value = "";
     start();
   });
-  $("signout").addEventListener("click", function () { sessionStorage.removeItem(KEY); signedIn(false); $("token").focus(); });
-  if (sessionStorage.getItem(KEY)) start(); else signedIn(false);
+  // Signing out starts the page over: no panel keeps data, no request of the old token lands.
+  $("signout").addEventListener("click", function () { sessionStorage.removeItem(KEY); location.reload(); });
+  var why = sessionStorage.getItem(KEY + ".error");
+  sessionStorage.removeItem(KEY + ".error");
+  if (sessionStorage.getItem(KEY)) start();
+  else { signedIn(false); $("signin-error").textContent = why || ""; }
 `;
 
 export const INSPECTOR_JS = `(function () {\n  "use strict";${CORE}${PANELS.map((p) => `  // ${p.title}\n  (function () {${p.js}  })();\n`).join("")}${BOOT}})();\n`;

@@ -27,6 +27,14 @@ describe("the inspector's accessibility basics", () => {
       await expect.poll(() => page.evaluate(() => location.hash)).toBe(target);
       expect(await page.locator(target).count()).toBe(1);
     }
+    // The controls made after sign-in too: an entity's message form, the jobs list, a tenant's page.
+    await page.getByLabel("Key", { exact: true }).fill("a11y");
+    await page.getByRole("button", { name: "Show", exact: true }).click();
+    await expect.poll(() => page.locator("#entity-fields input, #entity-fields textarea, #entity-fields select").count()).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "Show jobs" }).click();
+    await page.getByRole("button", { name: "Show sagas" }).click();
+    const tenant = page.locator("#tenants tbody button").first();
+    if ((await tenant.count()) > 0) await tenant.click();
     const unnamed = await page.evaluate(() => {
       const bad: string[] = [];
       for (const el of document.querySelectorAll<HTMLElement>("input, select, textarea, button")) {

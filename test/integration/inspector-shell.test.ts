@@ -9,7 +9,7 @@ describe("the inspector's page shell", () => {
       const res = await exports.default.fetch(`${BASE}${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get("content-type"), path).toContain(type);
-      expect(res.headers.get("content-security-policy"), path).toBe("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("content-security-policy"), path).toBe("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
       const body = await res.text();
       expect(body.match(/https?:\/\/[^\s"')]+/g) ?? [], `${path} names no other origin`).toEqual([]);
     }

@@ -31,12 +31,13 @@ export const entitiesPanel: InspectorPanel = {
   <pre id="entity-reply" tabindex="0" aria-label="Reply" hidden></pre>
 </form>`,
   js: String.raw`
-  var cur = null, doc = null, fields = [];
+  var cur = null, doc = null, fields = [], shown = latest();
   function entityPath() { return "/v1/entities/" + encodeURIComponent(cur.type) + "/" + encodeURIComponent(cur.key); }
   function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
   function show() {
     $("entity-error").textContent = "";
-    return api(entityPath() + "/_state").then(function (s) {
+    return shown(api(entityPath() + "/_state")).then(function (s) {
+      if (!s) return;
       $("entity").hidden = false;
       $("entity-shard").textContent = s.objectName + " (" + s.objectId + ")";
       $("entity-version").textContent = String(s.version);
@@ -45,7 +46,7 @@ export const entitiesPanel: InspectorPanel = {
       $("entity-state").textContent = JSON.stringify(s.state, null, 2);
       fill($("entity-recent"), s.recent.map(function (r) { return [r.messageId, r.message, time(r.at), JSON.stringify(r.reply)]; }));
       fill($("entity-failed"), s.failed.map(function (f) { return [f.messageId, f.message, f.attempts, f.error || "", time(f.at)]; }));
-    }, function (err) { $("entity").hidden = true; $("entity-error").textContent = err.message; });
+    }).catch(function (err) { $("entity").hidden = true; $("entity-error").textContent = err.message; });
   }
   function spec() {
     return doc ? Promise.resolve(doc) : fetch("/openapi.json").then(function (res) { if (!res.ok) throw new Error(res.status + " /openapi.json"); return res.json(); }).then(function (d) { return (doc = d); });

@@ -58,7 +58,8 @@ export const eventsPanel: InspectorPanel = {
   $("events-form").addEventListener("submit", function (e) { e.preventDefault(); errors.textContent = ""; refresh().catch(report); });
   $("events-more").addEventListener("click", function () { loadLetters(true).catch(report); });
   onSignIn(refresh);
-  // Live, at most every 5 s, unless the operator is paging (a refresh would drop the later pages).
-  onActivity(function () { if (!paged && Date.now() - last >= 5000) refresh().catch(report); });
+  // Live, at most every 5 s, unless the operator is paging (a refresh would drop the later pages) or
+  // has the focus on a row's button (it would be rebuilt under them).
+  onActivity(function () { if (!paged && Date.now() - last >= 5000 && !focused($("events-dead")) && !focused($("events-streams"))) refresh().catch(report); });
 `,
 };

@@ -22,7 +22,7 @@ export const jobsPanel: InspectorPanel = {
   <p>Only the last failed attempt's error is kept.</p>
 </div>`,
   js: String.raw`
-  var items = [], next = null, errors = $("jobs-error"), last = 0, fresh = latest();
+  var items = [], next = null, errors = $("jobs-error"), last = 0, fresh = latest(), query = "";
   function jobPath(id) { return "/v1/jobs/" + encodeURIComponent(id); }
   function loadCounts() {
     return api("/v1/jobs/stats").then(function (s) {
@@ -65,11 +65,13 @@ export const jobsPanel: InspectorPanel = {
     });
     $("jobs-more").hidden = next === null;
   }
+  // The filter of the first page is kept: "More jobs" pages that list, whatever the form says since.
   function load(more) {
-    var q = "?limit=50", status = $("jobs-status").value, type = $("jobs-type").value.trim();
-    if (status) q += "&status=" + encodeURIComponent(status);
-    if (type) q += "&type=" + encodeURIComponent(type);
-    if (more && next) q += "&cursor=" + encodeURIComponent(next);
+    if (!more) {
+      var status = $("jobs-status").value, type = $("jobs-type").value.trim();
+      query = "?limit=50" + (status ? "&status=" + encodeURIComponent(status) : "") + (type ? "&type=" + encodeURIComponent(type) : "");
+    }
+    var q = query + (more && next ? "&cursor=" + encodeURIComponent(next) : "");
     // Only the latest request fills the table: an earlier, slower one (say the sign-in's, unfiltered) is dropped.
     return fresh(api("/v1/jobs" + q)).then(function (page) { if (!page) return; items = more ? items.concat(page.items) : page.items; next = page.nextCursor; render(); });
   }

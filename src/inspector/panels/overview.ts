@@ -15,7 +15,7 @@ export const overviewPanel: InspectorPanel = {
   html: `<p>Health: <strong id="health">…</strong> · Updated <span id="overview-at">never</span></p>
 <figure id="overview-chart-box"><figcaption id="overview-chart-caption">Messages and errors per second, last 15 minutes</figcaption><svg id="overview-chart" role="img" aria-labelledby="overview-chart-caption overview-now" viewBox="0 0 640 150" width="640" height="150"></svg>
 <p id="overview-now">No activity yet</p><p class="legend">Solid line: messages/s. Dashed line: errors/s.</p></figure>
-<dl class="counts"><dt>Messages, last minute</dt><dd id="overview-messages">0</dd><dt>Errors, last minute</dt><dd id="overview-errors">0</dd><dt>Active shards, last minute</dt><dd id="overview-active">0</dd><dt>Outbox backlog</dt><dd id="overview-outbox">0</dd><dt>Stuck ordered streams</dt><dd id="overview-stuck">0</dd><dt>Dead letters</dt><dd id="overview-dead">0</dd></dl>
+<dl class="counts"><dt>Messages, last 15 minutes</dt><dd id="overview-total">0</dd><dt>Messages, last minute</dt><dd id="overview-messages">0</dd><dt>Errors, last minute</dt><dd id="overview-errors">0</dd><dt>Active shards, last minute</dt><dd id="overview-active">0</dd><dt>Outbox backlog</dt><dd id="overview-outbox">0</dd><dt>Stuck ordered streams</dt><dd id="overview-stuck">0</dd><dt>Dead letters</dt><dd id="overview-dead">0</dd></dl>
 ${table("types", "Entity types", ["Type", "Shards", "Active shards (last minute)", "Messages (last minute)", "Messages it takes"])}
 ${table("overview-codes", "Errors in the last minute, by code", ["Code", "Count"])}
 ${table("overview-events", "Events emitted in the last minute, by type", ["Event type", "Count"])}
@@ -59,6 +59,7 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
     var m = s.lastMinute;
     $("overview-at").textContent = time(s.at);
     $("overview-messages").textContent = n(m.messages);
+    $("overview-total").textContent = n(Math.round(s.series.reduce(function (sum, p) { return sum + p.messagesPerSecond * s.bucketMs / 1000; }, 0)));
     $("overview-errors").textContent = n(m.errors);
     $("overview-active").textContent = n(m.activeShards);
     $("overview-outbox").textContent = n(s.outbox.owed) + " events owed by " + n(s.outbox.shards) + " shards";

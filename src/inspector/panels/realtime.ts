@@ -41,7 +41,7 @@ export const realtimePanel: InspectorPanel = {
       var topics = function (t) { return t.length ? t.join(", ") : "none"; };
       fill($("realtime-connections"), c.sockets.map(function (s) { return ["WebSocket (" + s.protocol + ")", time(s.connectedAt), c.gateway, s.tenant || "none", topics(s.topics)]; })
         .concat(c.sseStreams.map(function (s) { return ["SSE stream" + (s.userMessages ? " (user's messages)" : ""), time(s.connectedAt), c.gateway, s.tenant || "none", topics(s.topics)]; })));
-    }, function (err) {
+    }).catch(function (err) {
       fill($("realtime-connections"), []);
       $("realtime-summary").textContent = "";
       $("realtime-error").textContent = err.status === 404 ? user + " has no connections: nobody on its gateway ever connected" : err.message;
@@ -55,7 +55,7 @@ export const realtimePanel: InspectorPanel = {
     if (tenant) body.tenant = tenant;
     api("/v1/" + (to === "user" ? "users/" : "topics/") + encodeURIComponent(target) + "/messages", "POST", body).then(function (d) {
       $("realtime-sent").textContent = "Sent to " + to + " " + target + ": reached " + plural(d.delivered, "socket or stream") + (d.gateways ? " over " + plural(d.gateways, "gateway") : "") + (d.failedGateways ? "; failed gateways: " + d.failedGateways.join(", ") : "");
-    }, function (err) { $("realtime-send-error").textContent = err.message; });
+    }).catch(function (err) { $("realtime-send-error").textContent = err.message; });
   }
   $("realtime-refresh").addEventListener("click", function () { gateways().catch(function (err) { $("realtime-error").textContent = err.message; }); });
   $("realtime-user-form").addEventListener("submit", function (e) { e.preventDefault(); showConnections(); });

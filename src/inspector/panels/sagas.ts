@@ -25,7 +25,7 @@ export const sagasPanel: InspectorPanel = {
   <ol id="sagas-steps"></ol>
 </div>`,
   js: String.raw`
-  var next = null, fresh = latest();
+  var next = null, fresh = latest(), opened = latest(), filter = new URLSearchParams();
   function set(e, attrs) { Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); }); return e; }
   // The chart's root is in the markup: its namespace (SVG, from the HTML parser) is the children's.
   function svg(tag, attrs, text) {
@@ -80,7 +80,8 @@ export const sagasPanel: InspectorPanel = {
     $("sagas-steps").replaceChildren.apply($("sagas-steps"), all.map(function (l) { var li = document.createElement("li"); li.textContent = sentence(l, t0); return li; }));
   }
   function openSaga(name, id) {
-    return api("/v1/sagas/" + encodeURIComponent(name) + "/" + encodeURIComponent(id)).then(function (r) {
+    return opened(api("/v1/sagas/" + encodeURIComponent(name) + "/" + encodeURIComponent(id))).then(function (r) {
+      if (!r) return;
       $("sagas-detail").hidden = false;
       $("sagas-detail-title").textContent = "Saga " + r.saga + " / " + r.instanceId;
       $("sagas-status-text").textContent = r.status + (r.cancelRequested ? " (cancel requested)" : "");
@@ -91,10 +92,15 @@ export const sagasPanel: InspectorPanel = {
       draw(r);
     });
   }
+  // The filter of the first page is kept for the next pages, whatever the form says since.
   function loadSagas(cursor) {
-    var q = new URLSearchParams({ limit: "20" }), errors = $("sagas-error");
-    if ($("sagas-name").value) q.set("name", $("sagas-name").value);
-    if ($("sagas-status").value) q.set("status", $("sagas-status").value);
+    var errors = $("sagas-error");
+    if (!cursor) {
+      filter = new URLSearchParams({ limit: "20" });
+      if ($("sagas-name").value) filter.set("name", $("sagas-name").value);
+      if ($("sagas-status").value) filter.set("status", $("sagas-status").value);
+    }
+    var q = new URLSearchParams(filter);
     if (cursor) q.set("cursor", cursor);
     errors.textContent = "";
     return fresh(api("/v1/sagas?" + q)).then(function (page) {

@@ -14,7 +14,7 @@ export const tasksPanel: InspectorPanel = {
 <table id="services"><caption>Services</caption><thead><tr><th scope="col">Service</th><th scope="col">Scope</th><th scope="col">Leader strategy</th></tr></thead><tbody></tbody></table>`,
   js: String.raw`
   function taskPath(name, id) { return "/v1/singletons/" + encodeURIComponent(name) + "/tasks/" + encodeURIComponent(id); }
-  var shown = null, lastLive = 0;
+  var shown = null, lastLive = 0, singleton = null;
   function showRuns(name, id) {
     shown = { name: name, id: id };
     return api(taskPath(name, id) + "/runs").then(function (r) {
@@ -22,9 +22,11 @@ export const tasksPanel: InspectorPanel = {
       fill($("runs"), r.runs.map(function (x) { return [x.tickId, x.status, x.attempts, x.startedAt || "", x.error || ""]; }));
     });
   }
-  function loadTasks() {
-    var name = $("singleton").value, errors = $("tasks-error");
-    errors.textContent = "";
+  // The singleton last asked for: the live refresh reads it again, not what is being typed.
+  function loadTasks(name, live) {
+    var errors = $("tasks-error");
+    singleton = name;
+    if (!live) errors.textContent = "";
     return api("/v1/singletons/" + encodeURIComponent(name) + "/tasks").then(function (r) {
       fill($("tasks"), r.tasks.map(function (t) {
         var s = t.schedule;
@@ -34,18 +36,19 @@ export const tasksPanel: InspectorPanel = {
       r.tasks.forEach(function (t, i) {
         var td = document.createElement("td");
         td.appendChild(button("Runs of " + t.id, function () { return showRuns(name, t.id); }, errors));
-        td.appendChild(button((t.paused ? "Resume " : "Pause ") + t.id, function () { return api(taskPath(name, t.id) + (t.paused ? "/resume" : "/pause"), "POST").then(loadTasks); }, errors));
-        td.appendChild(button("Trigger " + t.id, function () { return api(taskPath(name, t.id) + "/trigger", "POST").then(function () { return Promise.all([loadTasks(), showRuns(name, t.id)]); }); }, errors));
+        td.appendChild(button((t.paused ? "Resume " : "Pause ") + t.id, function () { return api(taskPath(name, t.id) + (t.paused ? "/resume" : "/pause"), "POST").then(function () { return loadTasks(name); }); }, errors));
+        td.appendChild(button("Trigger " + t.id, function () { return api(taskPath(name, t.id) + "/trigger", "POST").then(function () { return Promise.all([loadTasks(name), showRuns(name, t.id)]); }); }, errors));
         rows[i].appendChild(td);
       });
-    }, function (err) { fill($("tasks"), []); errors.textContent = err.message; });
+    }).catch(function (err) { if (!live) fill($("tasks"), []); errors.textContent = err.message; });
   }
-  $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks(); });
-  // Live: the tasks shown and the runs open follow the activity stream, read again at most every 5 s.
+  $("tasks-form").addEventListener("submit", function (e) { e.preventDefault(); loadTasks($("singleton").value); });
+  // Live: the tasks shown and the runs open follow the activity stream, read again at most every 5 s
+  // (not while a row's button has the focus: the rows would be rebuilt under it).
   onActivity(function () {
-    if (Date.now() - lastLive < 5000 || !$("tasks").querySelector("tbody tr")) return;
+    if (Date.now() - lastLive < 5000 || singleton === null || focused($("tasks")) || focused($("runs"))) return;
     lastLive = Date.now();
-    Promise.all([loadTasks(), shown ? showRuns(shown.name, shown.id) : null]).catch(function (err) { $("tasks-error").textContent = err.message; });
+    Promise.all([loadTasks(singleton, true), shown ? showRuns(shown.name, shown.id) : null]).catch(function (err) { $("tasks-error").textContent = err.message; });
   });
   onSignIn(function (info) { fill($("services"), info.services.map(function (s) { return [s.name, s.clusterScope, s.leaderStrategy || "none"]; })); });
 `,

@@ -26,6 +26,8 @@ export const tenantsPanel: InspectorPanel = {
   js: String.raw`
   var T = "", errors = $("tenants-error");
   function tp(p) { return "/v1/tenants/" + encodeURIComponent(T) + p; }
+  // A read of the open tenant: its answer is dropped (never settles) if another tenant was opened meanwhile.
+  function ofT(path) { var t = T; return api(tp(path)).then(function (v) { return t === T ? v : new Promise(function () {}); }); }
   function n(x) { return Number(x).toLocaleString("en-US"); }
   function el(tag, text) { var e = document.createElement(tag); e.textContent = text || ""; return e; }
   function soft(p) { return p.catch(function (e) { errors.textContent += e.message + " "; }); }
@@ -33,7 +35,7 @@ export const tenantsPanel: InspectorPanel = {
     var items = [], cursor = null;
     function load(reset) {
       if (reset) { items = []; cursor = null; fill(table, []); }
-      return api(path() + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (p) {
+      return path(cursor ? "&cursor=" + encodeURIComponent(cursor) : "").then(function (p) {
         items = items.concat(p.items); cursor = p.nextCursor; more.hidden = !cursor;
         fill(table, items.map(row));
       });
@@ -41,10 +43,10 @@ export const tenantsPanel: InspectorPanel = {
     more.addEventListener("click", function () { errors.textContent = ""; soft(load(false)); });
     return load;
   }
-  var tenants = pager($("tenants"), $("tenants-more"), function () { return "/v1/tenants?limit=50"; }, function (t) {
+  var tenants = pager($("tenants"), $("tenants-more"), function (c) { return api("/v1/tenants?limit=50" + c); }, function (t) {
     return [t.id, t.name, t.plan, t.provisioningStatus, button("Open " + t.id, function () { return open(t); }, errors)];
   });
-  var deployments = pager($("tenants-deployments"), $("tenants-deps-more"), function () { return tp("/deployments?limit=20"); }, function (d) {
+  var deployments = pager($("tenants-deployments"), $("tenants-deps-more"), function (c) { return ofT("/deployments?limit=20" + c); }, function (d) {
     return [d.id, d.owner, d.version, d.status + (d.error ? " (" + d.error.code + ")" : ""), time(d.createdAt), button("Show " + d.id, function () { return deployment(d.id); }, errors)];
   });
   function bar(label, value, max, unit) {
@@ -54,7 +56,7 @@ export const tenantsPanel: InspectorPanel = {
     return [l, m, n(value) + " / " + n(max) + (unit || "") + (max ? " (" + Math.round(100 * value / max) + "%)" : "")];
   }
   function usage() {
-    return api(tp("/usage")).then(function (u) {
+    return ofT("/usage").then(function (u) {
       var q = u.quota;
       fill($("tenants-usage"), [bar("objects", u.objects, q.maxObjects)].concat(Object.keys(u.records).map(function (o) { return bar("records of " + o, u.records[o], q.maxRecordsPerObject); }),
         [bar("deployments today", u.deploymentsToday, q.maxDeploymentsPerDay), bar("storage", u.storageBytes, q.maxStorageBytes, " bytes")]));
@@ -62,7 +64,7 @@ export const tenantsPanel: InspectorPanel = {
   }
   function names(list) { return list.map(function (f) { return f.name; }).join(", "); }
   function deployment(id) {
-    return api(tp("/deployments/" + encodeURIComponent(id))).then(function (d) {
+    return ofT("/deployments/" + encodeURIComponent(id)).then(function (d) {
       var ul = $("tenants-diff"), x = d.diff;
       function li(t) { ul.appendChild(el("li", t)); }
       $("tenants-dep").hidden = false;
@@ -82,7 +84,7 @@ export const tenantsPanel: InspectorPanel = {
     });
   }
   function hooks() {
-    return api(tp("/webhooks")).then(function (r) {
+    return ofT("/webhooks").then(function (r) {
       fill($("tenants-webhooks"), r.items.map(function (w) {
         return [w.id, w.url, w.events.join(", "), w.disabled ? "disabled (" + w.disabledReason + ")" : "enabled", button("Deliveries of " + w.id, function () { return deliveries(w.id); }, errors)];
       }));
@@ -90,7 +92,7 @@ export const tenantsPanel: InspectorPanel = {
   }
   function deliveries(ep) {
     var path = tp("/webhooks/" + encodeURIComponent(ep) + "/deliveries");
-    return api(path + "?limit=20").then(function (r) {
+    return ofT("/webhooks/" + encodeURIComponent(ep) + "/deliveries?limit=20").then(function (r) {
       $("tenants-deliveries-caption").textContent = "Deliveries of " + ep;
       fill($("tenants-deliveries"), r.items.map(function (d) {
         var a = d.attempts[d.attempts.length - 1];
@@ -106,7 +108,7 @@ export const tenantsPanel: InspectorPanel = {
     $("tenants-dep").hidden = true;
     $("tenants-name").textContent = "Tenant " + t.id + " (" + t.provisioningStatus + ", plan " + t.plan + ")";
     ["tenants-usage", "tenants-apps", "tenants-webhooks", "tenants-deliveries"].forEach(function (id) { fill($(id), []); });
-    return Promise.all([soft(usage()), soft(deployments(true)), soft(api(tp("/apps")).then(function (r) {
+    return Promise.all([soft(usage()), soft(deployments(true)), soft(ofT("/apps").then(function (r) {
       fill($("tenants-apps"), r.items.map(function (a) { return [a.name, a.version, a.objects.join(", "), time(a.updatedAt)]; }));
     })), soft(hooks())]);
   }
