@@ -25,7 +25,7 @@ export const sagasPanel: InspectorPanel = {
   <ol id="sagas-steps"></ol>
 </div>`,
   js: String.raw`
-  var next = null, fresh = latest(), opened = latest(), filter = new URLSearchParams();
+  var next = null, fresh = latest(), opened = latest(), filter = new URLSearchParams(), open = null, paged = false, last = 0;
   function set(e, attrs) { Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); }); return e; }
   // The chart's root is in the markup: its namespace (SVG, from the HTML parser) is the children's.
   function svg(tag, attrs, text) {
@@ -80,6 +80,7 @@ export const sagasPanel: InspectorPanel = {
     $("sagas-steps").replaceChildren.apply($("sagas-steps"), all.map(function (l) { var li = document.createElement("li"); li.textContent = sentence(l, t0); return li; }));
   }
   function openSaga(name, id) {
+    open = { name: name, id: id };
     return opened(api("/v1/sagas/" + encodeURIComponent(name) + "/" + encodeURIComponent(id))).then(function (r) {
       if (!r) return;
       $("sagas-detail").hidden = false;
@@ -90,12 +91,13 @@ export const sagasPanel: InspectorPanel = {
       $("sagas-created").textContent = time(r.createdAt);
       $("sagas-finished").textContent = time(r.finishedAt) || "not yet";
       draw(r);
+      if (r.finishedAt) open = null; // a finished saga's timeline no longer changes
     });
   }
   // The filter of the first page is kept for the next pages, whatever the form says since.
-  function loadSagas(cursor) {
+  function loadSagas(cursor, again) {
     var errors = $("sagas-error");
-    if (!cursor) {
+    if (!cursor && !again) {
       filter = new URLSearchParams({ limit: "20" });
       if ($("sagas-name").value) filter.set("name", $("sagas-name").value);
       if ($("sagas-status").value) filter.set("status", $("sagas-status").value);
@@ -111,8 +113,16 @@ export const sagasPanel: InspectorPanel = {
     });
   }
   function show(cursor) { loadSagas(cursor).catch(function (err) { $("sagas-error").textContent = err.message; }); }
-  $("sagas-form").addEventListener("submit", function (e) { e.preventDefault(); show(null); });
-  $("sagas-next").addEventListener("click", function () { show(next); });
+  $("sagas-form").addEventListener("submit", function (e) { e.preventDefault(); paged = false; show(null); });
+  $("sagas-next").addEventListener("click", function () { paged = true; show(next); });
+  // Live, at most every 5 s: the first page (not while paging or with the focus on a row) and the
+  // timeline of an unfinished saga that is open.
+  onActivity(function () {
+    if (Date.now() - last < 5000) return;
+    last = Date.now();
+    if (!paged && !focused($("sagas"))) loadSagas(null, true).catch(function (err) { $("sagas-error").textContent = err.message; });
+    if (open) openSaga(open.name, open.id).catch(function (err) { $("sagas-error").textContent = err.message; });
+  });
   onSignIn(function () { return loadSagas(null); });
 `,
 };
