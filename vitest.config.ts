@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
-import { onConsoleLog } from "./vitest.quiet.ts";
+import { onConsoleLog, onUnhandledError } from "./vitest.quiet.ts";
 
 /**
  * Files that need a runtime of their own: they count every object, statement or outbox row of a
@@ -66,6 +66,7 @@ function project(name: string, isolate: boolean, include: string[], exclude: str
 export default defineConfig({
   test: {
     onConsoleLog,
+    onUnhandledError,
     maxWorkers: 2,
     projects: [
       project("integration", false, ["test/integration/**/*.test.ts"], [...FRESH_WORLD, "test/integration/kit-app/**"]),
