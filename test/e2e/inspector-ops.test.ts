@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { suiteBrowser, poll, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { poll, SHOTS, signedInPage, suiteBrowser, text } from "./harness/inspector-browser.ts";
 import { describe, expect, inject, it } from "vitest";
 import { eventually } from "../eventually.ts";
 
@@ -40,22 +40,22 @@ describe("the inspector's jobs and events panels in a real browser", () => {
     await page.getByLabel("Job type", { exact: true }).fill("demo.flaky");
     await page.getByRole("button", { name: "Show jobs" }).click();
     const row = page.locator("#jobs tbody tr", { hasText: id });
-    await poll(() => row.locator("td").nth(2).textContent()).toBe("dead");
+    await poll(() => text(row.locator("td").nth(2))).toBe("dead");
     expect(await row.locator("td").nth(5).textContent()).toBe("Error: planned failure 2 of 2");
     await page.getByRole("button", { name: `Attempts of ${id}` }).click();
-    await poll(() => page.locator("#jobs-attempts-count").textContent()).toBe("2 of at most 2");
+    await poll(() => text(page.locator("#jobs-attempts-count"))).toBe("2 of at most 2");
     expect(await page.locator("#jobs-attempts-error").textContent()).toBe("Error: planned failure 2 of 2");
     await page.locator("#panel-jobs").screenshot({ path: join(SHOTS, "jobs.png") });
 
     const before = await navigations(page);
     await page.getByRole("button", { name: `Retry ${id}` }).click();
-    await poll(() => row.locator("td").nth(2).textContent()).toMatch(/^(pending|running|completed)$/);
+    await poll(() => text(row.locator("td").nth(2))).toMatch(/^(pending|running|completed)$/);
     expect(await page.getByRole("button", { name: `Retry ${id}` }).count()).toBe(0);
     expect(await navigations(page)).toBe(before);
     await eventually(async () => (await get<Job>(`/v1/jobs/${id}`)).status === "completed", 30_000, `job ${id} completed`);
     expect(await get<Job>(`/v1/jobs/${id}`)).toMatchObject({ status: "completed", attempts: 3, result: { succeededOnAttempt: 3 } });
     await page.getByRole("button", { name: `Attempts of ${id}` }).click();
-    await poll(() => page.locator("#jobs-attempts-status").textContent()).toBe("completed");
+    await poll(() => text(page.locator("#jobs-attempts-status"))).toBe("completed");
     expect(await page.locator("#jobs-attempts-count").textContent()).toBe("3 of at most 4");
     await page.close();
   });
@@ -69,9 +69,9 @@ describe("the inspector's jobs and events panels in a real browser", () => {
     await page.getByLabel("Job type", { exact: true }).fill("demo.echo");
     await page.getByRole("button", { name: "Show jobs" }).click();
     const row = page.locator("#jobs tbody tr", { hasText: id });
-    await poll(() => row.locator("td").nth(4).textContent()).toContain("; next run ");
+    await poll(() => text(row.locator("td").nth(4))).toContain("; next run ");
     await page.getByRole("button", { name: `Cancel ${id}` }).click();
-    await poll(() => row.locator("td").nth(2).textContent()).toBe("cancelled");
+    await poll(() => text(row.locator("td").nth(2))).toBe("cancelled");
     expect(await row.getByRole("button", { name: `Retry ${id}` }).count()).toBe(1);
     expect(await get<Job>(`/v1/jobs/${id}`)).toMatchObject({ status: "cancelled", attempts: 0 });
     await page.close();

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 
 /**
@@ -62,3 +62,6 @@ export function suiteBrowser(): () => Browser {
     return browser;
   };
 }
+
+/** A locator's text for a poll: null at once (not after the 30-s action timeout) while it is not there. */
+export const text = (locator: Locator): Promise<string | null> => locator.textContent({ timeout: 1_000 }).catch(() => null);
