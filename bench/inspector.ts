@@ -16,6 +16,9 @@ export async function benchInspector(dev: WranglerDev, perRound = 2000, rounds =
   try {
     const [on, quiet] = [await findUserWorkerd(dev), await findUserWorkerd(off)];
     const auth = { Authorization: `Bearer ${dev.adminToken}`, "content-type": "application/json" };
+    // One message first: the activity object exists once a shard reported, and the follower follows it (not the empty frame).
+    await fetch(`${on.url}/v1/entities/Account/inspect-0/deposit`, { method: "POST", headers: auth, body: '{"amount":1}' }).then((r) => r.arrayBuffer());
+    await new Promise((r) => setTimeout(r, 2_000));
     const follower = new AbortController();
     const stream = await fetch(`${on.url}/v1/activity/stream`, { headers: auth, signal: follower.signal });
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();

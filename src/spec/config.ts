@@ -30,7 +30,7 @@ export const RuntimeConfigSchema = z
     REALTIME_LOG_MESSAGES: intVar(1000, 1, 100_000).describe("Messages each gateway keeps per user and per topic for resume (default 1000)"),
     REALTIME_LOG_MS: intVar(600_000, 1000, 86_400_000).describe("Age limit of the resume log, ms (default 600000: 10 minutes)"),
     ENTITY_MAILBOX_CAPACITY: intVar(4096, 1, 1_000_000).describe("Pending messages per shard before 429 mailbox_full (default 4096)"),
-    ACTIVITY_FLUSH_MS: intVar(1000, 0, 3_600_000).describe("A shard reports its activity counts to the inspector at most this often (default 1000; 0: never)"),
+    ACTIVITY_FLUSH_MS: intVar(1000, 0, 3_600_000).describe("The shards of an isolate report their activity counts to the inspector at most this often (default 1000; 0: never)"),
     JOB_QUEUE_CAPACITY: intVar(4096, 1, 1_000_000).describe("Unfinished jobs per job shard before 429 job_queue_full (default 4096)"),
     ROLLOUT_STALL_MS: intVar(600_000, 100, 86_400_000).describe("A running rollout with no tenant claimed or recorded for this long gets a new run of its Workflow, the old one terminated (default 600000)"),
   })
