@@ -8,6 +8,7 @@
  *   to `{ body, headers }`); `latest()` (a guard: `guard(api(…))` resolves to undefined when a later
  *   request through the same guard was made meanwhile); `fill(table, rows)` (text cells only, never HTML);
  * - `focused(el)`: whether the keyboard focus is inside `el` (a live refresh then waits);
+ *   `onScreen(el)`: whether `el` is in the viewport (live refreshes read only what is seen);
  * - `button(label, run, errorEl)` (a button whose failure shows in `errorEl`); `time(ms|iso)`;
  * - `onSignIn(load)`: `load(cluster)` runs after sign-in (with `GET /v1/cluster`'s answer, read once
  *   to check the token) and is how the panel first fills itself; its rejection shows in the page's

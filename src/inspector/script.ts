@@ -50,6 +50,9 @@ const CORE = String.raw`
   }
   // Whether the focus is inside el: a live refresh waits, so it never rebuilds the control in use.
   function focused(el) { return el.contains(document.activeElement); }
+  // Whether el is in the viewport: live refreshes read only what can be seen, so an open
+  // page costs the cluster little more than its one stream.
+  function onScreen(el) { var r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }
   function onSignIn(load) { loaders.push(load); }
   function onActivity(fn) { listeners.push(fn); }
   // Follows the activity stream; a break is retried after 1 s, doubling to 30 s (reset by a frame);

@@ -1,5 +1,5 @@
 import { pageCursor, parsePageCursor } from "../storage/page-cursor.ts";
-import { AppError, assertDepth, JobStatusSchema, MessageIdSchema, validationError, type EntityType, type JobListQuery, type JobPage, type JobStats, type JobStatus, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
+import { AppError, assertDepth, JobStatusSchema, MessageIdSchema, validationError, type EntityType, type JobDetail, type JobListQuery, type JobPage, type JobStats, type JobStatus, type JobView, type ShardId, type SubmitJob, type SubmittedJob } from "../spec/index.ts";
 import { unwrap, type Delivery, type ShardTarget } from "../shards/delivery.ts";
 import type { JobRegistry } from "./define.ts";
 import { JOB_ENTITY_TYPE, JOB_SHARDS, jobShard, newJobId, shardOfJobId } from "./job-id.ts";
@@ -10,7 +10,7 @@ import { clock } from "../clock.ts";
 /** The job RPCs of a shard object. */
 export interface JobShardStub {
   submitJob(target: ShardTarget, job: NewJob): Promise<Delivery<SubmittedJob>>;
-  jobView(target: ShardTarget, id: string): Promise<Delivery<JobView | null>>;
+  jobView(target: ShardTarget, id: string): Promise<Delivery<JobDetail | null>>;
   cancelJob(target: ShardTarget, id: string): Promise<Delivery<JobView>>;
   retryJob(target: ShardTarget, id: string): Promise<Delivery<JobView>>;
   listJobs(target: ShardTarget, filter: Pick<JobListQuery, "status" | "type">, after: { createdAt: number; id: string } | null, limit: number): Promise<Delivery<JobView[]>>;
@@ -75,7 +75,7 @@ export class JobClient {
     return unwrap(await this.#stub(shard).submitJob(this.target(shard), job));
   }
 
-  async get(id: string): Promise<JobView> {
+  async get(id: string): Promise<JobDetail> {
     const shard = await this.#existing(id);
     const view = unwrap(await this.#stub(shard).jobView(this.target(shard), id));
     if (!view) throw new AppError("not_found", `no job '${id}'`);

@@ -1,9 +1,10 @@
-import { AppError, type JobListQuery, type JobStatus, type JobView, type SubmittedJob } from "../spec/index.ts";
+import { AppError, type JobDetail, type JobListQuery, type JobStatus, type JobView, type SubmittedJob } from "../spec/index.ts";
 import type { ShardTarget } from "../shards/delivery.ts";
 import { withDeadline } from "../shards/runtime.ts";
 import type { AlarmClock } from "../storage/alarm-clock.ts";
 import { backoffDelay } from "./backoff.ts";
 import { NonRetryableJobError, SHARD_JOB_CONCURRENCY, type JobDefinition, type JobRegistry } from "./define.ts";
+import { attemptsOf } from "./job-attempts.ts";
 import { cancelJob, claimJob, completeJob, countByStatus, dueByType, dueJobs, failJob, getJob, insertJob, jobByIdempotencyKey, listJobs, retryJob, runningByType, unfinishedCount, viewOf, type JobRow, type NewJob } from "./job-store.ts";
 import type { ClusterEnv } from "../env.ts";
 import { clock } from "../clock.ts";
@@ -117,9 +118,10 @@ export class JobRunner {
     await Promise.all([this.pump(), this.host.schedule()]);
   }
 
-  view(id: string): JobView | null {
+  /** A job with its attempts (`GET /v1/jobs/{id}`). */
+  view(id: string): JobDetail | null {
     const row = getJob(this.#sql, id);
-    return row ? viewOf(row) : null;
+    return row ? { ...viewOf(row), history: attemptsOf(this.#sql, id) } : null;
   }
 
   /** Cancels a job not yet running: 404 unknown, 409 running or finished. */
@@ -159,7 +161,9 @@ export class JobRunner {
 
   /** Alarm work: prune finished jobs, then start what is due (delayed, retrying, or whose lease ran out). */
   async onAlarm(): Promise<void> {
-    this.#sql.exec("DELETE FROM jobs WHERE status IN ('completed', 'cancelled') AND finished_at <= ?", clock.now() - FINISHED_JOB_RETENTION_MS);
+    const before = clock.now() - FINISHED_JOB_RETENTION_MS;
+    this.#sql.exec("DELETE FROM job_attempts WHERE job_id IN (SELECT id FROM jobs WHERE status IN ('completed', 'cancelled') AND finished_at <= ?)", before);
+    this.#sql.exec("DELETE FROM jobs WHERE status IN ('completed', 'cancelled') AND finished_at <= ?", before);
     await this.pump();
   }
 

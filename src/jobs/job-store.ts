@@ -1,4 +1,5 @@
 import type { JobId, JobStatus, JobView } from "../spec/index.ts";
+import { recordAttempt, recordLostAttempt } from "./job-attempts.ts";
 
 /**
  * SQL of the `jobs` table. The shard object is single-threaded, so a claim (a conditional UPDATE)
@@ -122,6 +123,7 @@ export function dueByType(sql: SqlStorage, now: number): { type: string; t: numb
 
 /** Claims a due job for `leaseMs`: attempts + 1. True for exactly one of any number of claimers. */
 export function claimJob(sql: SqlStorage, id: string, now: number, leaseMs: number): boolean {
+  recordLostAttempt(sql, id, now);
   return sql.exec(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?2, started_at = ?3, updated_at = ?3
      WHERE id = ?1 AND ((status IN ('pending', 'failed') AND run_at <= ?3) OR (status = 'running' AND lease_until <= ?3)) RETURNING id`,
@@ -131,10 +133,12 @@ export function claimJob(sql: SqlStorage, id: string, now: number, leaseMs: numb
 
 /** Records attempt `attempt`'s success; false (nothing written) when the attempt was fenced off. */
 export function completeJob(sql: SqlStorage, id: string, attempt: number, result: unknown, now: number): boolean {
-  return sql.exec(
+  const written = sql.exec(
     "UPDATE jobs SET status = 'completed', result = ?, lease_until = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ? RETURNING id",
     JSON.stringify(result ?? null), now, now, id, attempt,
   ).toArray().length === 1;
+  if (written) recordAttempt(sql, id, attempt, "completed", null, now);
+  return written;
 }
 
 /** Records attempt `attempt`'s failure: `failed` with the next run at `retryAt`, or `dead` when it is null. Fenced like {@link completeJob}. */
@@ -142,7 +146,9 @@ export function failJob(sql: SqlStorage, id: string, attempt: number, error: str
   const written = retryAt === null
     ? sql.exec("UPDATE jobs SET status = 'dead', last_error = ?, lease_until = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ? RETURNING id", error, now, now, id, attempt)
     : sql.exec("UPDATE jobs SET status = 'failed', last_error = ?, lease_until = NULL, run_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ? RETURNING id", error, retryAt, now, id, attempt);
-  return written.toArray().length === 1;
+  const applied = written.toArray().length === 1;
+  if (applied) recordAttempt(sql, id, attempt, retryAt === null ? "dead" : "failed", error, now);
+  return applied;
 }
 
 /** Cancels a job that is not running and not finished; answers what the row was. */

@@ -18,7 +18,7 @@ import { announce } from "../singleton/directory.ts";
 import { JobRunner } from "../jobs/job-runner.ts";
 import type { JobShardStub } from "../jobs/client.ts";
 import type { NewJob } from "../jobs/job-store.ts";
-import type { EventMessage, JobListQuery, JobStatus, JobView, SagaStatus, SubmittedJob } from "../spec/index.ts";
+import type { EventMessage, JobDetail, JobListQuery, JobStatus, JobView, SagaStatus, SubmittedJob } from "../spec/index.ts";
 import type { ClusterEnv } from "../env.ts";
 import type { ResolvedApp } from "../cluster/app.ts";
 
@@ -135,7 +135,7 @@ export class ShardObject extends DurableObject<ClusterEnv> implements ShardStub,
     return delivered(() => this.#jobs.submit(target, job));
   }
 
-  jobView(_target: ShardTarget, id: string): Promise<Delivery<JobView | null>> {
+  jobView(_target: ShardTarget, id: string): Promise<Delivery<JobDetail | null>> {
     return delivered(() => this.#jobs.view(id));
   }
 

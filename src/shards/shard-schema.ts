@@ -2,6 +2,7 @@ import type { Migration } from "../storage/migrations.ts";
 import { OUTBOX_OWED_SQL, outboxMigration } from "../storage/outbox.ts";
 import { ORDER_GAPS_SQL } from "./stream-gaps.ts";
 import { jobsMigration } from "../jobs/job-schema.ts";
+import { JOB_ATTEMPTS_SQL } from "../jobs/job-attempts.ts";
 
 /**
  * The SQLite schema of a `ShardObject`. One shard object owns the entities of one entity type
@@ -73,4 +74,6 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
   // Whether a row has an unfinished row of its key before it (`runnable`): one index step, where it
   // scanned the key's rows, so a key's backlog made every drain of its shard quadratic.
   { version: 6, name: "inbox rows by key", sql: "CREATE INDEX IF NOT EXISTS inbox_key_seq ON inbox (entity_key, seq);" },
+  // Each job's attempts with how they ended (see job-attempts.ts).
+  { version: 7, name: "job attempts", sql: JOB_ATTEMPTS_SQL },
 ];

@@ -68,6 +68,22 @@ export const JobViewSchema = z
   .describe("A job");
 export type JobView = z.infer<typeof JobViewSchema>;
 
+/** One attempt of a job that ended. */
+export const JobAttemptSchema = z
+  .object({
+    attempt: z.number().int().min(1),
+    startedAt: Time,
+    finishedAt: z.string(),
+    outcome: z.enum(["completed", "failed", "dead", "lost"]).describe("failed: retried later; dead: the last allowed attempt failed; lost: its lease ran out before it reported"),
+    error: z.string().nullable(),
+  })
+  .describe("An attempt of a job");
+export type JobAttempt = z.infer<typeof JobAttemptSchema>;
+
+/** `GET /v1/jobs/{id}`: the job and its attempts. */
+export const JobDetailSchema = JobViewSchema.extend({ history: z.array(JobAttemptSchema).describe("Its attempts that ended, newest first (the last 100)") }).describe("A job with its attempts");
+export type JobDetail = z.infer<typeof JobDetailSchema>;
+
 /** Query of `GET /v1/jobs`. */
 export const JobListQuerySchema = z
   .object({

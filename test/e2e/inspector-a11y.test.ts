@@ -1,4 +1,4 @@
-import { suiteBrowser, openInspector } from "./harness/inspector-browser.ts";
+import { openInspector, poll, suiteBrowser } from "./harness/inspector-browser.ts";
 import { describe, expect, inject, it } from "vitest";
 
 /**
@@ -16,7 +16,7 @@ describe("the inspector's accessibility basics", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
     await page.keyboard.type(adminToken);
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("#app").isVisible()).toBe(true);
+    await poll(() => page.locator("#app").isVisible()).toBe(true);
     // Each panel is reachable from the menu by keyboard.
     const links = await page.locator("nav a").all();
     expect(links.length).toBeGreaterThanOrEqual(4);
@@ -24,13 +24,13 @@ describe("the inspector's accessibility basics", () => {
       const target = (await link.getAttribute("href")) ?? "";
       await link.focus();
       await page.keyboard.press("Enter");
-      await expect.poll(() => page.evaluate(() => location.hash)).toBe(target);
+      await poll(() => page.evaluate(() => location.hash)).toBe(target);
       expect(await page.locator(target).count()).toBe(1);
     }
     // The controls made after sign-in too: an entity's message form, the jobs list, a tenant's page.
     await page.getByLabel("Key", { exact: true }).fill("a11y");
     await page.getByRole("button", { name: "Show", exact: true }).click();
-    await expect.poll(() => page.locator("#entity-fields input, #entity-fields textarea, #entity-fields select").count()).toBeGreaterThan(0);
+    await poll(() => page.locator("#entity-fields input, #entity-fields textarea, #entity-fields select").count()).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Show jobs" }).click();
     await page.getByRole("button", { name: "Show sagas" }).click();
     const tenant = page.locator("#tenants tbody button").first();

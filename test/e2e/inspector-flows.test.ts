@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { suiteBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { poll, SHOTS, signedInPage, suiteBrowser } from "./harness/inspector-browser.ts";
 import { describe, expect, inject, it } from "vitest";
 import { createClient, type PushParams, type RealtimeClient } from "../../src/realtime/client/index.ts";
 import { eventually } from "../eventually.ts";
@@ -40,11 +40,11 @@ describe("the inspector's sagas and realtime panels in a real browser", () => {
     await panel.getByLabel("Status").selectOption("compensated");
     await panel.getByRole("button", { name: "Show sagas" }).click();
     const openIt = panel.getByRole("button", { name: `Open ${id}` });
-    await expect.poll(() => openIt.isVisible()).toBe(true);
+    await poll(() => openIt.isVisible()).toBe(true);
     expect(new Set(await page.locator("#sagas tbody td:nth-child(3)").allTextContents())).toEqual(new Set(["compensated"]));
     await openIt.click();
     const steps = page.locator("#sagas-steps li");
-    await expect.poll(() => steps.count()).toBe(5);
+    await poll(() => steps.count()).toBe(5);
     const lines = await steps.allTextContents();
     expect(lines.map((l) => l.split(" — ").slice(0, 2).join(" — "))).toEqual(["reserve — completed", "charge — completed", "ship — failed", "↩ compensate charge — compensated", "↩ compensate reserve — compensated"]);
     expect(lines[2]).toContain("ship failed (injected)");
@@ -69,22 +69,22 @@ describe("the inspector's sagas and realtime panels in a real browser", () => {
       await client.subscribe([topic]);
       const page = await open();
       const panel = page.locator("#panel-realtime");
-      await expect.poll(() => page.locator("#realtime-gateways tbody tr").count()).toBeGreaterThan(0);
+      await poll(() => page.locator("#realtime-gateways tbody tr").count()).toBeGreaterThan(0);
       await panel.getByLabel("User id", { exact: true }).fill(user);
       await panel.getByRole("button", { name: "Show connections" }).click();
-      await expect.poll(() => page.locator("#realtime-summary").textContent()).toMatch(new RegExp(`^${user} on gateway/\\d+: 1 socket, 0 SSE streams$`));
+      await poll(() => page.locator("#realtime-summary").textContent()).toMatch(new RegExp(`^${user} on gateway/\\d+: 1 socket, 0 SSE streams$`));
       expect(await page.locator("#realtime-connections tbody tr td").allTextContents()).toEqual([expect.stringMatching(/^WebSocket/), expect.stringMatching(/^\d{4}-/), expect.stringMatching(/^gateway\//), "none", topic]);
 
       const probe = { probe: crypto.randomUUID() };
       await panel.getByLabel("User id or topic").fill(user);
       await panel.getByLabel("Message (JSON)").fill(JSON.stringify(probe));
       await panel.getByRole("button", { name: "Send test message" }).click();
-      await expect.poll(() => page.locator("#realtime-sent").textContent()).toBe(`Sent to user ${user}: reached 1 socket or stream`);
+      await poll(() => page.locator("#realtime-sent").textContent()).toBe(`Sent to user ${user}: reached 1 socket or stream`);
       await panel.getByLabel("To", { exact: true }).selectOption("topic");
       await panel.getByLabel("User id or topic").fill(topic);
       await panel.getByLabel("Message (JSON)").fill('"topic probe"');
       await panel.getByRole("button", { name: "Send test message" }).click();
-      await expect.poll(() => page.locator("#realtime-sent").textContent()).toBe(`Sent to topic ${topic}: reached 1 socket or stream over 16 gateways`);
+      await poll(() => page.locator("#realtime-sent").textContent()).toBe(`Sent to topic ${topic}: reached 1 socket or stream over 16 gateways`);
       await page.locator("#panel-realtime").screenshot({ path: join(SHOTS, "realtime.png") });
       await page.close();
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { suiteBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { poll, SHOTS, signedInPage, suiteBrowser } from "./harness/inspector-browser.ts";
 import { describe, expect, inject, it } from "vitest";
 
 /**
@@ -20,15 +20,15 @@ describe("the inspector's live overview", () => {
     const tenant = await fetch(`${base}/v1/tenants`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body: JSON.stringify({ id: `live-${crypto.randomUUID().slice(0, 8)}`, name: "Live", plan: "free" }) });
     expect(tenant.status).toBe(201);
     const page = await signedInPage(browser(), base, adminToken);
-    await expect.poll(() => page.locator("#overview-at").textContent()).not.toBe("never");
+    await poll(() => page.locator("#overview-at").textContent()).not.toBe("never");
     const navigations = await page.evaluate(() => performance.getEntriesByType("navigation").length);
     const before = await number(page, "overview-total");
     const key = `live-${crypto.randomUUID().slice(0, 8)}`;
     for (let i = 0; i < 6; i++) expect((await send("Counter", key, "increment", { by: 1 })).status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await send("Account", key, "withdraw", { amount: 5 })).status).toBe(409);
     // The 15-minute total only grows during the suite (the last minute's count slides).
-    await expect.poll(() => number(page, "overview-total"), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 9);
-    await expect.poll(() => page.locator("#overview-codes tbody").textContent(), { timeout: 15_000 }).toContain("insufficient_funds");
+    await poll(() => number(page, "overview-total")).toBeGreaterThanOrEqual(before + 9);
+    await poll(() => page.locator("#overview-codes tbody").textContent()).toContain("insufficient_funds");
     expect(await page.locator("#overview-events tbody").textContent()).toContain("counter.incremented");
     expect(await page.locator("#types tbody").textContent()).toContain("Counter");
     const points = (await page.locator("#overview-chart polyline.chart-messages").getAttribute("points"))?.split(" ") ?? [];

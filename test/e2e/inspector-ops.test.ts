@@ -45,6 +45,9 @@ describe("the inspector's jobs and events panels in a real browser", () => {
     await page.getByRole("button", { name: `Attempts of ${id}` }).click();
     await poll(() => text(page.locator("#jobs-attempts-count"))).toBe("2 of at most 2");
     expect(await page.locator("#jobs-attempts-error").textContent()).toBe("Error: planned failure 2 of 2");
+    // Each attempt with how it ended and its own error, newest first.
+    const attempts = () => page.locator("#jobs-history tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent ?? "").filter((_, i) => i !== 2 && i !== 3)));
+    expect(await attempts()).toEqual([["2", "dead", "Error: planned failure 2 of 2"], ["1", "failed", "Error: planned failure 1 of 2"]]);
     await page.locator("#panel-jobs").screenshot({ path: join(SHOTS, "jobs.png") });
 
     const before = await navigations(page);
@@ -57,6 +60,7 @@ describe("the inspector's jobs and events panels in a real browser", () => {
     await page.getByRole("button", { name: `Attempts of ${id}` }).click();
     await poll(() => text(page.locator("#jobs-attempts-status"))).toBe("completed");
     expect(await page.locator("#jobs-attempts-count").textContent()).toBe("3 of at most 4");
+    expect((await attempts())[0]).toEqual(["3", "completed", ""]);
     await page.close();
   });
 
@@ -95,7 +99,8 @@ describe("the inspector's jobs and events panels in a real browser", () => {
     expect(dead).toMatchObject({ attempts: 6, error: { message: "ping 1 is blocked" } });
     const id = dead?.id ?? "";
     await post(`/v1/entities/PingLog/${pk}/unblock`, { n: 1 });
-    await poll(() => live.locator("#events-dead tbody tr", { hasText: id }).count()).toBe(1);
+    // The panel is watched (live refreshes read only what is on screen; content above it may have grown).
+    await poll(async () => (await live.locator("#events-dead").scrollIntoViewIfNeeded(), live.locator("#events-dead tbody tr", { hasText: id }).count())).toBe(1);
     await live.close();
 
     // No activity stream here: the row must leave because the replay refreshed the list, not because a snapshot came.

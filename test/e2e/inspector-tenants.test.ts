@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
+import { launchBrowser, poll, SHOTS, signedInPage } from "./harness/inspector-browser.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../eventually.ts";
 
@@ -68,24 +68,24 @@ describe("the inspector's tenants, services and message form in a real browser",
 
     const page = await open();
     const openButton = page.getByRole("button", { name: `Open ${id}`, exact: true });
-    await expect.poll(() => page.locator("#tenants tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(0); // the panels fill in after sign-in
+    await poll(() => page.locator("#tenants tbody tr").count()).toBeGreaterThan(0); // the panels fill in after sign-in
     while (!(await openButton.isVisible())) await page.getByRole("button", { name: "More tenants" }).click();
     expect(await page.locator("#tenants tbody tr", { has: openButton }).textContent()).toContain("active");
     await openButton.click();
     const quota = (label: string) => page.locator("#tenants-usage tbody tr", { has: page.getByLabel(label, { exact: true }) }).textContent();
-    await expect.poll(() => quota("objects")).toContain(`${String(usage.objects)} / 20`);
+    await poll(() => quota("objects")).toContain(`${String(usage.objects)} / 20`);
     expect(await quota("records of note")).toContain("1 / 10,000 (0%)");
     expect(await page.getByLabel("records of note", { exact: true }).evaluate((m: HTMLMeterElement) => [m.value, m.max])).toEqual([1, 10_000]);
-    await expect.poll(() => page.locator("#tenants-deployments tbody tr").count()).toBe(2);
+    await poll(() => page.locator("#tenants-deployments tbody tr").count()).toBe(2);
     expect(await page.locator("#tenants-deployments tbody tr").first().textContent()).toContain("app:crm");
     expect(await page.locator("#tenants-apps tbody").textContent()).toContain("crm__lead");
     await page.getByRole("button", { name: `Show ${deployed.body.deploymentId}` }).click();
-    await expect.poll(() => page.locator("#tenants-plan").textContent()).toContain("CREATE TABLE");
+    await poll(() => page.locator("#tenants-plan").textContent()).toContain("CREATE TABLE");
     expect(await page.locator("#tenants-plan").textContent()).toContain("o_note");
     expect(await page.locator("#tenants-diff").textContent()).toContain("Added object note (fields body)");
 
     await page.getByRole("button", { name: `Deliveries of ${hook.body.id}` }).click();
-    await expect.poll(() => page.locator("#tenants-deliveries tbody").textContent()).toContain("succeeded");
+    await poll(() => page.locator("#tenants-deliveries tbody").textContent()).toContain("succeeded");
     await page.getByRole("button", { name: `Replay ${delivery?.id ?? ""}` }).click();
     await eventually(async () => {
       const now = (await call<{ items: Delivery[] }>("GET", deliveriesPath)).body.items[0];
@@ -93,14 +93,14 @@ describe("the inspector's tenants, services and message form in a real browser",
     }, 30_000, "the replayed attempt");
     expect(received.filter((r) => r === published.body.eventId)).toHaveLength(2); // the same webhook-id, twice
     await page.getByRole("button", { name: `Deliveries of ${hook.body.id}` }).click();
-    await expect.poll(() => page.locator("#tenants-deliveries tbody tr").first().textContent()).toContain("(replay)");
+    await poll(() => page.locator("#tenants-deliveries tbody tr").first().textContent()).toContain("(replay)");
     await page.locator("#panel-tenants").screenshot({ path: join(SHOTS, "tenants.png") });
     await page.close();
   });
 
   it("lists the app's services with their leader strategies", async () => {
     const page = await open();
-    await expect.poll(() => page.locator("#services tbody tr").count()).toBe(3);
+    await poll(() => page.locator("#services tbody tr").count()).toBe(3);
     const rows = await page.locator("#services tbody tr").allTextContents();
     expect(rows.sort()).toEqual(["broadcast-refreshclusteridempotent-broadcast", "leader-reportclusterleader-elected", "partition-sweepclusterpartitioned"]);
     await page.locator("#panel-tasks").screenshot({ path: join(SHOTS, "services.png") });
@@ -110,24 +110,24 @@ describe("the inspector's tenants, services and message form in a real browser",
   it("sends an entity a message from the form built from its schema, and shows the new state", async () => {
     const key = `form-${crypto.randomUUID().slice(0, 8)}`;
     const page = await open();
-    await expect.poll(() => page.locator("#entity-type option").count()).toBeGreaterThan(0);
+    await poll(() => page.locator("#entity-type option").count()).toBeGreaterThan(0);
     await page.getByLabel("Type", { exact: true }).selectOption("Counter");
     await page.getByLabel("Key", { exact: true }).fill(key);
     await page.getByRole("button", { name: "Show", exact: true }).click();
-    await expect.poll(() => page.locator("#entity-error").textContent()).toContain("404"); // never sent a message: nothing to show yet
+    await poll(() => page.locator("#entity-error").textContent()).toContain("404"); // never sent a message: nothing to show yet
     await page.getByLabel("Message", { exact: true }).selectOption("increment");
     expect(await page.getByLabel("by", { exact: true }).getAttribute("type")).toBe("number");
     await page.getByLabel("by", { exact: true }).fill("5");
     await page.getByLabel("Message id", { exact: true }).fill("form-1");
     await page.getByRole("button", { name: "Send increment" }).click();
-    await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 5');
+    await poll(() => page.locator("#entity-state").textContent()).toContain('"value": 5');
     expect(await page.locator("#entity-reply").textContent()).toContain('"value": 5');
     expect(await page.locator("#entity-version").textContent()).toBe("1");
     expect(await page.locator("#entity-recent tbody").textContent()).toContain("form-1");
     expect((await call<{ state: { value: number }; version: number }>("GET", `/v1/entities/Counter/${key}/_state`)).body).toMatchObject({ state: { value: 5 }, version: 1 });
 
     await page.getByRole("button", { name: "Send increment" }).click(); // the same message id again: the stored reply, applied once
-    await expect.poll(() => page.locator("#entity-reply").textContent()).toContain("Stored reply");
+    await poll(() => page.locator("#entity-reply").textContent()).toContain("Stored reply");
     expect((await call<{ state: { value: number }; version: number }>("GET", `/v1/entities/Counter/${key}/_state`)).body).toMatchObject({ state: { value: 5 }, version: 1 });
     await page.locator("#panel-entity").screenshot({ path: join(SHOTS, "entity-form.png") });
     await page.close();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { suiteBrowser, openInspector, SHOTS, signIn } from "./harness/inspector-browser.ts";
+import { openInspector, poll, SHOTS, signIn, suiteBrowser } from "./harness/inspector-browser.ts";
 
 /**
  * The inspector in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
@@ -24,7 +24,7 @@ describe("the inspector in a real browser", () => {
   it("refuses a wrong token plainly, and keeps it out of the page", async () => {
     const { page } = await open();
     await signIn(page, "not-the-token");
-    await expect.poll(() => page.locator("#signin-error").textContent()).toContain("401");
+    await poll(() => page.locator("#signin-error").textContent()).toContain("401");
     expect(await page.locator("#app").isHidden()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.screenshot({ path: join(SHOTS, "sign-in-refused.png"), fullPage: true });
@@ -37,16 +37,16 @@ describe("the inspector in a real browser", () => {
     expect(sent.status).toBe(200);
     const { page, requests } = await open();
     const firstPaint = () => page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
-    await expect.poll(firstPaint).toBeGreaterThan(0);
+    await poll(firstPaint).toBeGreaterThan(0);
     const paint = await firstPaint();
     await signIn(page, adminToken);
-    await expect.poll(() => page.locator("#types tbody tr").count()).toBeGreaterThan(0);
-    await expect.poll(() => page.locator("#health").textContent()).not.toBe("…");
+    await poll(() => page.locator("#types tbody tr").count()).toBeGreaterThan(0);
+    await poll(() => page.locator("#health").textContent()).not.toBe("…");
     await page.screenshot({ path: join(SHOTS, "overview.png"), fullPage: true });
     await page.getByLabel("Type", { exact: true }).selectOption("Counter");
     await page.getByLabel("Key").fill(key);
     await page.getByRole("button", { name: "Show", exact: true }).click();
-    await expect.poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
+    await poll(() => page.locator("#entity-state").textContent()).toContain('"value": 7');
     expect(await page.locator("#entity-version").textContent()).toBe("1");
     expect(await page.locator("#entity-recent tbody").textContent()).toContain("inspector-1");
     await page.locator("#panel-entity").screenshot({ path: join(SHOTS, "entity.png") });
@@ -61,11 +61,11 @@ describe("the inspector in a real browser", () => {
     await signIn(page, adminToken);
     await page.getByLabel("Singleton").fill("default");
     await page.getByRole("button", { name: "Show tasks" }).click();
-    await expect.poll(() => page.locator("#tasks tbody").textContent()).toContain("heartbeat");
+    await poll(() => page.locator("#tasks tbody").textContent()).toContain("heartbeat");
     const before = await page.evaluate(() => performance.getEntriesByType("navigation").length);
     await page.getByRole("button", { name: "Trigger heartbeat" }).click();
-    await expect.poll(() => page.locator("#runs-caption").textContent()).toBe("Runs of heartbeat");
-    await expect.poll(() => page.locator("#runs tbody tr").first().textContent()).toContain("succeeded");
+    await poll(() => page.locator("#runs-caption").textContent()).toBe("Runs of heartbeat");
+    await poll(() => page.locator("#runs tbody tr").first().textContent()).toContain("succeeded");
     expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(before);
     await page.locator("#panel-tasks").screenshot({ path: join(SHOTS, "tasks.png") });
     await page.close();

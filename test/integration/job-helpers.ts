@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { JOB_SHARDS, shardOfJobId } from "../../src/jobs/job-id.ts";
 import { shardOf } from "../../src/shards/index.ts";
-import type { JobView, SubmittedJob } from "../../src/spec/index.ts";
+import type { JobDetail, SubmittedJob } from "../../src/spec/index.ts";
 import { admin, BASE } from "./helpers.ts";
 export { eventually as until } from "../eventually.ts";
 
@@ -21,7 +21,7 @@ export async function submit(body: unknown, headers: Record<string, string> = {}
   return res.json<SubmittedJob>();
 }
 
-export const view = async (id: string) => (await jobsApi(`/${id}`)).json<JobView>();
+export const view = async (id: string) => (await jobsApi(`/${id}`)).json<JobDetail>();
 
 /** The stub of job shard `shard`. */
 export const jobShardStub = (shard: number) => env.SHARDS.get(env.SHARDS.idFromName(`Jobs/${shard}`));

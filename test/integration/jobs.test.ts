@@ -79,7 +79,11 @@ describe("failures", () => {
   it("retries a failing job with backoff until it succeeds", async () => {
     const job = await submit({ type: "demo.flaky", input: { failures: 2 } });
     await until(async () => (await status(job.id)) === "completed");
-    expect(await view(job.id)).toMatchObject({ attempts: 3, result: { succeededOnAttempt: 3 }, lastError: "Error: planned failure 2 of 2" });
+    const done = await view(job.id);
+    expect(done).toMatchObject({ attempts: 3, result: { succeededOnAttempt: 3 }, lastError: "Error: planned failure 2 of 2" });
+    // Each attempt, newest first, with how it ended and its own error.
+    expect(done.history.map((a) => [a.attempt, a.outcome, a.error])).toEqual([[3, "completed", null], [2, "failed", "Error: planned failure 2 of 2"], [1, "failed", "Error: planned failure 1 of 2"]]);
+    for (const a of done.history) expect(Date.parse(a.finishedAt)).toBeGreaterThanOrEqual(Date.parse(a.startedAt ?? ""));
   });
 
   it("makes a job dead after maxAttempts, lists it, and retries it from dead", async () => {
@@ -137,6 +141,8 @@ describe("leases", () => {
     // A late write of attempt 1 changes nothing; another alarm runs nothing again.
     expect(await runInDurableObject(stub, (_i, state) => completeJob(state.storage.sql, job.id, 1, { late: true }, Date.now()))).toBe(false);
     await runDurableObjectAlarm(stub);
-    expect(await view(job.id)).toMatchObject({ status: "completed", attempts: 2, result: { sleptMs: 1_500, attempt: 2 } });
+    const done = await view(job.id);
+    expect(done).toMatchObject({ status: "completed", attempts: 2, result: { sleptMs: 1_500, attempt: 2 } });
+    expect(done.history.map((a) => [a.attempt, a.outcome])).toEqual([[2, "completed"], [1, "lost"]]);
   });
 });

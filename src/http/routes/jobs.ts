@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { ResolvedApp } from "../../cluster/app.ts";
-import { JobListQuerySchema, JobPageSchema, JobStatsSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
+import { JobDetailSchema, JobListQuerySchema, JobPageSchema, JobStatsSchema, JobViewSchema, ProblemSchema, SubmitJobSchema, SubmittedJobSchema, validationError } from "../../spec/index.ts";
 import type { AppEnv } from "../env.ts";
 import { readInput } from "./entity-input.ts";
 
@@ -17,7 +17,7 @@ const routes = {
     request: { headers: z.object({ "idempotency-key": z.string().optional().describe("A repeat answers the first job (duplicate: true, Idempotent-Replayed: true)") }), body: { content: { "application/json": { schema: SubmitJobSchema } } } },
     responses: { 202: json("Stored (or the job of this Idempotency-Key)", SubmittedJobSchema), ...errors, 429: problem("job_queue_full: the shard holds 4,096 unfinished jobs; Retry-After: 1") },
   }),
-  get: createRoute({ ...base, method: "get", path: "/v1/jobs/{id}", summary: "A job: status, attempts, timestamps, last error, result", request: { params: Id }, responses: { 200: json("The job", JobViewSchema), ...errors } }),
+  get: createRoute({ ...base, method: "get", path: "/v1/jobs/{id}", summary: "A job: status, attempts (each with how it ended), timestamps, last error, result", request: { params: Id }, responses: { 200: json("The job and its attempts", JobDetailSchema), ...errors } }),
   cancel: createRoute({ ...base, method: "delete", path: "/v1/jobs/{id}", summary: "Cancel a job that is not running (pending, or failed and waiting to retry)", request: { params: Id }, responses: { 200: json("Cancelled", JobViewSchema), ...errors, 409: problem("The job is running or finished") } }),
   list: createRoute({ ...base, method: "get", path: "/v1/jobs", summary: "Jobs oldest first, over every job shard (16 shard calls per page)", request: { query: JobListQuerySchema }, responses: { 200: json("A page", JobPageSchema), ...errors } }),
   stats: createRoute({ ...base, method: "get", path: "/v1/jobs/stats", summary: "How many jobs have each status, over every job shard", responses: { 200: json("Counts", JobStatsSchema), 401: errors[401] } }),

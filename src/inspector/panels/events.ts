@@ -60,6 +60,6 @@ export const eventsPanel: InspectorPanel = {
   onSignIn(refresh);
   // Live, at most every 5 s, unless the operator is paging (a refresh would drop the later pages) or
   // has the focus on a row's button (it would be rebuilt under them).
-  onActivity(function () { if (!paged && Date.now() - last >= 5000 && !focused($("events-dead")) && !focused($("events-streams"))) refresh().catch(report); });
+  onActivity(function () { if (!paged && Date.now() - last >= 5000 && onScreen($("panel-events")) && !focused($("events-dead")) && !focused($("events-streams"))) refresh().catch(report); });
 `,
 };

@@ -19,7 +19,7 @@ export const jobsPanel: InspectorPanel = {
 <div id="jobs-attempts" hidden>
   <h3 id="jobs-attempts-title"></h3>
   <dl><dt>Status</dt><dd id="jobs-attempts-status"></dd><dt>Attempts</dt><dd id="jobs-attempts-count"></dd><dt>Latest attempt started</dt><dd id="jobs-attempts-started"></dd><dt>Finished</dt><dd id="jobs-attempts-finished"></dd><dt>Last error</dt><dd id="jobs-attempts-error"></dd></dl>
-  <p>Only the last failed attempt's error is kept.</p>
+  <table id="jobs-history"><caption>Attempts, newest first</caption><thead><tr><th scope="col">Attempt</th><th scope="col">Ended</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Error</th></tr></thead><tbody></tbody></table>
 </div>`,
   js: String.raw`
   var items = [], next = null, errors = $("jobs-error"), last = 0, fresh = latest(), query = "";
@@ -40,6 +40,7 @@ export const jobsPanel: InspectorPanel = {
       $("jobs-attempts-started").textContent = time(j.startedAt) || "never";
       $("jobs-attempts-finished").textContent = time(j.finishedAt) || "not finished";
       $("jobs-attempts-error").textContent = j.lastError || "none";
+      fill($("jobs-history"), j.history.map(function (a) { return [a.attempt, a.outcome, time(a.startedAt), time(a.finishedAt), a.error || ""]; }));
     });
   }
   // After a retry or cancel the row shows the job as the route answered it, so it stays in view whatever the filter.
@@ -80,7 +81,7 @@ export const jobsPanel: InspectorPanel = {
   $("jobs-more").addEventListener("click", function () { load(true).catch(function (err) { errors.textContent = err.message; }); });
   onSignIn(refresh);
   onActivity(function () {
-    if (Date.now() - last < 5000) return;
+    if (Date.now() - last < 5000 || !onScreen($("jobs-counts"))) return;
     last = Date.now();
     loadCounts().catch(function (err) { errors.textContent = err.message; });
   });

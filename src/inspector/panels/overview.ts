@@ -68,7 +68,7 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
     renderTypes();
     chart($("overview-chart"), s.series);
     $("overview-now").textContent = "Last minute: " + (m.messages / 60).toFixed(1) + " messages/s, " + (m.errors / 60).toFixed(1) + " errors/s";
-    if (Date.now() - lastSlow >= 10000) slow().catch(function () {});
+    if (Date.now() - lastSlow >= 10000 && onScreen($("panel-overview"))) slow().catch(function () {});
   });
 `,
 };

@@ -118,7 +118,7 @@ export const sagasPanel: InspectorPanel = {
   // Live, at most every 5 s: the first page (not while paging or with the focus on a row) and the
   // timeline of an unfinished saga that is open.
   onActivity(function () {
-    if (Date.now() - last < 5000) return;
+    if (Date.now() - last < 5000 || !onScreen($("panel-sagas"))) return;
     last = Date.now();
     if (!paged && !focused($("sagas"))) loadSagas(null, true).catch(function (err) { $("sagas-error").textContent = err.message; });
     if (open) openSaga(open.name, open.id).catch(function (err) { $("sagas-error").textContent = err.message; });

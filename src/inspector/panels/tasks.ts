@@ -46,7 +46,7 @@ export const tasksPanel: InspectorPanel = {
   // Live: the tasks shown and the runs open follow the activity stream, read again at most every 5 s
   // (not while a row's button has the focus: the rows would be rebuilt under it).
   onActivity(function () {
-    if (Date.now() - lastLive < 5000 || singleton === null || focused($("tasks")) || focused($("runs"))) return;
+    if (Date.now() - lastLive < 5000 || singleton === null || !onScreen($("panel-tasks")) || focused($("tasks")) || focused($("runs"))) return;
     lastLive = Date.now();
     Promise.all([loadTasks(singleton, true), shown ? showRuns(shown.name, shown.id) : null]).catch(function (err) { $("tasks-error").textContent = err.message; });
   });

@@ -15,8 +15,8 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 }
 
-/** Waits on the page: the Worker shares two cores with the rest of the suite, so a second is not always enough. */
-export const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+/** Waits on the page: the Worker shares two cores with the rest of the suite, so a second is not always enough (30 s, under the 60-s test timeout). */
+export const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
 
 export interface OpenOptions {
   readonly width?: number;
