@@ -64,20 +64,22 @@ export function activitySnapshot(sql: SqlStorage, now: number): ActivitySnapshot
   const series = seriesOf(byBucket, now);
   const minute = sql.exec<{ kind: string; label: string; n: number }>("SELECT kind, label, SUM(count) AS n FROM activity WHERE at > ? GROUP BY kind, label ORDER BY n DESC, label", last - MINUTE_MS).toArray();
   const of = (kind: string) => minute.filter((r) => r.kind === kind);
+  const [messages, errors, events] = [of("m"), of("e"), of("v")];
+  const byType = new Map(messages.map((r) => [r.label, r.n]));
   const active = new Map(sql.exec<{ type: string; n: number }>("SELECT type, COUNT(*) AS n FROM activity_shards WHERE seen_at > ? GROUP BY type", now - MINUTE_MS).toArray().map((r) => [r.type, r.n]));
-  const types = new Set([...of("m").map((r) => r.label), ...active.keys()]);
+  const types = new Set([...byType.keys(), ...active.keys()]);
   const outbox = sql.exec<{ owed: number | null; shards: number }>("SELECT SUM(owed) AS owed, COUNT(*) AS shards FROM activity_shards WHERE owed > 0").one();
   return {
     at: now,
     bucketMs: BUCKET_MS,
     series,
     lastMinute: {
-      messages: of("m").reduce((s, r) => s + r.n, 0),
-      errors: of("e").reduce((s, r) => s + r.n, 0),
+      messages: messages.reduce((s, r) => s + r.n, 0),
+      errors: errors.reduce((s, r) => s + r.n, 0),
       activeShards: [...active.values()].reduce((s, n) => s + n, 0),
-      byType: [...types].sort().map((type) => ({ type, messages: of("m").find((r) => r.label === type)?.n ?? 0, activeShards: active.get(type) ?? 0 })),
-      errorsByCode: of("e").map((r) => ({ code: r.label, count: r.n })),
-      events: of("v").map((r) => ({ type: r.label, count: r.n })),
+      byType: [...types].sort().map((type) => ({ type, messages: byType.get(type) ?? 0, activeShards: active.get(type) ?? 0 })),
+      errorsByCode: errors.map((r) => ({ code: r.label, count: r.n })),
+      events: events.map((r) => ({ type: r.label, count: r.n })),
     },
     outbox: { owed: outbox.owed ?? 0, shards: outbox.shards },
   };

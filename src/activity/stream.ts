@@ -7,6 +7,9 @@ export const MAX_ACTIVITY_FOLLOWERS = 100;
 /** Frames a follower may leave unread before it is dropped (it can reconnect and gets a fresh snapshot). */
 const MAX_UNREAD_FRAMES = 10;
 
+/** One event of the stream: `event: activity`, the snapshot's time as its id, the snapshot as its data. */
+export const activityFrame = (snap: ActivitySnapshot): string => `event: activity\nid: ${String(snap.at)}\ndata: ${JSON.stringify(snap)}\n\n`;
+
 /**
  * The admin activity stream, served by the `~activity` object: each follower gets a snapshot at
  * once, then one a second while it stays (`event: activity`, `data:` the snapshot as JSON). The
@@ -18,10 +21,6 @@ export class ActivityStreams {
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly snapshot: () => ActivitySnapshot, private readonly intervalMs = 1000) {}
-
-  get followers(): number {
-    return this.#writers.size;
-  }
 
   /** A new follower's stream, or null when `MAX_ACTIVITY_FOLLOWERS` already follow. */
   open(signal: AbortSignal): Response | null {
@@ -36,8 +35,7 @@ export class ActivityStreams {
   }
 
   #frame(): Uint8Array {
-    const snap = this.snapshot();
-    return encoder.encode(`event: activity\nid: ${String(snap.at)}\ndata: ${JSON.stringify(snap)}\n\n`);
+    return encoder.encode(activityFrame(this.snapshot()));
   }
 
   #tick(): void {

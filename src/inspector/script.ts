@@ -8,12 +8,13 @@ import { PANELS } from "./panels/index.ts";
  * `fetch` (an `EventSource` cannot send the bearer token), at most one snapshot a second.
  */
 const CORE = String.raw`
-  var KEY = "durable-cluster.inspector.token", loaders = [], listeners = [], live = null;
+  var KEY = "durable-cluster.inspector.token", loaders = [], listeners = [], live = null, reading = {};
   function $(id) { return document.getElementById(id); }
   function auth() { return { authorization: "Bearer " + (sessionStorage.getItem(KEY) || "") }; }
   function call(path, method, body, extra) {
     var headers = Object.assign(auth(), extra || {}), init = { method: method || "GET", headers: headers };
     if (body !== undefined) { headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
+    if (init.method !== "GET") reading = {}; // see api()
     return fetch(path, init).then(function (res) {
       if (res.status === 204) return { body: null, headers: res.headers };
       return res.json().catch(function () { return null; }).then(function (b) {
@@ -24,13 +25,22 @@ const CORE = String.raw`
       });
     });
   }
-  function api(path, method, body) { return call(path, method, body).then(function (r) { return r.body; }); }
+  // Identical reads in flight at once (several panels loading at sign-in) share one request; a
+  // write makes the next reads new ones, so a read after a write sees it.
+  function api(path, method, body) {
+    if ((method && method !== "GET") || body !== undefined) return call(path, method, body).then(function (r) { return r.body; });
+    var mine = reading[path];
+    if (!mine) mine = reading[path] = call(path).then(function (r) { return r.body; }).finally(function () { if (reading[path] === mine) delete reading[path]; });
+    return mine;
+  }
   // For a list that several requests may fill (sign-in, a filter, the live refresh): only the
   // latest request's answer counts; an earlier, slower one resolves to undefined.
   function latest() {
     var n = 0;
     return function (promise) { var mine = ++n; return promise.then(function (v) { return mine === n ? v : undefined; }); };
   }
+  function num(x) { return Number(x).toLocaleString("en-US"); }
+  function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
   function time(t) { return t === null || t === undefined || t === "" ? "" : new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"); }
   function fill(table, rows) {
     var body = table.querySelector("tbody");

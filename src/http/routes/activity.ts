@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { ACTIVITY_OBJECT } from "../../activity/report.ts";
 import { emptySnapshot } from "../../activity/store.ts";
-import { MAX_ACTIVITY_FOLLOWERS } from "../../activity/stream.ts";
+import { activityFrame, MAX_ACTIVITY_FOLLOWERS } from "../../activity/stream.ts";
 import { clock } from "../../clock.ts";
 import { Directory } from "../../singleton/directory.ts";
 import { ActivitySnapshotSchema, AppError, ProblemSchema } from "../../spec/index.ts";
@@ -17,7 +17,7 @@ const routes = {
 };
 
 /** One frame of the stream, closed at once: a cluster whose activity object does not exist yet (the page reconnects). */
-const emptyStream = (now: number) => new Response(`event: activity\nid: ${String(now)}\ndata: ${JSON.stringify(emptySnapshot(now))}\n\n`, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" } });
+const emptyStream = (now: number) => new Response(activityFrame(emptySnapshot(now)), { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" } });
 
 /**
  * The cluster's activity, kept by the singleton object `~activity` from the shards' reports: the

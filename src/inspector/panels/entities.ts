@@ -33,7 +33,6 @@ export const entitiesPanel: InspectorPanel = {
   js: String.raw`
   var cur = null, doc = null, fields = [], shown = latest();
   function entityPath() { return "/v1/entities/" + encodeURIComponent(cur.type) + "/" + encodeURIComponent(cur.key); }
-  function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
   function show() {
     $("entity-error").textContent = "";
     return shown(api(entityPath() + "/_state")).then(function (s) {

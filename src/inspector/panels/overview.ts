@@ -1,7 +1,7 @@
-import type { InspectorPanel } from "../panel.ts";
+import { tableBody, type InspectorPanel } from "../panel.ts";
 import { CHART_JS } from "./chart.ts";
 
-const table = (id: string, caption: string, heads: readonly string[]) => `<table id="${id}"><caption>${caption}</caption><thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody></tbody></table>`;
+const table = (id: string, caption: string, heads: readonly string[]) => `<table id="${id}"><caption>${caption}</caption>${tableBody(heads)}</table>`;
 
 /**
  * Health, the chart of the last 15 minutes, entity types with their active shards and messages in
@@ -25,24 +25,23 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
   js: String.raw`
   var types = [], lastSlow = 0, snap = null;
   ${CHART_JS}
-  function n(x) { return Number(x).toLocaleString("en"); }
   function renderTypes() {
     var by = {};
     if (snap) snap.lastMinute.byType.forEach(function (t) { by[t.type] = t; });
-    fill($("types"), types.map(function (t) { var a = by[t.type] || { activeShards: 0, messages: 0 }; return [t.type, t.shards, a.activeShards, n(a.messages), t.messages.join(", ")]; }));
+    fill($("types"), types.map(function (t) { var a = by[t.type] || { activeShards: 0, messages: 0 }; return [t.type, t.shards, a.activeShards, num(a.messages), t.messages.join(", ")]; }));
   }
   function slow() {
     lastSlow = Date.now();
     return Promise.all([
       fetch("/health").then(function (res) { return res.json(); }).then(function (h) { $("health").textContent = h.status; }),
       api("/v1/realtime/gateways").then(function (g) { fill($("gateways"), g.gateways.map(function (x) { return [x.name, x.sockets, x.sseStreams, x.topics]; })); }),
-      api("/v1/events/streams").then(function (s) { $("overview-stuck").textContent = n(s.items.length); }),
-      api("/v1/events/dead?limit=100").then(function (d) { $("overview-dead").textContent = n(d.items.length) + (d.nextCursor ? "+" : ""); }),
-      api("/v1/jobs/stats").then(function (j) { fill($("overview-jobs"), Object.keys(j.byStatus).map(function (k) { return [k, n(j.byStatus[k])]; })); }),
+      api("/v1/events/streams").then(function (s) { $("overview-stuck").textContent = num(s.items.length); }),
+      api("/v1/events/dead?limit=100").then(function (d) { $("overview-dead").textContent = num(d.items.length) + (d.nextCursor ? "+" : ""); }),
+      api("/v1/jobs/stats").then(function (j) { fill($("overview-jobs"), Object.keys(j.byStatus).map(function (k) { return [k, num(j.byStatus[k])]; })); }),
       api("/v1/tenants?limit=200").then(function (t) {
         var by = {};
         t.items.forEach(function (x) { by[x.provisioningStatus] = (by[x.provisioningStatus] || 0) + 1; });
-        fill($("overview-tenants"), Object.keys(by).map(function (k) { return [k, n(by[k]) + (t.nextCursor ? " (first 200 tenants)" : "")]; }));
+        fill($("overview-tenants"), Object.keys(by).map(function (k) { return [k, num(by[k]) + (t.nextCursor ? " (first 200 tenants)" : "")]; }));
       }),
     ]);
   }
@@ -58,13 +57,13 @@ ${table("overview-tenants", "Tenants by state", ["State", "Tenants"])}`,
     snap = s;
     var m = s.lastMinute;
     $("overview-at").textContent = time(s.at);
-    $("overview-messages").textContent = n(m.messages);
-    $("overview-total").textContent = n(Math.round(s.series.reduce(function (sum, p) { return sum + p.messagesPerSecond * s.bucketMs / 1000; }, 0)));
-    $("overview-errors").textContent = n(m.errors);
-    $("overview-active").textContent = n(m.activeShards);
-    $("overview-outbox").textContent = n(s.outbox.owed) + " events owed by " + n(s.outbox.shards) + " shards";
-    fill($("overview-codes"), m.errorsByCode.map(function (e) { return [e.code, n(e.count)]; }));
-    fill($("overview-events"), m.events.map(function (e) { return [e.type, n(e.count)]; }));
+    $("overview-messages").textContent = num(m.messages);
+    $("overview-total").textContent = num(Math.round(s.series.reduce(function (sum, p) { return sum + p.messagesPerSecond * s.bucketMs / 1000; }, 0)));
+    $("overview-errors").textContent = num(m.errors);
+    $("overview-active").textContent = num(m.activeShards);
+    $("overview-outbox").textContent = num(s.outbox.owed) + " events owed by " + num(s.outbox.shards) + " shards";
+    fill($("overview-codes"), m.errorsByCode.map(function (e) { return [e.code, num(e.count)]; }));
+    fill($("overview-events"), m.events.map(function (e) { return [e.type, num(e.count)]; }));
     renderTypes();
     chart($("overview-chart"), s.series);
     $("overview-now").textContent = "Last minute: " + (m.messages / 60).toFixed(1) + " messages/s, " + (m.errors / 60).toFixed(1) + " errors/s";

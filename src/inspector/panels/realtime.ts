@@ -1,6 +1,4 @@
-import type { InspectorPanel } from "../panel.ts";
-
-const th = (names: string[]) => `<thead><tr>${names.map((n) => `<th scope="col">${n}</th>`).join("")}</tr></thead><tbody></tbody>`;
+import { tableBody as th, type InspectorPanel } from "../panel.ts";
 
 /** The gateways' load, a user's sockets and SSE streams, and a test message to a user or a topic. */
 export const realtimePanel: InspectorPanel = {

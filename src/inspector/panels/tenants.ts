@@ -1,6 +1,6 @@
-import type { InspectorPanel } from "../panel.ts";
+import { tableBody, type InspectorPanel } from "../panel.ts";
 
-const cols = (...names: string[]) => `<thead><tr>${names.map((n) => `<th scope="col">${n}</th>`).join("")}</tr></thead><tbody></tbody>`;
+const cols = (...names: string[]) => tableBody(names);
 
 /**
  * The tenant registry (paged), and one tenant opened: its usage against its quota as bars with the
@@ -28,8 +28,6 @@ export const tenantsPanel: InspectorPanel = {
   function tp(p) { return "/v1/tenants/" + encodeURIComponent(T) + p; }
   // A read of the open tenant: its answer is dropped (never settles) if another tenant was opened meanwhile.
   function ofT(path) { var t = T; return api(tp(path)).then(function (v) { return t === T ? v : new Promise(function () {}); }); }
-  function n(x) { return Number(x).toLocaleString("en-US"); }
-  function el(tag, text) { var e = document.createElement(tag); e.textContent = text || ""; return e; }
   function soft(p) { return p.catch(function (e) { errors.textContent += e.message + " "; }); }
   function pager(table, more, path, row) {
     var items = [], cursor = null;
@@ -53,7 +51,7 @@ export const tenantsPanel: InspectorPanel = {
     var l = el("label", label), m = el("meter");
     l.htmlFor = m.id = "tenants-u" + label.replace(/\W/g, "-");
     m.min = 0; m.max = max; m.value = value;
-    return [l, m, n(value) + " / " + n(max) + (unit || "") + (max ? " (" + Math.round(100 * value / max) + "%)" : "")];
+    return [l, m, num(value) + " / " + num(max) + (unit || "") + (max ? " (" + Math.round(100 * value / max) + "%)" : "")];
   }
   function usage() {
     return ofT("/usage").then(function (u) {
